@@ -1,0 +1,42 @@
+"""Shared fixtures. Tests use the copies under reports/ and tests/conformance/,
+never ../shared, so a fresh clone is self-contained."""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+REPORTS = REPO / "reports"
+CONFORMANCE = REPO / "tests" / "conformance"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Keep config, state and recovery files of every test out of the real home."""
+    base = tmp_path_factory.mktemp("xdg")
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(base / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def reports_copy(tmp_path):
+    """A writable copy of reports/ (the four samples)."""
+    dest = tmp_path / "reports"
+    shutil.copytree(REPORTS, dest)
+    return dest
+
+
+def run_cli(*args, cwd=None, env=None, input=None, timeout=60):
+    """Run `python -m tui ARGS` in a subprocess; returns CompletedProcess (text)."""
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    full_env["PYTHONPATH"] = str(REPO) + os.pathsep + full_env.get("PYTHONPATH", "")
+    if env:
+        full_env.update(env)
+    return subprocess.run([sys.executable, "-m", "tui", *map(str, args)], cwd=cwd or REPO, env=full_env,
+                          input=input, capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,1 @@
+"""One module per `nianbao` subcommand, each with `run(args) -> int`."""

@@ -1,0 +1,52 @@
+"""`nianbao check`: the rules, headless, for people (text) or scripts (json)."""
+
+import json
+import sys
+
+from tui.commands.color import enabled, paint
+from tui.core.checker import check_paths
+from tui.core.review import STATE_NAMES
+
+
+def run(args):
+    result = check_paths(args.paths, jobs=args.jobs)
+    if args.format == "json":
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result, enabled()))
+    sys.stdout.flush()
+    return result.exit_status
+
+
+def _style(finding):
+    return "accepted" if finding.accepted else finding.severity
+
+
+def render_text(result, color=False):
+    out = []
+    for c in result.checked:
+        r = c.report
+        head = f"{r.file}  {r.agency} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
+        if c.previous is not None:
+            head += f" · 对照上年：{c.previous.file}"
+        out.append(paint(head, "bold", color))
+        if not c.findings:
+            out.append("  " + paint("✓ 未发现问题", "accepted", color))
+        for f in c.findings:
+            label = r.form.label(f.first) if f.first else ""
+            tail = "（已接受）" if f.accepted else ""
+            out.append(f"  {paint(f.glyph, _style(f), color)} {f.first}  {paint(label, 'dim', color)}  {f.message}{tail}")
+        out.append("")
+    if result.invalid:
+        out.append(paint("无法读取的文件", "bold", color))
+        for i in result.invalid:
+            out.append(f"  {paint('✗', 'error', color)} {i.error}")
+        out.append("")
+    errors = sum(1 for c in result.checked for f in c.findings if f.blocking)
+    warnings = sum(1 for c in result.checked for f in c.findings if f.severity == "warning" and not f.accepted)
+    accepted = sum(1 for c in result.checked for f in c.findings if f.accepted)
+    bad = sum(1 for c in result.checked if c.errors)
+    out.append(f"共 {len(result.checked)} 份报告：{bad} 份有错误；错误 {errors} 条，警告 {warnings} 条，"
+               f"已接受 {accepted} 条；无法读取的文件 {len(result.invalid)} 个。")
+    return "\n".join(out) + "\n"

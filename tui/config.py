@@ -1,0 +1,74 @@
+"""User configuration: `config.toml` under platformdirs.user_config_path("nianbao").
+
+    [ui]
+    theme = "nianbao-dark"
+
+    [keys]               # action id = key(s), comma-separated
+    next_finding = "n"
+
+    [reviewer]
+    name = "审核人甲"      # display name written into sign-offs
+    key = "~/.ssh/id_ed25519"   # default --sign key
+
+Read with tomllib; a broken file is reported, never fatal.
+"""
+
+import os
+import tomllib
+
+
+def config_dir():
+    from platformdirs import user_config_path
+
+    return user_config_path("nianbao")
+
+
+def state_dir():
+    from platformdirs import user_state_path
+
+    return user_state_path("nianbao")
+
+
+def config_path():
+    return config_dir() / "config.toml"
+
+
+class Config:
+    def __init__(self, data=None, error=None, path=None):
+        self.data = data or {}
+        self.error = error  # a message for the user when the file could not be read
+        self.path = path
+
+    def section(self, name):
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def theme(self):
+        value = self.section("ui").get("theme")
+        return value if isinstance(value, str) else None
+
+    @property
+    def keys(self):
+        return {k: v for k, v in self.section("keys").items() if isinstance(v, str)}
+
+    @property
+    def reviewer_name(self):
+        value = self.section("reviewer").get("name")
+        return value if isinstance(value, str) and value.strip() else None
+
+    @property
+    def reviewer_key(self):
+        value = self.section("reviewer").get("key")
+        return os.path.expanduser(value) if isinstance(value, str) and value.strip() else None
+
+
+def load_config(path=None):
+    path = path or config_path()
+    try:
+        with open(path, "rb") as fh:
+            return Config(tomllib.load(fh), path=path)
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Config(error=f"配置文件 {path} 无法读取：{exc}", path=path)

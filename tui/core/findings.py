@@ -1,0 +1,73 @@
+"""Finding: one rule's verdict on one place in a report (FORMAT.md §2)."""
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+# The one glyph per severity, shared by `check`'s text output and the workbench.
+# All are narrow, unambiguous-width characters (FIELD-NOTES: avoid ①, ±, …).
+GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓"}
+SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+class Finding:
+    __slots__ = ("rule", "severity", "message", "cells", "expected", "actual", "previous", "accepted")
+
+    def __init__(self, rule, severity, message, cells, expected=None, actual=None, previous=None):
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.cells = list(cells)
+        self.expected = expected
+        self.actual = actual
+        self.previous = previous  # {"file": ..., "cells": [...]} on year-over-year findings
+        self.accepted = False
+
+    @property
+    def first(self):
+        return self.cells[0] if self.cells else None
+
+    @property
+    def glyph(self):
+        return GLYPHS["accepted"] if self.accepted else GLYPHS[self.severity]
+
+    @property
+    def blocking(self):
+        """An unaccepted error blocks approval and makes `check` exit 1."""
+        return self.severity == ERROR and not self.accepted
+
+    def to_json(self):
+        doc = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "cells": self.cells,
+            "expected": _jsonable(self.expected),
+            "actual": _jsonable(self.actual),
+            "accepted": self.accepted,
+        }
+        if self.previous is not None:
+            doc["previous"] = self.previous
+        return doc
+
+    def __getstate__(self):
+        return tuple(getattr(self, s) for s in self.__slots__)
+
+    def __setstate__(self, state):
+        for s, v in zip(self.__slots__, state):
+            setattr(self, s, v)
+
+    def __repr__(self):
+        return f"Finding({self.rule!r}, {self.severity!r}, {self.first!r})"
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def sort_key(finding):
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    return (order.get(finding.severity, 3), finding.rule, finding.first or "")

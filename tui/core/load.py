@@ -1,0 +1,117 @@
+"""bytes → Report or Invalid. Never raises for bad input.
+
+Checking reads with tomllib (fast); editing parses again with tomlkit in
+tui.store. A UTF-8 byte order mark is accepted.
+"""
+
+import re
+import tomllib
+
+from tui.core.forms import all_forms, get_form
+from tui.core.report import Invalid, Report
+
+BOM = b"\xef\xbb\xbf"
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _where(file, line, column):
+    if line is None:
+        return file
+    if column is None:
+        return f"{file}:{line}"
+    return f"{file}:{line}:{column}"
+
+
+def _key_line(text, key):
+    """Line and column of the first `key =` assignment in the text, if any."""
+    m = re.search(r"^[ \t]*(" + re.escape(key) + r")[ \t]*=", text, re.M)
+    if not m:
+        return None, None
+    line = text.count("\n", 0, m.start(1)) + 1
+    return line, m.start(1) - (text.rfind("\n", 0, m.start(1)) + 1) + 1
+
+
+def invalid(file, message, line=None, column=None):
+    return Invalid(file, f"{_where(file, line, column)}: {message}", line, column)
+
+
+def parse_text(raw, file):
+    """Decode and parse. Returns (data, text, bom) or an Invalid."""
+    bom = raw.startswith(BOM)
+    if bom:
+        raw = raw[len(BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return invalid(file, f"不是 UTF-8 编码（字节 0x{raw[exc.start]:02x}）", line, column)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _AT.search(msg)
+        line = column = None
+        if m:
+            line, column = int(m.group(1)), int(m.group(2))
+            msg = msg[: m.start()].strip()
+        elif "end of document" in msg:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        return invalid(file, f"TOML 语法错误：{msg}", line, column)
+    except RecursionError:
+        return invalid(file, "TOML 嵌套过深，无法读取")
+    except (MemoryError, ValueError, OverflowError) as exc:
+        return invalid(file, f"无法读取：{exc}")
+    return data, text, bom
+
+
+def load_bytes(raw, file):
+    """Load one report from bytes; `file` names it in messages."""
+    parsed = parse_text(raw, file)
+    if isinstance(parsed, Invalid):
+        return parsed
+    data, text, bom = parsed
+    return from_data(data, file, text, bom)
+
+
+def from_data(data, file, text="", bom=False):
+    """Check the identity of parsed data and make a Report (or an Invalid)."""
+    ident = data.get("report")
+    if not isinstance(ident, dict):
+        return invalid(file, "缺少 [report] 表（报告身份：form、agency、year）")
+    form_id = ident.get("form")
+    if not isinstance(form_id, str):
+        line, col = _key_line(text, "form")
+        return invalid(file, "缺少 report.form（报告格式）或不是字符串", line, col)
+    form = get_form(form_id)
+    if form is None:
+        line, col = _key_line(text, "form")
+        known = "、".join(f.id for f in all_forms())
+        return invalid(file, f"未知的报告格式 {form_id!r}（已知：{known}）", line, col)
+    agency = ident.get("agency")
+    if not isinstance(agency, str) or not agency.strip():
+        line, col = _key_line(text, "agency")
+        return invalid(file, "缺少 report.agency（发布机关）或为空", line, col)
+    year = ident.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        line, col = _key_line(text, "year")
+        return invalid(file, "缺少 report.year（报告年度）或不是整数", line, col)
+    return Report(file, data, form, bom)
+
+
+def load_path(path, display=None):
+    """Load a report file. `display` is the name used in messages (default: path)."""
+    file = display if display is not None else str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        return invalid(file, "文件不存在")
+    except IsADirectoryError:
+        return invalid(file, "这是一个文件夹，不是报告文件")
+    except PermissionError:
+        return invalid(file, "没有读取权限")
+    except OSError as exc:
+        return invalid(file, f"无法读取文件：{exc.strerror or exc}")
+    return load_bytes(raw, file)

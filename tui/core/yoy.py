@@ -1,0 +1,167 @@
+"""Year-over-year: pairing reports by agency and year, and the cross-year rules.
+
+A report is paired with the same agency's report for `year - 1` when both
+are among the inputs and neither year is ambiguous (report.duplicate).
+Findings live in the later report; `previous` names the earlier file and
+its cells.
+"""
+
+from tui.core.address import format_address
+from tui.core.findings import ERROR, WARNING, Finding
+from tui.core.rules import active_row, cell, fmt, num, table_rows
+from tui.core.similarity import similarity
+
+PAIR_RULES = {}
+COPY_THRESHOLD = 0.80
+COPY_MIN_CHARS = 100
+
+
+def pair_rule(rule_id):
+    def register(fn):
+        PAIR_RULES[rule_id] = fn
+        return fn
+    return register
+
+
+def pair_reports(reports):
+    """Return ({id(report): previous report}, [duplicate findings per report])."""
+    by_key = {}
+    for r in reports:
+        by_key.setdefault((r.agency, r.year), []).append(r)
+    previous = {}
+    duplicates = {}
+    for (agency, year), group in by_key.items():
+        if len(group) > 1:
+            for r in group:
+                others = "、".join(o.file for o in group if o is not r)
+                duplicates[id(r)] = [Finding(
+                    "report.duplicate", WARNING,
+                    f"{agency} {year} 年度有多份报告（另见 {others}），该年度不做跨年比对",
+                    ["report.year", "report.agency"])]
+            continue
+        before = by_key.get((agency, year - 1))
+        if before is not None and len(before) == 1:
+            previous[id(group[0])] = before[0]
+    return previous, duplicates
+
+
+def check_pair(report, prev):
+    """Every cross-year rule that both reports' forms list."""
+    found = []
+    for rule_id, fn in PAIR_RULES.items():
+        if rule_id in report.form.rules and rule_id in prev.form.rules:
+            found.extend(fn(report, prev))
+    return found
+
+
+def _row_cells(report, key):
+    for row, cells in table_rows(report, "applications"):
+        if row.key == key:
+            return row, cells
+    return None, None
+
+
+@pair_rule("yoy.carried-over")
+def carried_over(report, prev):
+    row, cur = _row_cells(report, "carried_over")
+    prow, last = _row_cells(prev, "carried_forward")
+    if cur is None or last is None:
+        return []
+    found = []
+    for col in report.form.application_columns:
+        c = col.index
+        expected, actual = num(cell(last, c)), num(cell(cur, c))
+        if expected != actual:
+            found.append(Finding(
+                "yoy.carried-over", ERROR,
+                f"二、上年结转（{col.label}）= {fmt(actual)}，{prev.year} 年报告四、结转下年度继续办理 = {fmt(expected)}",
+                [format_address(row.keys, c)], expected, actual,
+                {"file": prev.file, "cells": [format_address(prow.keys, c)]}))
+    return found
+
+
+def _active_pairs(report, prev, *fields):
+    for row in report.form.active_rows:
+        prow = prev.form.active_map.get(row.key)
+        if prow is None or not row.has(*fields):
+            continue
+        cur, last = active_row(report, row.key), active_row(prev, row.key)
+        if cur is not None and last is not None:
+            yield row, cur, last
+
+
+def _a(*keys):
+    return format_address(keys)
+
+
+@pair_rule("yoy.items")
+def items(report, prev):
+    found = []
+    for row, cur, last in _active_pairs(report, prev, "previous", "change"):
+        expected = num(last.get("previous")) + num(last.get("change"))
+        actual = num(cur.get("previous"))
+        if expected != actual:
+            found.append(Finding(
+                "yoy.items", WARNING,
+                f"{row.label}：上一年项目数量 = {fmt(actual)}，{prev.year} 年报告上一年项目数量加本年增/减 = {fmt(expected)}",
+                [_a("active", row.key, "previous")], expected, actual,
+                {"file": prev.file, "cells": [_a("active", row.key, "previous"), _a("active", row.key, "change")]}))
+    return found
+
+
+@pair_rule("yoy.total-published")
+def total_published(report, prev):
+    found = []
+    for row, cur, last in _active_pairs(report, prev, "total", "published"):
+        expected = num(last.get("total")) + num(cur.get("published"))
+        actual = num(cur.get("total"))
+        if expected != actual:
+            found.append(Finding(
+                "yoy.total-published", WARNING,
+                f"{row.label}：对外公开总数量 = {fmt(actual)}，{prev.year} 年总数量加本年新公开数量 = {fmt(expected)}",
+                [_a("active", row.key, "total"), _a("active", row.key, "published")], expected, actual,
+                {"file": prev.file, "cells": [_a("active", row.key, "total")]}))
+    return found
+
+
+@pair_rule("yoy.in-force")
+def in_force(report, prev):
+    found = []
+    for row, cur, last in _active_pairs(report, prev, "in_force", "issued", "repealed"):
+        expected = num(last.get("in_force")) + num(cur.get("issued")) - num(cur.get("repealed"))
+        actual = num(cur.get("in_force"))
+        if expected != actual:
+            found.append(Finding(
+                "yoy.in-force", WARNING,
+                f"{row.label}：现行有效件数 = {fmt(actual)}，{prev.year} 年现行有效件数加本年制发减本年废止 = {fmt(expected)}"
+                "（清理规范性文件的年度可能合理）",
+                [_a("active", row.key, "in_force"), _a("active", row.key, "issued"), _a("active", row.key, "repealed")],
+                expected, actual,
+                {"file": prev.file, "cells": [_a("active", row.key, "in_force")]}))
+    return found
+
+
+def texts(report):
+    text = report.data.get("text")
+    if not isinstance(text, dict):
+        return {}
+    return {k: v for k, v in text.items() if isinstance(v, str)}
+
+
+@pair_rule("yoy.text-copied")
+def text_copied(report, prev):
+    found = []
+    last = texts(prev)
+    labels = dict(report.form.text_keys)
+    for key, value in texts(report).items():
+        if key not in last or len(value) < COPY_MIN_CHARS:
+            continue
+        score = similarity(value, last[key])
+        if score >= COPY_THRESHOLD:
+            a = _a("text", key)
+            found.append(Finding(
+                "yoy.text-copied", WARNING,
+                f"{labels.get(key, key)}与 {prev.year} 年报告内容雷同：{score:.0%} 的文字已见于上年",
+                [a], None, round(score, 4),
+                {"file": prev.file, "cells": [a]}))
+    return found

@@ -1,0 +1,110 @@
+"""Atomic file writes: temporary file in the same folder, fsync, verify, rename.
+
+Every write of a report goes through `replace_file` or `create_file`; the
+original is replaced only after the new bytes are on disk and a caller's
+`verify(path_of_temp)` accepted them.
+"""
+
+import os
+import stat
+import tempfile
+
+
+class WriteError(Exception):
+    """A write did not happen; the original file (if any) is untouched."""
+
+
+def _fsync_dir(folder):
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder, name, data, mode):
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def replace_file(path, data, verify=None):
+    """Replace `path` with `data` atomically, keeping its permission bits.
+
+    `verify(tmp_path)` may raise WriteError to refuse the new content; then
+    the temporary file is removed and the original stays as it was.
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    try:
+        tmp = _write_temp(folder, os.path.basename(path), data, mode)
+    except OSError as exc:
+        raise WriteError(f"无法写入临时文件（{exc.strerror or exc}），原文件未改动") from exc
+    try:
+        if verify is not None:
+            verify(tmp)
+        os.replace(tmp, path)
+    except WriteError:
+        _unlink(tmp)
+        raise
+    except OSError as exc:
+        _unlink(tmp)
+        raise WriteError(f"无法替换原文件（{exc.strerror or exc}），原文件未改动") from exc
+    _fsync_dir(folder)
+
+
+def create_file(path, data):
+    """Create a new file; refuse (FileExistsError) if it exists."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.lexists(path):
+        raise FileExistsError(path)
+    tmp = _write_temp(folder, os.path.basename(path), data, 0o644 & ~_umask())
+    try:
+        os.link(tmp, path)  # fails if `path` appeared meanwhile: never overwrite
+    except FileExistsError:
+        _unlink(tmp)
+        raise
+    except OSError:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            _unlink(tmp)
+            raise
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    _unlink(tmp)
+    _fsync_dir(folder)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
