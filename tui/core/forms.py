@@ -16,11 +16,12 @@ _SEP = " › "
 
 
 class Column:
-    __slots__ = ("index", "label", "group", "total")
+    __slots__ = ("index", "label", "short", "group", "total")
 
     def __init__(self, index, spec):
         self.index = index
         self.label = spec["label"]
+        self.short = spec.get("short", self.label)  # for narrow column heads
         self.group = spec.get("group")
         self.total = bool(spec.get("total", False))
 
