@@ -1,0 +1,331 @@
+"""Advisory locks: who else has a report open for editing.
+
+A lock is a small JSON file beside the report, `.<name>.nianbao-lock`,
+listing every process that holds the report open:
+
+    {"version": 1, "holders": [
+      {"user": "reviewer2", "host": "srv1", "pid": 1234,
+       "started": "2024-03-01T10:31:07+08:00", "token": "…", "pid_start": 123456}]}
+
+Advisory means nobody is ever blocked: `acquire` always adds its holder (it
+returns None only when the lock file cannot be written, e.g. the folder is
+not writable), and the workbench or the sign-off command asks `holders()`
+whether somebody else is at work and says so (`describe`).
+
+Several processes may update the file at once, so every read-modify-write
+happens under `fcntl.flock` on the lock file itself. The file is deleted
+when its last holder leaves; a process that opened the file just before that
+notices (inode check) and starts again on a fresh file.
+
+A holder on this host whose process is gone (or whose pid now belongs to a
+different process: `pid_start` is the process start time from /proc) is
+stale: ignored by `holders` and removed by the next `acquire`/`release`.
+Holders on other hosts cannot be checked and are always shown.
+"""
+
+import datetime as _dt
+import fcntl
+import json
+import os
+import socket
+import uuid
+
+from tui.store.fsinfo import folder_unwritable_reason
+
+SUFFIX = ".nianbao-lock"
+_VERSION = 1
+
+
+def lock_path(path):
+    """The lock file of a report: beside the real file (symlinks resolved)."""
+    real = os.path.realpath(os.fspath(path))
+    folder, name = os.path.split(real)
+    return os.path.join(folder, f".{name}{SUFFIX}")
+
+
+def _host():
+    try:
+        return socket.gethostname() or "localhost"
+    except OSError:
+        return "localhost"
+
+
+def _user():
+    for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        value = os.environ.get(var)
+        if value:
+            return value
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return str(os.getuid())
+
+
+def _pid_start(pid):
+    """Start time (clock ticks since boot) of a process, or None if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    try:
+        fields = raw[raw.rindex(b")") + 2:].split()
+        return int(fields[19])  # field 22 of proc(5); fields[0] is field 3
+    except (ValueError, IndexError):
+        return None
+
+
+def _alive(holder):
+    """False only when we are sure the holder's process is gone."""
+    if not isinstance(holder, dict):
+        return False
+    if holder.get("host") != _host():
+        return True
+    pid = holder.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, owned by somebody else
+    except OSError:
+        return True
+    recorded = holder.get("pid_start")
+    if isinstance(recorded, int):
+        current = _pid_start(pid)
+        if current is not None and current != recorded:
+            return False  # the pid was reused by another process
+    return True
+
+
+def _open_locked(lpath, create, exclusive=True):
+    """Open the lock file and flock it; None if it does not exist (and not
+    `create`). Retries when the file was replaced or removed meanwhile."""
+    flags = (os.O_RDWR if exclusive else os.O_RDONLY) | getattr(os, "O_CLOEXEC", 0)
+    if create:
+        flags |= os.O_CREAT
+    for _ in range(50):
+        try:
+            fd = os.open(lpath, flags, 0o666)
+        except FileNotFoundError:
+            if create:
+                raise  # the folder itself is gone
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                same = os.stat(lpath).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            return fd
+        os.close(fd)
+        if not create:
+            return None
+    raise OSError("锁文件反复被替换，放弃")
+
+
+def _read(fd):
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    try:
+        data = json.loads(b"".join(chunks).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []  # empty or damaged: treat as no holders, rewritten on next update
+    if isinstance(data, dict):
+        holders = data.get("holders")
+        if isinstance(holders, list):
+            return [h for h in holders if isinstance(h, dict)]
+        if "pid" in data:  # a single-holder file
+            return [data]
+    return []
+
+
+def _write(fd, lpath, holders):
+    """Rewrite the (flocked) lock file, or delete it when nobody holds it."""
+    if not holders:
+        try:
+            os.unlink(lpath)
+        except FileNotFoundError:
+            pass
+        return
+    payload = json.dumps({"version": _VERSION, "holders": holders}, ensure_ascii=False, indent=2) + "\n"
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.ftruncate(fd, 0)
+    data = payload.encode("utf-8")
+    while data:
+        n = os.write(fd, data)
+        data = data[n:]
+
+
+def _update(lpath, change, create):
+    """Under the lock: holders = change(live holders); write back."""
+    fd = _open_locked(lpath, create=create)
+    if fd is None:
+        return
+    try:
+        holders = [h for h in _read(fd) if _alive(h)]
+        _write(fd, lpath, change(holders))
+    finally:
+        os.close(fd)
+
+
+class Lock:
+    """This process's entry in a report's lock file."""
+
+    def __init__(self, path, lpath, info):
+        self.path = os.fspath(path)
+        self.lock_path = lpath
+        self.info = info
+        self.released = False
+
+    @property
+    def token(self):
+        return self.info["token"]
+
+    def release(self):
+        """Remove our entry (and the file when it was the last). Idempotent;
+        never raises for file-system trouble."""
+        if self.released:
+            return
+        self.released = True
+        token = self.token
+        try:
+            _update(self.lock_path, lambda hs: [h for h in hs if h.get("token") != token], create=False)
+        except OSError:
+            pass
+
+    def refresh(self):
+        """Put our entry back if somebody removed the lock file. True if held."""
+        if self.released:
+            return False
+        token = self.token
+
+        def change(hs):
+            if not any(h.get("token") == token for h in hs):
+                hs.append(self.info)
+            return hs
+
+        try:
+            _update(self.lock_path, change, create=True)
+        except OSError:
+            return False
+        return True
+
+    def others(self):
+        """Other live holders of the same report."""
+        return holders(self.path, exclude=self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+        return False
+
+    def __repr__(self):
+        state = "released" if self.released else "held"
+        return f"Lock({self.path!r}, pid={self.info.get('pid')}, {state})"
+
+
+def acquire(path):
+    """Register this process as editing `path`. Returns a Lock, or None when
+    the lock file cannot be written (folder not writable, another user's lock
+    file we may not change, read-only file system)."""
+    lpath = lock_path(path)
+    if folder_unwritable_reason(os.path.dirname(lpath)):
+        return None
+    pid = os.getpid()
+    info = {
+        "user": _user(),
+        "host": _host(),
+        "pid": pid,
+        "started": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "token": uuid.uuid4().hex,
+    }
+    start = _pid_start(pid)
+    if start is not None:
+        info["pid_start"] = start
+
+    def change(hs):
+        hs.append(info)
+        return hs
+
+    try:
+        _update(lpath, change, create=True)
+    except OSError:
+        return None
+    return Lock(path, lpath, info)
+
+
+def holders(path, exclude=None):
+    """Live holders of `path` other than this process (or, when `exclude` is a
+    Lock, other than that lock). A list of dicts: user, host, pid, started.
+    Stale entries are ignored and, when possible, cleaned up."""
+    lpath = lock_path(path)
+    try:
+        fd = _open_locked(lpath, create=False, exclusive=False)
+    except OSError:
+        return []
+    if fd is None:
+        return []
+    try:
+        entries = _read(fd)
+    except OSError:
+        entries = []
+    finally:
+        os.close(fd)
+    live = [h for h in entries if _alive(h)]
+    if len(live) != len(entries):
+        try:
+            _update(lpath, lambda hs: hs, create=False)  # drops the stale ones
+        except OSError:
+            pass
+    if isinstance(exclude, Lock):
+        return [h for h in live if h.get("token") != exclude.token]
+    me_host, me_pid = _host(), os.getpid()
+    return [h for h in live if not (h.get("host") == me_host and h.get("pid") == me_pid)]
+
+
+def describe(holder):
+    """'reviewer2@host（进程 1234，自 10:31 起编辑）'."""
+    user = holder.get("user") or "未知用户"
+    host = holder.get("host") or "未知主机"
+    parts = []
+    pid = holder.get("pid")
+    if isinstance(pid, int):
+        parts.append(f"进程 {pid}")
+    since = _since(holder.get("started"))
+    if since:
+        parts.append(f"自 {since} 起编辑")
+    tail = f"（{'，'.join(parts)}）" if parts else ""
+    return f"{user}@{host}{tail}"
+
+
+def _since(started):
+    if not isinstance(started, str):
+        return None
+    try:
+        when = _dt.datetime.fromisoformat(started)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    now = _dt.datetime.now()
+    if when.date() == now.date():
+        return f"{when:%H:%M}"
+    if when.year == now.year:
+        return f"{when.month}月{when.day}日 {when:%H:%M}"
+    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
