@@ -1,0 +1,100 @@
+"""The one action registry: id, default key, title, help, scope.
+
+Key bindings, the command palette and the help screen are all generated from
+ACTIONS, so a command exists in one place. Users remap keys in config.toml
+`[keys]` by action id; Textual's keymap applies the override to the binding
+of the same id.
+"""
+
+from textual.binding import Binding
+
+
+class Action:
+    __slots__ = ("id", "key", "title", "help", "scope", "show", "priority")
+
+    def __init__(self, id, key, title, help, scope, show=True, priority=False):
+        self.id = id
+        self.key = key          # Textual key string; several comma-separated
+        self.title = title      # short Chinese name (footer, palette)
+        self.help = help        # one sentence for the help screen and palette
+        self.scope = scope      # "app", "list", "report", "compare"
+        self.show = show        # shown in the footer
+        self.priority = priority
+
+    @property
+    def method(self):
+        return self.id
+
+
+SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较"}
+
+ACTIONS = [
+    Action("help", "question_mark", "帮助", "显示所有按键和命令", "app"),
+    Action("command_palette", "ctrl+p", "命令", "打开命令面板，按名称查找命令", "app", show=False),
+    Action("quit", "ctrl+q", "退出", "退出 nianbao（有未保存修改时会询问）", "app", show=False, priority=True),
+    Action("close", "q", "关闭", "关闭当前画面，回到上一层；在最外层时退出", "app"),
+    # report list
+    Action("open_selected", "enter", "打开", "打开光标所在的报告", "list", show=False),
+    Action("filter", "slash", "筛选", "输入文字筛选报告（机关、年度、文件名、状态）", "list"),
+    Action("sort_next", "s", "排序", "按下一列排序", "list"),
+    Action("sort_reverse", "S", "倒序", "反转排序方向", "list", show=False),
+    Action("refresh", "r", "重新检查", "重新读取并检查文件夹中的报告", "list", show=False),
+    # report
+    Action("cursor_down", "down,j", "下移", "光标下移", "report", show=False),
+    Action("cursor_up", "up,k", "上移", "光标上移", "report", show=False),
+    Action("cursor_left", "left,h", "左移", "光标左移", "report", show=False),
+    Action("cursor_right", "right,l", "右移", "光标右移", "report", show=False),
+    Action("first_cell", "g,home", "开头", "跳到报告开头", "report", show=False),
+    Action("last_cell", "G,end", "末尾", "跳到报告末尾", "report", show=False),
+    Action("next_finding", "n", "下一问题", "跳到下一个问题所在单元格", "report"),
+    Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report"),
+    Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", priority=True),
+    Action("search", "slash", "搜索", "搜索标签和正文文字", "report"),
+    Action("search_next", "ctrl+n", "下一处", "跳到下一处搜索结果", "report", show=False),
+]
+
+BY_ID = {a.id: a for a in ACTIONS}
+
+
+def actions_for(scope):
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def bindings(scope):
+    """Textual Bindings for one scope, each with the action id as binding id."""
+    return [Binding(a.key, a.method, a.title, show=a.show, id=f"{a.scope}.{a.id}", priority=a.priority)
+            for a in actions_for(scope)]
+
+
+def keymap_from_config(keys):
+    """config [keys] {action id: key} → Textual keymap {binding id: key}."""
+    keymap = {}
+    for action_id, key in keys.items():
+        action = BY_ID.get(action_id)
+        if action is not None:
+            keymap[f"{action.scope}.{action.id}"] = key
+    return keymap
+
+
+_KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "空格", "enter": "回车", "tab": "Tab",
+              "escape": "Esc", "down": "Down", "up": "Up", "left": "Left", "right": "Right", "home": "Home", "end": "End"}
+
+
+def display_key(key):
+    """'down,j' → '↓ / j'; 'ctrl+p' → 'Ctrl+P'."""
+    parts = []
+    for k in key.split(","):
+        k = k.strip()
+        if k in _KEY_NAMES:
+            parts.append(_KEY_NAMES[k])
+        elif k.startswith("ctrl+"):
+            parts.append("Ctrl+" + k[5:].upper())
+        else:
+            parts.append(k)
+    return " / ".join(parts)
+
+
+def effective_key(app, action):
+    """The key currently bound to an action, after the user's keymap."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    return keymap.get(f"{action.scope}.{action.id}", action.key)

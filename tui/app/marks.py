@@ -1,0 +1,41 @@
+"""Marks on cells: which glyph and style each address carries, from findings.
+
+A cell involved in several findings shows the worst: error, then warning,
+then info; a cell whose findings are all accepted shows ✓.
+"""
+
+from tui.core.findings import GLYPHS
+from tui.core.review import normal_address
+
+_RANK = {"error": 3, "warning": 2, "info": 1, "accepted": 0}
+
+
+class Mark:
+    __slots__ = ("kind", "findings")
+
+    def __init__(self):
+        self.kind = None
+        self.findings = []
+
+    @property
+    def glyph(self):
+        return GLYPHS[self.kind]
+
+    def add(self, finding):
+        self.findings.append(finding)
+        kind = "accepted" if finding.accepted else finding.severity
+        if self.kind is None or _RANK[kind] > _RANK[self.kind]:
+            self.kind = kind
+
+
+def marks_for(findings, side="current"):
+    """{address: Mark}. side="previous" marks a year-over-year finding's cells in the earlier report."""
+    marks = {}
+    for f in findings:
+        if side == "previous":
+            cells = (f.previous or {}).get("cells", [])
+        else:
+            cells = f.cells
+        for cell in cells:
+            marks.setdefault(normal_address(cell), Mark()).add(f)
+    return marks

@@ -1,0 +1,49 @@
+"""The help screen, generated from the action registry (with the user's keys)."""
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.app.actions import SCOPES, actions_for, display_key, effective_key
+from tui.core.findings import GLYPHS
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "关闭")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
+                                  background: $surface; padding: 0 1; }
+    """
+
+    def compose(self):
+        with VerticalScroll():
+            yield Static(self._content())
+
+    def _content(self):
+        out = Table.grid(padding=(0, 2))
+        out.add_column(no_wrap=True)
+        out.add_column()
+        out.add_row(Text("nianbao 按键帮助", style="bold"), Text("Esc、q 或 ? 关闭；Ctrl+P 按名称查找命令", style="dim"))
+        for scope, name in SCOPES.items():
+            actions = actions_for(scope)
+            if not actions:
+                continue
+            out.add_row("", "")
+            out.add_row(Text(name, style="bold underline"), "")
+            for a in actions:
+                out.add_row(Text(display_key(effective_key(self.app, a)), style="bold"), f"{a.title}：{a.help}")
+        out.add_row("", "")
+        out.add_row(Text("标记", style="bold underline"), "")
+        out.add_row(Text(GLYPHS["error"], style="bold"), "错误：报告按原样发布即有误，须修改或接受后才能签核通过")
+        out.add_row(Text(GLYPHS["warning"], style="bold"), "警告：很可能有误，须审核人查看")
+        out.add_row(Text(GLYPHS["accepted"], style="bold"), "已接受：审核人已核实并接受该问题")
+        out.add_row(Text("#", style="bold"), "单元格附有批注")
+        out.add_row(Text("空 / 缺", style="bold"), "原件留空（或占位符）/ 文件中缺少该单元格")
+        return out
+
+    def action_dismiss(self):
+        self.dismiss()

@@ -1,0 +1,347 @@
+"""The report screen: all six sections in printed order, marks on cells,
+the findings panel and a status line that follows the cursor."""
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.app.actions import bindings
+from tui.app.colours import severity_colours
+from tui.app.layout import report_blocks
+from tui.app.widgets.findings import FindingsPanel
+from tui.app.widgets.grid import GridTable
+from tui.app.widgets.narrative import NarrativeBlock
+from tui.app.widgets.status import StatusLine
+from tui.core.review import STATE_GLYPHS, STATE_NAMES
+
+
+def title_text(model, colours):
+    r = model.report
+    errors = sum(1 for f in model.findings if f.blocking)
+    warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
+    t = Text(no_wrap=True, overflow="crop")
+    t.append(f"{r.agency} {r.year} 年度", style="bold")
+    t.append(f" · {r.form.name} · ")
+    state = model.signoff
+    t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
+             style={"approved": colours["accepted"], "rejected": colours["error"],
+                    "stale": colours["warning"]}.get(state, "dim"))
+    t.append(" · ")
+    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
+    t.append(" ")
+    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
+    if model.previous is not None:
+        t.append(f" · 对照 {model.previous.year} 年报告")
+    t.append(f" · {r.file}", style="dim")
+    return t
+
+
+class ReportScreen(Screen):
+    SCOPE = "report"
+    BINDINGS = bindings("report")
+    DEFAULT_CSS = """
+    ReportScreen #title { height: 1; background: $panel; padding: 0 1; }
+    ReportScreen #report-view { height: 1fr; padding: 0 1; }
+    ReportScreen .section-title { text-style: bold; color: $accent; margin: 0 0 0 0; }
+    ReportScreen .caption { color: $text-muted; }
+    ReportScreen #search { dock: bottom; display: none; }
+    ReportScreen #search.visible { display: block; }
+    ReportScreen GridTable:focus { background-tint: $foreground 3%; }
+    """
+
+    def __init__(self, model, **kwargs):
+        super().__init__(**kwargs)
+        self.model = model
+        self.address = None
+        self._matches = []
+        self._width = 0
+
+    # -- building -------------------------------------------------------
+
+    def compose(self):
+        yield Static(id="title")
+        with VerticalScroll(id="report-view"):
+            for block in report_blocks(self.model.form, self.model.data):
+                yield Static(block.title, classes="section-title")
+                if block.kind == "table":
+                    if block.caption:
+                        yield Static(block.caption, classes="caption")
+                    yield GridTable(block, id=f"block-{block.key}")
+                else:
+                    yield NarrativeBlock(block, id=f"block-text-{block.key}")
+        yield FindingsPanel(id="findings")
+        yield StatusLine(id="status")
+        yield Input(placeholder="搜索标签和正文，回车跳转，Esc 取消", id="search")
+        yield Footer()
+
+    @property
+    def blocks(self):
+        return [w for w in self.query("#report-view > *") if isinstance(w, (GridTable, NarrativeBlock))]
+
+    def on_mount(self):
+        self.refresh_marks()
+        blocks = self.blocks
+        # Start on the first table cell with a problem, else the first cell.
+        first = self._ordered_findings()
+        if first:
+            self.goto(first[0].first)
+        elif blocks:
+            self._focus_block(blocks[0], first=True)
+
+    def on_resize(self, event):
+        short = event.size.height < 32
+        self.query_one(FindingsPanel).set_class(short, "short")
+        self.query_one(StatusLine).set_class(short, "short")
+        if event.size.width != self._width:
+            self.refresh_marks()
+
+    def refresh_marks(self):
+        """Re-render every block from the model (after an edit, a recheck or a resize)."""
+        colours = severity_colours(self.app)
+        width = self.size.width or self.app.size.width
+        self._width = width
+        m = self.model
+        for b in self.blocks:
+            if isinstance(b, GridTable):
+                b.fill(m.data, m.marks, colours, width - 4, m.comments)
+            else:
+                b.fill(m.data, m.marks, colours, m.comments)
+        self.query_one("#title", Static).update(title_text(m, colours))
+        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours)
+        self._show_status()
+
+    # -- positions ------------------------------------------------------
+
+    def _order(self):
+        order = {}
+        for b in self.blocks:
+            for a in b.block.addresses():
+                order.setdefault(a, len(order))
+        return order
+
+    def _ordered_findings(self):
+        order = self._order()
+        return sorted(self.model.findings, key=lambda f: (order.get(self._resolve(f.first, order), len(order)),
+                                                           f.rule))
+
+    @staticmethod
+    def _resolve(address, order):
+        """An address shown on screen for a finding's cell (a row or table → its first cell)."""
+        if address in order or address is None:
+            return address
+        for a in order:
+            if a.startswith(address + "[") or a.startswith(address + "."):
+                return a
+        return address
+
+    def _block_of(self, address):
+        for b in self.blocks:
+            if b.has(address):
+                return b
+        return None
+
+    def goto(self, address):
+        """Move the cursor to a cell (or the nearest shown cell of a row)."""
+        address = self._resolve(address, self._order())
+        block = self._block_of(address)
+        if block is None:
+            self.notify(f"{address} 不在表格中显示（例如缺失的行）", severity="warning")
+            return False
+        self._focus_block(block, address=address)
+        return True
+
+    def _focus_block(self, block, address=None, first=False, last=False):
+        block.focus()
+        if isinstance(block, GridTable):
+            block.select(address, first=first, last=last)
+            self._follow(block)
+        else:
+            self.call_after_refresh(block.scroll_visible, top=True, animate=False)
+            self._moved(block.address)
+
+    def _follow(self, table):
+        """Keep the table cursor visible in the scrolling report view."""
+        view = self.query_one("#report-view", VerticalScroll)
+        row = table.cursor_coordinate.row
+
+        def scroll():
+            y = table.virtual_region.y + table.header_height + row
+            view.scroll_to_region(Region(0, max(0, y - 1), 1, 3), animate=False, immediate=True)
+
+        self.call_after_refresh(scroll)
+
+    def _moved(self, address):
+        self.address = address
+        self._show_status()
+        mark = self.model.marks.get(address)
+        if mark is not None:
+            self.query_one(FindingsPanel).show(mark.findings[0])
+
+    def _show_status(self):
+        m = self.model
+        self.query_one(StatusLine).show(m.form, m.data, self.address, m.marks.get(self.address),
+                                        severity_colours(self.app), m.comments.get(self.address, ()))
+
+    def on_grid_table_moved(self, event):
+        if event.address is not None:
+            self._moved(event.address)
+            self._follow(event.table)
+
+    def on_narrative_block_moved(self, event):
+        self._moved(event.address)
+
+    def on_grid_table_leave(self, event):
+        self._neighbour(event.table, event.direction)
+
+    def _neighbour(self, widget, direction):
+        blocks = self.blocks
+        i = blocks.index(widget) + direction
+        if 0 <= i < len(blocks):
+            self._focus_block(blocks[i], first=direction > 0, last=direction < 0)
+
+    def on_findings_panel_chosen(self, event):
+        self.goto(event.finding.first)
+
+    # -- actions --------------------------------------------------------
+
+    def _focused_block(self):
+        f = self.focused
+        return f if isinstance(f, (GridTable, NarrativeBlock)) else None
+
+    def _narrative_scroll(self, block, direction):
+        """Scroll within a long narrative; True if it scrolled, False at its end."""
+        view = self.query_one("#report-view", VerticalScroll)
+        top, bottom = block.virtual_region.y, block.virtual_region.bottom
+        if direction > 0 and bottom > view.scroll_y + view.size.height:
+            view.scroll_relative(y=1, animate=False, immediate=True)
+            return True
+        if direction < 0 and top < view.scroll_y:
+            view.scroll_relative(y=-1, animate=False, immediate=True)
+            return True
+        return False
+
+    def _vertical(self, direction):
+        f = self.focused
+        if isinstance(f, GridTable):
+            f.action_cursor_down() if direction > 0 else f.action_cursor_up()
+        elif isinstance(f, NarrativeBlock):
+            if not self._narrative_scroll(f, direction):
+                self._neighbour(f, direction)
+        elif isinstance(f, FindingsPanel):
+            f.action_cursor_down() if direction > 0 else f.action_cursor_up()
+
+    def action_cursor_down(self):
+        self._vertical(1)
+
+    def action_cursor_up(self):
+        self._vertical(-1)
+
+    def action_cursor_left(self):
+        if isinstance(self.focused, GridTable):
+            self.focused.action_cursor_left()
+
+    def action_cursor_right(self):
+        if isinstance(self.focused, GridTable):
+            self.focused.action_cursor_right()
+
+    def action_first_cell(self):
+        self._focus_block(self.blocks[0], first=True)
+        self.query_one("#report-view", VerticalScroll).scroll_home(animate=False)
+
+    def action_last_cell(self):
+        self._focus_block(self.blocks[-1], last=True)
+        self.query_one("#report-view", VerticalScroll).scroll_end(animate=False)
+
+    def _jump(self, direction):
+        findings = self._ordered_findings()
+        if not findings:
+            self.notify("未发现问题")
+            return
+        order = self._order()
+        here = order.get(self.address, -1)
+        positions = [order.get(self._resolve(f.first, order), len(order)) for f in findings]
+        current = self.query_one(FindingsPanel).highlighted
+        if direction > 0:
+            candidates = [i for i, p in enumerate(positions) if p > here]
+            if current is not None and positions[current] == here and current + 1 < len(findings):
+                candidates = [current + 1]
+            target = candidates[0] if candidates else 0
+        else:
+            candidates = [i for i, p in enumerate(positions) if p < here]
+            if current is not None and positions[current] == here and current > 0:
+                candidates = [current - 1]
+            target = candidates[-1] if candidates else len(findings) - 1
+        finding = findings[target]
+        self.goto(finding.first)
+        self.query_one(FindingsPanel).highlighted = target
+
+    def action_next_finding(self):
+        self._jump(1)
+
+    def action_previous_finding(self):
+        self._jump(-1)
+
+    def action_switch_pane(self):
+        panel = self.query_one(FindingsPanel)
+        if self.focused is panel:
+            block = self._block_of(self.address) or self.blocks[0]
+            self._focus_block(block, address=self.address)
+        else:
+            panel.focus()
+
+    def action_search(self):
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.focus()
+
+    def on_input_submitted(self, event):
+        if event.input.id != "search":
+            return
+        event.stop()
+        query = event.value.strip()
+        event.input.remove_class("visible")
+        if not query:
+            self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
+            return
+        self._matches = self._search(query)
+        if not self._matches:
+            self.notify(f"未找到“{query}”", severity="warning")
+            self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
+            return
+        self.notify(f"“{query}”：{len(self._matches)} 处，Ctrl+N 下一处")
+        self.goto(self._matches[0])
+
+    def on_key(self, event):
+        box = self.query_one("#search", Input)
+        if event.key == "escape" and box.has_class("visible"):
+            box.remove_class("visible")
+            event.stop()
+            self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
+
+    def _search(self, query):
+        q = query.lower()
+        form, data = self.model.form, self.model.data
+        hits = []
+        for b in self.blocks:
+            if isinstance(b, NarrativeBlock):
+                if q in b.text.lower() or q in b.block.title.lower():
+                    hits.append(b.address)
+                continue
+            for row in b.block.rows:
+                for a in row.cells:
+                    if a and not row.heading and (q in row.label.lower() or q in form.label(a).lower()
+                                                  or q == b.value_text(a).lower()):
+                        hits.append(a)
+                        break
+        return hits
+
+    def action_search_next(self):
+        if not self._matches:
+            self.action_search()
+            return
+        order = self._order()
+        here = order.get(self.address, -1)
+        later = [a for a in self._matches if order.get(a, -1) > here]
+        self.goto(later[0] if later else self._matches[0])

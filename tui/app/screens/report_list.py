@@ -1,0 +1,249 @@
+"""The report list: every report of a folder with its state at a glance.
+
+Checking runs in a worker thread with a progress bar, so a large folder never
+freezes the screen. Typing in the filter box narrows the list; `s` sorts.
+"""
+
+import os
+
+from rich.text import Text
+from textual import work
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from tui.app.actions import bindings
+from tui.app.colours import severity_colours
+from tui.core.checker import check_loaded, expand_paths
+from tui.core.load import load_path
+from tui.core.report import Invalid
+from tui.core.review import STATE_GLYPHS, STATE_NAMES
+from tui.core.rules import check_report
+
+
+class Entry:
+    """One row: a checked report, or an invalid file."""
+
+    __slots__ = ("file", "checked", "invalid")
+
+    def __init__(self, file, checked=None, invalid=None):
+        self.file = file
+        self.checked = checked
+        self.invalid = invalid
+
+    @property
+    def report(self):
+        return self.checked.report if self.checked else None
+
+    def sort_value(self, key):
+        c = self.checked
+        if c is None:
+            return {"agency": "", "year": 0, "errors": 10**9, "warnings": 0, "signoff": "", "file": self.file}[key]
+        return {"agency": c.report.agency, "year": c.report.year, "errors": c.errors, "warnings": c.warnings,
+                "signoff": c.signoff, "file": self.file}[key]
+
+    def search_text(self):
+        c = self.checked
+        if c is None:
+            return f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
+        r = c.report
+        state = "有错误" if c.errors else ("有警告" if c.warnings else "无问题")
+        return " ".join([r.agency, str(r.year), r.form.name, STATE_NAMES[c.signoff], c.signoff, state,
+                         self.file]).lower()
+
+
+SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("warnings", "警告数"),
+         ("signoff", "签核"), ("file", "文件"))
+
+
+def load_entries(paths, progress=None):
+    """Load and check every report under paths; progress(done, total) is called as it goes."""
+    items = expand_paths(paths)
+    loaded, invalid = [], []
+    for i, (path, display) in enumerate(items, 1):
+        r = load_path(path, display)
+        if isinstance(r, Invalid):
+            invalid.append(r)
+        else:
+            loaded.append((r, check_report(r)))
+        if progress and (i % 20 == 0 or i == len(items)):
+            progress(i, len(items))
+    checked = check_loaded(loaded)
+    entries = {c.report.file: Entry(c.report.file, checked=c) for c in checked}
+    entries.update({i.file: Entry(i.file, invalid=i) for i in invalid})
+    return [entries[d] for _, d in items if d in entries]
+
+
+class ReportListScreen(Screen):
+    SCOPE = "list"
+    BINDINGS = bindings("list")
+    DEFAULT_CSS = """
+    ReportListScreen #list-title { height: 1; background: $panel; padding: 0 1; }
+    ReportListScreen #filter-row { height: 1; }
+    ReportListScreen #filter { border: none; height: 1; padding: 0 1; width: 1fr; }
+    ReportListScreen #sort-label { width: auto; padding: 0 1; color: $text-muted; }
+    ReportListScreen #progress { height: 1; }
+    ReportListScreen #reports { height: 1fr; }
+    ReportListScreen #detail { height: 2; background: $panel; padding: 0 1; }
+    """
+
+    def __init__(self, paths, **kwargs):
+        super().__init__(**kwargs)
+        self.paths = [str(p) for p in paths]
+        self.entries = []
+        self.shown = []
+        self.sort_index = 0
+        self.reverse = False
+
+    def compose(self):
+        yield Static(id="list-title")
+        with Horizontal(id="filter-row"):
+            yield Input(placeholder="筛选：输入机关、年度、文件名或“有错误”“已过期”… （/ 聚焦，Esc 返回列表）", id="filter")
+            yield Static(id="sort-label")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self):
+        table = self.query_one("#reports", DataTable)
+        for label, key in (("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"),
+                           ("错误", "errors"), ("警告", "warnings"), ("签核", "signoff"), ("文件", "file")):
+            table.add_column(label, key=key)
+        self._title(f"正在检查 {' '.join(self.paths)} …")
+        self._sort_label()
+        table.focus()
+        self.load()
+
+    def _title(self, text):
+        self.query_one("#list-title", Static).update(Text(text, no_wrap=True, overflow="crop"))
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self):
+        bar = self.query_one("#progress", ProgressBar)
+
+        def progress(done, total):
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        entries = load_entries(self.paths, progress)
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries):
+        self.entries = entries
+        self.query_one("#progress", ProgressBar).display = False
+        self.populate()
+
+    def action_refresh(self):
+        self.query_one("#progress", ProgressBar).display = True
+        self.load()
+
+    # -- table ----------------------------------------------------------
+
+    def populate(self):
+        colours = severity_colours(self.app)
+        terms = self.query_one("#filter", Input).value.lower().split()
+        key = SORTS[self.sort_index][0]
+        entries = sorted(self.entries, key=lambda e: (e.sort_value(key), e.file), reverse=self.reverse)
+        self.shown = [e for e in entries if all(t in e.search_text() for t in terms)]
+        table = self.query_one("#reports", DataTable)
+        current = table.cursor_row
+        table.clear()
+        for e in self.shown:
+            table.add_row(*self._cells(e, colours), key=e.file)
+        if self.shown:
+            table.move_cursor(row=min(current, len(self.shown) - 1))
+        n = len(self.entries)
+        bad = sum(1 for e in self.entries if e.checked and e.checked.errors)
+        warn = sum(1 for e in self.entries if e.checked and not e.checked.errors and e.checked.warnings)
+        signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
+        invalid = sum(1 for e in self.entries if e.invalid)
+        self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
+                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else ""))
+        self._detail()
+
+    def _cells(self, e, colours):
+        if e.invalid:
+            return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
+                    "", "", "", "", "", e.file]
+        c = e.checked
+        r = c.report
+        if c.errors:
+            state = Text("✗", style="bold " + colours["error"])
+        elif c.warnings:
+            state = Text("!", style="bold " + colours["warning"])
+        else:
+            state = Text("✓", style=colours["accepted"])
+        sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
+                      "stale": colours["warning"]}.get(c.signoff, "dim")
+        return [state, r.agency, str(r.year), r.form.name,
+                Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
+                Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
+                Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
+                Text(os.path.relpath(e.file) if not os.path.isabs(e.file) else e.file, style="dim")]
+
+    def _selected(self):
+        table = self.query_one("#reports", DataTable)
+        if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def _detail(self):
+        e = self._selected()
+        if e is None:
+            text = "（没有符合条件的报告）" if self.entries else ""
+        elif e.invalid:
+            text = e.invalid.error
+        else:
+            c = e.checked
+            first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
+            text = f"{e.file}  摘要：{c.report.digest[:19]}…" if first is None else f"{first.glyph} {first.message}"
+        self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
+
+    def on_data_table_row_highlighted(self, event):
+        self._detail()
+
+    def on_data_table_row_selected(self, event):
+        self.action_open_selected()
+
+    # -- actions --------------------------------------------------------
+
+    def action_open_selected(self):
+        e = self._selected()
+        if e is None:
+            return
+        if e.invalid:
+            self.notify(e.invalid.error, title="无法打开", severity="error", timeout=8)
+            return
+        context = [x.report for x in self.entries if x.checked]
+        self.app.open_report(e.report, context)
+
+    def action_filter(self):
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event):
+        if event.input.id == "filter":
+            self.populate()
+
+    def on_input_submitted(self, event):
+        if event.input.id == "filter":
+            self.query_one("#reports", DataTable).focus()
+
+    def on_key(self, event):
+        box = self.query_one("#filter", Input)
+        if box.has_focus and event.key in ("escape", "down"):
+            event.stop()
+            self.query_one("#reports", DataTable).focus()
+
+    def _sort_label(self):
+        self.query_one("#sort-label", Static).update(
+            f"排序：{SORTS[self.sort_index][1]}{'（倒序）' if self.reverse else ''}")
+
+    def action_sort_next(self):
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._sort_label()
+        self.populate()
+
+    def action_sort_reverse(self):
+        self.reverse = not self.reverse
+        self._sort_label()
+        self.populate()

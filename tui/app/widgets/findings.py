@@ -1,0 +1,50 @@
+"""FindingsPanel: every finding of the report with its Chinese message."""
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class FindingsPanel(OptionList):
+    DEFAULT_CSS = """
+    FindingsPanel { height: 7; border: none; border-top: solid $panel; padding: 0; }
+    FindingsPanel:focus { border: none; border-top: heavy $accent; }
+    FindingsPanel.short { height: 4; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, finding):
+            super().__init__()
+            self.finding = finding
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.findings = []
+
+    def fill(self, findings, colours):
+        self.findings = list(findings)
+        self.clear_options()
+        if not self.findings:
+            self.add_option(Option(Text("✓ 未发现问题", style=colours.get("accepted", "")), disabled=True))
+            return
+        for i, f in enumerate(self.findings):
+            kind = "accepted" if f.accepted else f.severity
+            t = Text()
+            t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
+            t.append(f.message)
+            if f.accepted:
+                t.append("（已接受）", style="dim")
+            self.add_option(Option(t, id=str(i)))
+
+    def show(self, finding):
+        """Highlight a finding without moving focus."""
+        for i, f in enumerate(self.findings):
+            if f is finding:
+                self.highlighted = i
+                return
+
+    def on_option_list_option_selected(self, event):
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Chosen(self.findings[int(event.option.id)]))

@@ -1,0 +1,58 @@
+"""NarrativeBlock: one [text] key (一、五、六 …), wrapped, as a focusable block."""
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.app.widgets.paragraph import Paragraph
+
+
+class NarrativeBlock(Static, can_focus=True):
+    DEFAULT_CSS = """
+    NarrativeBlock { height: auto; padding: 0 1; margin: 0 0 1 0; border-left: solid $panel; }
+    NarrativeBlock:focus { border-left: thick $accent; background: $boost; }
+    """
+
+    class Moved(Message):
+        def __init__(self, block, address):
+            super().__init__()
+            self.block = block
+            self.address = address
+
+    def __init__(self, block, **kwargs):
+        super().__init__("", **kwargs)
+        self.block = block
+        self.address = block.address
+        self.text = ""
+
+    def fill(self, data, marks, colours, comments=None):
+        text = data.get("text", {}) if isinstance(data.get("text"), dict) else {}
+        value = text.get(self.block.key)
+        self.text = value if isinstance(value, str) else ""
+        out = Text()
+        mark = marks.get(self.address)
+        if comments and self.address in comments:
+            out.append("# ", style=colours.get("accent", ""))
+        if mark is not None:
+            out.append(f"{mark.glyph} ", style="bold " + colours.get(mark.kind, ""))
+            out.append("；".join(f.message for f in mark.findings) + "\n", style=colours.get(mark.kind, ""))
+        if value is None:
+            out.append("（本节无内容）", style="dim")
+        elif not isinstance(value, str):
+            out.append(f"（不是文字：{value!r}）", style="dim")
+        else:
+            out.append(self.text.strip("\n") or "（空白）")
+        self.update(Paragraph(out))
+
+    def has(self, address):
+        return address == self.address
+
+    def select(self, address=None, first=False, last=False):
+        pass
+
+    @property
+    def cursor_address(self):
+        return self.address
+
+    def on_focus(self):
+        self.post_message(self.Moved(self, self.address))
