@@ -1,0 +1,176 @@
+"""SSH signatures over sign-off records (FORMAT.md §5), through `ssh-keygen -Y`.
+
+A signature cannot cover the file that holds it, so it covers a canonical
+message built from the sign-off record: `message(digest, decision, user, at)`.
+
+`ssh-keygen` is run with no terminal (new session, stdin closed) and
+`SSH_ASKPASS_REQUIRE=never`, so a passphrase-protected key that is not in
+ssh-agent fails at once with a clear message instead of waiting for a
+passphrase nobody can type. Every call has a timeout. Nothing here raises
+anything but SignatureError (sign) or returns (ok, reason) (verify).
+"""
+
+import datetime
+import os
+import shutil
+import subprocess
+import tempfile
+
+NAMESPACE = "nianbao-signoff"
+TIMEOUT = 20  # seconds; signing through an agent on a smartcard can be slow
+ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
+ARMOR_END = "-----END SSH SIGNATURE-----"
+
+
+class SignatureError(Exception):
+    """Signing failed; the message is Chinese and meant for the user."""
+
+
+def message(digest, decision, user, at):
+    """The canonical UTF-8 text a sign-off signature covers (FORMAT.md §5)."""
+    if isinstance(at, (datetime.date, datetime.time)):
+        at = at.isoformat()
+    return f"nianbao-signoff v1\ndigest: {digest}\ndecision: {decision}\nuser: {user}\nat: {at}\n"
+
+
+def normalize_signature(text):
+    """The armored signature with LF line ends (ssh-keygen rejects CR) and one final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return text + "\n"
+
+
+def find_ssh_keygen():
+    return shutil.which("ssh-keygen")
+
+
+def _env():
+    env = dict(os.environ)
+    env["SSH_ASKPASS_REQUIRE"] = "never"
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env["LC_ALL"] = "C"  # English diagnostics, which we translate
+    return env
+
+
+def _run(argv, input_bytes=None):
+    """Run ssh-keygen detached from any terminal. Returns (rc, stdout, stderr) text."""
+    try:
+        proc = subprocess.run(argv, input=input_bytes if input_bytes is not None else None,
+                              stdin=None if input_bytes is not None else subprocess.DEVNULL,
+                              capture_output=True, timeout=TIMEOUT, env=_env(), start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise SignatureError(f"ssh-keygen 在 {TIMEOUT} 秒内没有完成（可能在等待口令或硬件密钥确认），已放弃") from None
+    except OSError as exc:
+        raise SignatureError(f"无法运行 ssh-keygen：{exc.strerror or exc}") from None
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    return proc.returncode, out, err
+
+
+def _missing():
+    return "找不到 ssh-keygen 程序（需要安装 OpenSSH 客户端并放在 PATH 中）"
+
+
+def _last_line(text):
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[-1] if lines else ""
+
+
+def _sign_failure(key_path, err):
+    low = err.lower()
+    if "passphrase" in low:
+        return (f"密钥 {key_path} 有口令保护，而 ssh-agent 中没有这把密钥；"
+                f"请先运行 ssh-add {key_path}，再签核")
+    if "couldn't load public key" in low or "no such file" in low:
+        return f"无法读取密钥 {key_path}（文件不存在，或不是 SSH 密钥，也没有对应的 .pub 公钥文件）"
+    if "permission denied" in low:
+        return f"没有读取密钥 {key_path} 的权限"
+    if "invalid format" in low or "error in libcrypto" in low:
+        return f"{key_path} 不是可用的 SSH 私钥"
+    if "agent" in low:
+        return f"通过 ssh-agent 签名失败（{_last_line(err)}）"
+    return f"用密钥 {key_path} 签名失败（ssh-keygen：{_last_line(err) or '无输出'}）"
+
+
+def sign(text, key_path):
+    """Sign `text` with `key_path` (a private key, or a public key whose private half is
+    in ssh-agent). Returns the armored signature (LF line ends, final newline)."""
+    exe = find_ssh_keygen()
+    if exe is None:
+        raise SignatureError(_missing())
+    key_path = os.path.expanduser(os.fspath(key_path))
+    if not os.path.exists(key_path):
+        raise SignatureError(f"密钥文件 {key_path} 不存在")
+    if os.path.isdir(key_path):
+        raise SignatureError(f"{key_path} 是文件夹，不是密钥文件")
+    if not os.access(key_path, os.R_OK):
+        raise SignatureError(f"没有读取密钥 {key_path} 的权限")
+    with tempfile.TemporaryDirectory(prefix="nianbao-sign-") as tmp:
+        msg_path = os.path.join(tmp, "message")
+        with open(msg_path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        rc, _out, err = _run([exe, "-Y", "sign", "-n", NAMESPACE, "-f", key_path, msg_path])
+        sig_path = msg_path + ".sig"
+        if rc != 0 or not os.path.exists(sig_path):
+            raise SignatureError(_sign_failure(key_path, err))
+        with open(sig_path, "rb") as fh:
+            armored = fh.read().decode("ascii", "replace")
+    if ARMOR_BEGIN not in armored or ARMOR_END not in armored:
+        raise SignatureError("ssh-keygen 生成的签名格式异常")
+    return normalize_signature(armored)
+
+
+def verify(text, signature, allowed_signers, identity):
+    """Check `signature` over `text` for `identity` against an allowed_signers file.
+
+    Returns (True, description) or (False, Chinese reason). Never raises.
+    """
+    exe = find_ssh_keygen()
+    if exe is None:
+        return False, _missing()
+    allowed_signers = os.path.expanduser(os.fspath(allowed_signers))
+    if not isinstance(signature, str) or ARMOR_BEGIN not in signature:
+        return False, "签核记录中的签名不是 SSH 签名"
+    if not isinstance(identity, str) or not identity.strip():
+        return False, "签核记录没有登录名（user），无法核对签名人"
+    try:
+        with open(allowed_signers, "rb"):
+            pass
+    except OSError as exc:
+        return False, f"签名人名单 {allowed_signers} 无法读取：{exc.strerror or exc}"
+    data = text.encode("utf-8")
+    try:
+        with tempfile.TemporaryDirectory(prefix="nianbao-verify-") as tmp:
+            sig_path = os.path.join(tmp, "signature.sig")
+            with open(sig_path, "w", encoding="ascii", errors="replace", newline="\n") as fh:
+                fh.write(normalize_signature(signature))
+            rc, out, err = _run([exe, "-Y", "verify", "-f", allowed_signers, "-I", identity,
+                                 "-n", NAMESPACE, "-s", sig_path], data)
+            if rc == 0:
+                return True, f"签名有效（{_last_line(out)}）" if out.strip() else "签名有效"
+            return False, _diagnose(exe, sig_path, data, allowed_signers, identity, err)
+    except SignatureError as exc:
+        return False, str(exc)
+    except OSError as exc:
+        return False, f"无法核验签名：{exc.strerror or exc}"
+
+
+def _diagnose(exe, sig_path, data, allowed_signers, identity, err):
+    """Why did verify fail? One or two more ssh-keygen calls, only on failure."""
+    low = err.lower()
+    if "couldn't parse signature" in low or "sshsig_armor" in low:
+        return "签名已损坏，无法解析"
+    if "namespace" in low:
+        return "签名不是为 nianbao 签核所做（命名空间不符）"
+    if "allowed keys file" in low:
+        return f"签名人名单 {allowed_signers} 无法读取"
+    if "incorrect signature" in low:
+        return "签名与签核记录不符（记录或签名已被改动）"
+    rc, _out, _err = _run([exe, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_path], data)
+    if rc != 0:
+        return "签名与签核记录不符（记录或签名已被改动）"
+    rc, out, _err = _run([exe, "-Y", "find-principals", "-f", allowed_signers, "-s", sig_path])
+    principals = [p.strip() for p in out.splitlines() if p.strip()] if rc == 0 else []
+    if not principals:
+        return f"签名密钥不在签名人名单 {allowed_signers} 中"
+    return f"签名密钥在名单中属于 {'、'.join(principals)}，不是签核记录中的用户 {identity}"
