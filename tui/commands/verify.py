@@ -1,0 +1,81 @@
+"""`nianbao verify [--allowed-signers FILE] FILE …`: the publication gate (FORMAT.md §4).
+
+A file passes when its latest sign-off is `approved`, matches the current
+digest, no unaccepted error finding remains (checked with the other reports
+in its folder, as `signoff` does) and, with --allowed-signers, its SSH
+signature verifies for the record's user (a sign-off without a signature
+then fails). One line per file: ✓ and who approved it, or ✗ and why.
+
+Exit: 0 all pass; 1 some do not; 2 a file could not be read (file:line:column)
+or the allowed-signers file is unreadable.
+"""
+
+import os
+import sys
+
+from tui.core.checker import check_loaded
+from tui.core.load import load_path
+from tui.core.report import Invalid
+from tui.core.rules import check_report
+from tui.store.signoff import publication_check, sibling_paths
+
+
+def _check_all(files):
+    """{index of file: Checked or Invalid}; each folder's reports are checked together."""
+    groups = {}
+    for i, f in enumerate(files):
+        groups.setdefault(os.path.realpath(os.path.dirname(os.path.abspath(f))), []).append(i)
+    results = {}
+    for indexes in groups.values():
+        loaded, given = [], {}
+        for i in indexes:
+            r = load_path(files[i], files[i])
+            results[i] = r
+            if not isinstance(r, Invalid):
+                given[id(r)] = i
+                loaded.append((r, check_report(r)))
+        if not loaded:
+            continue
+        seen = {os.path.realpath(files[i]) for i in indexes}
+        for other in sibling_paths(files[indexes[0]]):
+            if os.path.realpath(other) in seen:
+                continue
+            r = load_path(other, other)
+            if not isinstance(r, Invalid):
+                loaded.append((r, check_report(r)))
+        for c in check_loaded(loaded):
+            if id(c.report) in given:
+                results[given[id(c.report)]] = c
+    return results
+
+
+def run(args):
+    signers = args.allowed_signers
+    if signers is not None:
+        try:
+            with open(signers, "rb"):
+                pass
+        except OSError as exc:
+            print(f"nianbao verify：签名人名单 {signers} 无法读取：{exc.strerror or exc}", file=sys.stderr)
+            return 2
+    files = list(dict.fromkeys(args.files))
+    results = _check_all(files)
+    passed = failed = unreadable = 0
+    for i, f in enumerate(files):
+        c = results[i]
+        if isinstance(c, Invalid):
+            unreadable += 1
+            print(f"✗ {c.error}", file=sys.stderr)
+            continue
+        gate = publication_check(c, signers)
+        if gate.ok:
+            passed += 1
+            print(f"✓ {f}：可以发布（{gate.detail}）")
+        else:
+            failed += 1
+            print(f"✗ {f}：" + "；".join(gate.reasons))
+    print(f"共 {len(files)} 份：通过 {passed} 份，未通过 {failed} 份，无法读取 {unreadable} 份。")
+    sys.stdout.flush()
+    if unreadable:
+        return 2
+    return 1 if failed else 0
