@@ -639,7 +639,7 @@ def publication_check(checked, allowed_signers=None):
         if not ok:
             reasons.append(f"签名无效（{why}）")
         else:
-            sig_note = "，签名有效"
+            sig_note = "，" + why
     if reasons:
         return GateResult(False, reasons)
     return GateResult(True, [], f"已由 {_who(latest)} 签核通过{sig_note}，摘要 {report.digest}")

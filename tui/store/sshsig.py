@@ -12,6 +12,7 @@ anything but SignatureError (sign) or returns (ok, reason) (verify).
 
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -147,7 +148,8 @@ def verify(text, signature, allowed_signers, identity):
             rc, out, err = _run([exe, "-Y", "verify", "-f", allowed_signers, "-I", identity,
                                  "-n", NAMESPACE, "-s", sig_path], data)
             if rc == 0:
-                return True, f"签名有效（{_last_line(out)}）" if out.strip() else "签名有效"
+                m = re.search(r"with (\S+) key (\S+)", out)
+                return True, f"签名有效（{m.group(1)} 密钥 {m.group(2)}）" if m else "签名有效"
             return False, _diagnose(exe, sig_path, data, allowed_signers, identity, err)
     except SignatureError as exc:
         return False, str(exc)
