@@ -72,8 +72,8 @@ def file_readonly_reason(path):
     Chinese reason: not a regular file, read-only file, unwritable folder."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        return "文件不存在"
+    except FileNotFoundError:  # gone: saving would create it again
+        return folder_unwritable_reason(os.path.dirname(os.path.abspath(path)) or ".")
     except OSError as exc:
         return f"无法访问文件（{os_error_text(exc)}）"
     if not stat.S_ISREG(st.st_mode):
