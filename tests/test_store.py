@@ -135,3 +135,521 @@ def test_lock_concurrent_acquire(reports_copy):
             p.stdin.close()
             p.wait(timeout=10)
     assert not (reports_copy / ".hongze-2024.toml.nianbao-lock").exists()
+
+
+# --------------------------------------------------------------------------
+# Editable documents: byte-exact edits
+
+import errno  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import stat  # noqa: E402
+import tomllib  # noqa: E402
+
+from tui.core.address import MISSING  # noqa: E402
+from tui.core.report import Report  # noqa: E402
+from tui.store import atomic, recovery  # noqa: E402
+from tui.store.atomic import WriteError  # noqa: E402
+from tui.store.document import (  # noqa: E402
+    ConflictError, EditableReport, EditError, OpenError, ReadOnlyError, same_data)
+
+from conftest import REPORTS  # noqa: E402
+
+SAMPLES = sorted(p.name for p in REPORTS.glob("*.toml"))
+BOM = b"\xef\xbb\xbf"
+
+
+def _variant(folder, name, kind):
+    """A copy of a sample as-is, with CRLF line endings, or with a BOM."""
+    raw = (REPORTS / name).read_bytes()
+    if kind == "crlf":
+        raw = raw.replace(b"\n", b"\r\n")
+    elif kind == "bom":
+        raw = BOM + raw
+    path = folder / f"{kind}-{name}"
+    path.write_bytes(raw)
+    return path
+
+
+def _span(raw, pattern):
+    """Byte span of group 1 of `pattern` in `raw` (independent of tui.store)."""
+    m = re.search(pattern, raw, re.M | re.S)
+    assert m, pattern
+    return m.start(1), m.end(1)
+
+
+def _leftover(folder, before):
+    return sorted(set(os.listdir(folder)) - set(before))
+
+
+@pytest.mark.parametrize("kind", ["plain", "crlf", "bom"])
+@pytest.mark.parametrize("name", SAMPLES)
+def test_count_edit_changes_only_that_number(tmp_path, name, kind):
+    path = _variant(tmp_path, name, kind)
+    before = path.read_bytes()
+    start, end = _span(before, rb"^new_received = \[(\d+),")
+    doc = EditableReport.open(path)
+    new = 7 if before[start:end] != b"7" else 8
+    assert doc.set("applications.new_received[0]", new) is True
+    assert doc.dirty
+    doc.save()
+    after = path.read_bytes()
+    assert after == before[:start] + str(new).encode() + before[end:]
+    assert doc.get("applications.new_received[0]") == new
+    assert not doc.dirty
+    assert tomllib.loads(after.decode("utf-8-sig")) == doc.data
+    assert sorted(os.listdir(tmp_path)) == [path.name]  # no temp files left
+
+
+@pytest.mark.parametrize("kind", ["plain", "crlf", "bom"])
+@pytest.mark.parametrize("name", SAMPLES)
+def test_narrative_edit_changes_only_that_string(tmp_path, name, kind):
+    path = _variant(tmp_path, name, kind)
+    before = path.read_bytes()
+    start, end = _span(before, rb'^problems = ("""(?:.(?!"""))*.?"""|"(?:[^"\\\n]|\\.)*")')
+    doc = EditableReport.open(path)
+    doc.set("text.problems", "已整改“三审三校”，详见附件 \"A\"。")
+    doc.save()
+    after = path.read_bytes()
+    if before[start:start + 3] == b'"""':  # stays a multi-line string
+        eol = b"\r\n" if kind == "crlf" else b"\n"
+        replacement = b'"""' + eol + "已整改“三审三校”，详见附件 \"A\"。".encode() + b'"""'
+    else:
+        replacement = '"已整改“三审三校”，详见附件 \\"A\\"。"'.encode()
+    assert after == before[:start] + replacement + before[end:]
+    assert doc.data["text"]["problems"] == "已整改“三审三校”，详见附件 \"A\"。"
+
+
+@pytest.mark.parametrize("kind", ["plain", "crlf", "bom"])
+def test_multiline_overview_edit(tmp_path, kind):
+    path = _variant(tmp_path, "lingwu-minzheng-2020.toml", kind)
+    before = path.read_bytes()
+    start, end = _span(before, rb'^overview = ("""(?:.(?!"""))*.?""")')
+    eol = b"\r\n" if kind == "crlf" else b"\n"
+    new = '第一段，含反斜杠 \\ 和引号 """ 与 "。\n\n第二段。\t制表符。"'
+    doc = EditableReport.open(path)
+    doc.set("text.overview", new)
+    doc.save()
+    after = path.read_bytes()
+    assert after[:start] == before[:start] and after[len(after) - (len(before) - end):] == before[end:]
+    middle = after[start:len(after) - (len(before) - end)]
+    assert middle.startswith(b'"""' + eol) and middle.endswith(b'"""')
+    assert b"\n" not in middle.replace(b"\r\n", b"") if kind == "crlf" else b"\r" not in middle
+    assert tomllib.loads(after.decode("utf-8-sig"))["text"]["overview"] == new
+    # one-line string gets newlines → becomes multi-line
+    doc.set("text.other", "甲\n乙")
+    assert '"""' + eol.decode() + "甲" + eol.decode() + '乙"""' in doc.text
+    doc.set("text.other", "丙")
+    assert 'other = """' + eol.decode() + '丙"""' in doc.text  # keeps the style it has now
+
+
+def test_blank_and_back_float_and_other_cells(tmp_path):
+    shutil.copy(REPORTS / "lingwu-minzheng-2020.toml", tmp_path / "l.toml")
+    path = tmp_path / "l.toml"
+    before = path.read_bytes()
+    doc = EditableReport.open(path)
+    doc.set("applications.outcome.denied.state_secret[6]", "")
+    assert doc.get("applications.outcome.denied.state_secret[6]") == ""
+    assert b'outcome.denied.state_secret = [0, 0, 0, 0, 0, 0, ""]               #' in doc.render()
+    doc.set("applications.outcome.denied.state_secret[6]", 0)
+    assert doc.render() == before and not doc.dirty and len(doc.edits) == 2
+    doc.set("active.licensing.change", -3)
+    doc.set("active.procurement.amount", 1234.5)
+    doc.set('active.summary.categories."机构职能"', 2)
+    doc.set("report.year", 2021)
+    assert b"licensing = { previous = 2, change = -3, decisions = 0 }  " in doc.render()
+    assert b"procurement = { items = 0, amount = 1234.5 }  " in doc.render()
+    assert b'"\xe6\x9c\xba\xe6\x9e\x84\xe8\x81\x8c\xe8\x83\xbd" = 2,' in doc.render()
+    assert isinstance(doc.get("active.procurement.amount"), float)
+    report = doc.report()
+    assert isinstance(report, Report) and report.year == 2021
+    assert report.data is not doc.data
+    doc.set("active.procurement.amount", 0)
+    assert type(doc.get("active.procurement.amount")) is int
+    assert doc.get("no.such[3]") is MISSING
+
+
+def test_number_formatting_of_untouched_values_kept(tmp_path):
+    path = tmp_path / "r.toml"
+    raw = (REPORTS / "huaian-2024.toml").read_bytes().replace(b"{ decisions = 447228 }", b"{ decisions = 447_228 }")
+    raw = raw.replace(b"[3001, 53,", b"[3_001, 0x35,")
+    path.write_bytes(raw)
+    doc = EditableReport.open(path)
+    doc.set("applications.new_received[6]", 3120)
+    doc.set("active.fees.amount", 96_171.5)
+    out = doc.render()
+    assert b"{ decisions = 447_228 }" in out and b"[3_001, 0x35, 0, 0, 61, 4, 3120]" in out
+    assert b"{ amount = 96171.5 }" in out
+
+
+def test_edit_refusals_leave_document_unchanged(tmp_path):
+    doc = EditableReport.open(REPORTS / "hongze-2023.toml")
+    before = doc.render()
+    with pytest.raises(EditError, match="没有单元格"):
+        doc.set("applications.new_received[7]", 1)
+    with pytest.raises(EditError, match="没有单元格"):
+        doc.set("text.missing", "x")
+    with pytest.raises(EditError, match="不是单个单元格"):
+        doc.set("applications.new_received", 1)
+    with pytest.raises(EditError):
+        doc.set("applications..x", 1)
+    with pytest.raises(EditError):
+        doc.set("applications.new_received[0]", float("nan"))
+    with pytest.raises(EditError):
+        doc.set("applications.new_received[0]", 2**63)
+    with pytest.raises(TypeError):
+        doc.set("applications.new_received[0]", True)
+    with pytest.raises(TypeError):
+        doc.set("applications.new_received[0]", [1])
+    assert doc.set("applications.new_received[0]", 21) is False  # same value: no edit
+    assert doc.render() == before and doc.edits == [] and not doc.can_undo
+
+
+def test_dates_and_literal_strings(tmp_path):
+    import datetime as dt
+
+    raw = ("[report]\nform = 'gov-info-disclosure/2019'  # literal\nagency = \"甲\"\nyear = 2020\n"
+           "published = 2021-01-25\nat = 1979-05-27 07:32:00+08:00\n").encode()
+    doc = EditableReport.from_bytes(raw, tmp_path / "x.toml")
+    doc.set("report.published", dt.date(2021, 1, 31))
+    doc.set("report.at", dt.datetime(2021, 1, 31, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    doc.set("report.form", "gov-info-disclosure/2021")
+    doc.set("report.agency", "乙'丙")
+    text = doc.text
+    assert "published = 2021-01-31\n" in text and "at = 2021-01-31T08:00:00+08:00\n" in text
+    assert "form = 'gov-info-disclosure/2021'  # literal" in text  # literal style kept
+    assert doc.data["report"]["agency"] == "乙'丙"
+
+
+def test_undo_redo_dirty():
+    doc = EditableReport.open(REPORTS / "hongze-2024.toml")
+    original = doc.render()
+    assert doc.undo() is None and doc.redo() is None and not doc.dirty
+    doc.set("applications.new_received[0]", 96)
+    doc.set("appeals.litigation[4]", "")
+    assert doc.edits == [("applications.new_received[0]", 95, 96), ("appeals.litigation[4]", 1, "")]
+    assert doc.can_undo and not doc.can_redo and doc.dirty
+    assert doc.undo() == "appeals.litigation[4]"
+    assert doc.get("appeals.litigation[4]") == 1 and doc.can_redo
+    assert doc.undo() == "applications.new_received[0]"
+    assert not doc.dirty and doc.render() == original and not doc.can_undo
+    assert doc.redo() == "applications.new_received[0]" and doc.dirty
+    doc.set("text.other", "新")  # a new edit drops the redo tail
+    assert not doc.can_redo
+    assert [a for a, _, _ in doc.edits] == ["applications.new_received[0]", "text.other"]
+
+
+def test_dirty_relative_to_last_save(reports_copy):
+    doc = EditableReport.open(reports_copy / "hongze-2024.toml")
+    doc.set("applications.new_received[0]", 96)
+    doc.save()
+    assert not doc.dirty and doc.can_undo
+    doc.undo()
+    assert doc.dirty and doc.get("applications.new_received[0]") == 95
+    assert doc.changes() == [("applications.new_received[0]", 95)]
+    doc.redo()
+    assert not doc.dirty and doc.changes() == []
+
+
+# --------------------------------------------------------------------------
+# Saving: failures keep the original, conflicts, permissions
+
+
+def _edited(path):
+    doc = EditableReport.open(path)
+    doc.set("applications.new_received[0]", 4242)
+    return doc
+
+
+def test_disk_full_keeps_original(reports_copy, monkeypatch):
+    path = reports_copy / "huaian-2024.toml"
+    before, listing = path.read_bytes(), os.listdir(reports_copy)
+    doc = _edited(path)
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(WriteError, match="磁盘空间不足") as info:
+        doc.save()
+    assert "原文件未改动" in str(info.value)
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+    assert doc.dirty  # nothing counts as saved
+    monkeypatch.undo()
+    doc.save()
+    assert b"[4242, 53," in path.read_bytes()
+
+
+def test_write_fails_midway_keeps_original(reports_copy, monkeypatch):
+    path = reports_copy / "huaian-2024.toml"
+    before, listing = path.read_bytes(), os.listdir(reports_copy)
+    doc = _edited(path)
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(WriteError, match="磁盘空间不足"):
+        doc.save()
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+
+
+def test_rename_fails_keeps_original(reports_copy, monkeypatch):
+    path = reports_copy / "huaian-2024.toml"
+    before, listing = path.read_bytes(), os.listdir(reports_copy)
+    doc = _edited(path)
+
+    def broken(src, dst):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(atomic.os, "replace", broken)
+    with pytest.raises(WriteError, match="磁盘读写错误"):
+        doc.save()
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+
+
+def test_verify_mismatch_keeps_original(reports_copy, monkeypatch):
+    path = reports_copy / "huaian-2024.toml"
+    before, listing = path.read_bytes(), os.listdir(reports_copy)
+    doc = _edited(path)
+    good = doc.render()
+    # render produces something else than the edited document (a second change)
+    monkeypatch.setattr(doc, "render", lambda: good.replace(b"[34, 0,", b"[35, 0,"))
+    with pytest.raises(WriteError, match="不一致"):
+        doc.save()
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+    # same data, but bytes outside the edit changed (a comment) → refused too
+    monkeypatch.setattr(doc, "render", lambda: good.replace("# 行政许可".encode(), "# 许可".encode()))
+    with pytest.raises(WriteError, match="编辑之外"):
+        doc.save()
+    # the disk returns different bytes than were written
+    monkeypatch.undo()
+    real_write_temp = atomic._write_temp
+    monkeypatch.setattr(atomic, "_write_temp", lambda f, n, data, *a: real_write_temp(f, n, data[:-40], *a))
+    with pytest.raises(WriteError, match="读回的内容"):
+        doc.save()
+    # the re-read parses to other data
+    monkeypatch.undo()
+    import tui.store.document as document
+
+    real_parse = document.parse_text
+
+    def corrupt(raw, file):
+        data, text, bom = real_parse(raw, file)
+        data["applications"]["new_received"][0] = 1
+        return data, text, bom
+
+    monkeypatch.setattr(document, "parse_text", corrupt)
+    with pytest.raises(WriteError, match="写入的数据"):
+        doc.save()
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+    monkeypatch.undo()
+    doc.save()
+    assert path.read_bytes() == good
+
+
+def test_verify_crash_removes_temp(reports_copy, monkeypatch):
+    path = reports_copy / "hongze-2023.toml"
+    before, listing = path.read_bytes(), os.listdir(reports_copy)
+
+    def boom(tmp):
+        raise RuntimeError("bug in a verifier")
+
+    with pytest.raises(RuntimeError):
+        atomic.replace_file(path, b"x = 1\n", verify=boom)
+    assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
+
+
+def test_conflict_force_reload(reports_copy):
+    path = reports_copy / "hongze-2023.toml"
+    doc = _edited(path)
+    assert not doc.disk_changed()
+    os.utime(path, ns=(1, 1))  # touched, same content: no conflict
+    assert not doc.disk_changed()
+    external = path.read_bytes().replace(b"licensing = { decisions = 550 }", b"licensing = { decisions = 551 }")
+    path.write_bytes(external)
+    assert doc.disk_changed()
+    with pytest.raises(ConflictError, match="已被其他程序修改"):
+        doc.save()
+    assert path.read_bytes() == external
+    doc.save(force=True)
+    assert path.read_bytes() == doc.render() and not doc.disk_changed()
+    path.write_bytes(external)
+    doc.reload()
+    assert doc.edits == [] and not doc.dirty and not doc.can_undo
+    assert doc.get("active.licensing.decisions") == 551 and doc.render() == external
+    path.unlink()
+    doc.set("applications.new_received[0]", 1)
+    with pytest.raises(ConflictError, match="删除"):
+        doc.save()
+    doc.save(force=True)
+    assert path.exists()
+
+
+def test_save_keeps_mode_owner_and_symlink(reports_copy):
+    path = reports_copy / "hongze-2023.toml"
+    os.chmod(path, 0o640)
+    if os.geteuid() == 0:
+        os.chown(path, 1234, 2345)
+    link = reports_copy / "link.toml"
+    link.symlink_to(path.name)
+    doc = _edited(link)
+    doc.save()
+    assert link.is_symlink() and os.readlink(link) == path.name
+    st = os.stat(path)
+    assert stat.S_IMODE(st.st_mode) == 0o640
+    if os.geteuid() == 0:
+        assert (st.st_uid, st.st_gid) == (1234, 2345)
+    assert b"[4242, 0," in path.read_bytes()
+
+
+def test_save_as(reports_copy, tmp_path):
+    doc = _edited(reports_copy / "hongze-2023.toml")
+    target = tmp_path / "out" / "copy.toml"
+    target.parent.mkdir()
+    doc.save_as(target)
+    assert doc.path == str(target) and not doc.dirty
+    assert target.read_bytes() == doc.render()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~atomic._umask()
+    assert b"[21, 0," in (reports_copy / "hongze-2023.toml").read_bytes()  # original untouched
+    with pytest.raises(WriteError, match="已存在"):
+        doc.save_as(reports_copy / "hongze-2024.toml")
+    doc.set("text.other", "改")
+    doc.save()
+    assert "改".encode() in target.read_bytes()
+
+
+def test_read_only_reasons(reports_copy):
+    path = reports_copy / "hongze-2023.toml"
+    doc = _edited(path)
+    assert doc.read_only_reason is None
+    before = path.read_bytes()
+    os.chmod(path, 0o444)  # root ignores this bit, so the mode bits decide
+    try:
+        assert doc.read_only_reason == "文件只读"
+        with pytest.raises(ReadOnlyError, match="文件只读"):
+            doc.save()
+        assert path.read_bytes() == before
+    finally:
+        os.chmod(path, 0o644)
+    os.chmod(reports_copy, 0o555)
+    try:
+        assert doc.read_only_reason == "所在文件夹不可写"
+        with pytest.raises(ReadOnlyError):
+            doc.save()
+    finally:
+        os.chmod(reports_copy, 0o755)
+    fifo = reports_copy / "pipe.toml"
+    os.mkfifo(fifo)
+    from tui.store.fsinfo import file_readonly_reason
+
+    assert "不是普通文件" in file_readonly_reason(fifo)
+
+
+def test_open_errors(tmp_path):
+    with pytest.raises(OpenError, match="文件不存在"):
+        EditableReport.open(tmp_path / "none.toml")
+    with pytest.raises(OpenError, match="文件夹"):
+        EditableReport.open(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[report]\nyear = 2020\nyear = 2021\n", encoding="utf-8")
+    with pytest.raises(OpenError) as info:
+        EditableReport.open(bad)
+    assert info.value.line == 3 and info.value.column and str(bad) in info.value.message
+    assert "TOML 语法错误" in info.value.message
+    bad.write_bytes(b"[report]\nagency = \"\xff\"\n")
+    with pytest.raises(OpenError, match="不是 UTF-8") as info:
+        EditableReport.open(bad)
+    assert info.value.line == 2
+
+
+# --------------------------------------------------------------------------
+# Recovery files
+
+
+def test_recovery_round_trip(reports_copy):
+    path = reports_copy / "lingwu-minzheng-2020.toml"
+    doc = EditableReport.open(path)
+    assert recovery.write(doc) is None and recovery.find(path) is None
+    doc.set("applications.new_received[0]", 3)
+    doc.set("applications.new_received[6]", 3)
+    doc.set("text.overview", "新的总体情况\n第二行")
+    doc.set('active.summary.categories."机构职能"', 1.5)
+    doc.set("applications.new_received[0]", "")
+    file = recovery.write(doc)
+    assert file and file.startswith(str(recovery.recovery_dir()))
+    assert stat.S_IMODE(os.stat(file).st_mode) == 0o600
+    assert [n for n in os.listdir(recovery.recovery_dir()) if n.endswith(".tmp")] == []
+    rec = recovery.find(path)
+    assert rec.matches_file and rec.path == str(path)
+    assert rec.edits == [("applications.new_received[0]", ""), ("applications.new_received[6]", 3),
+                         ("text.overview", "新的总体情况\n第二行"), ('active.summary.categories."机构职能"', 1.5)]
+    fresh = EditableReport.open(path)
+    assert recovery.apply(fresh, rec) == []
+    assert same_data(fresh.data, doc.data) and fresh.render() == doc.render()
+    assert [r.path for r in recovery.find_all()] == [str(path)]
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert not recovery.find(path).matches_file
+    recovery.discard(path)
+    assert recovery.find(path) is None
+    recovery.discard(path)  # no error
+
+
+def test_recovery_after_save_and_dates(reports_copy):
+    import datetime as dt
+
+    path = reports_copy / "hongze-2023.toml"
+    doc = EditableReport.open(path)
+    doc.set("applications.new_received[0]", 5)
+    doc.save()
+    assert recovery.write(doc) is None  # nothing unsaved
+    doc.set("report.title", dt.date(2024, 1, 1))  # (an odd edit, but a date must survive JSON)
+    doc.set("appeals.litigation[0]", 9)
+    recovery.write(doc)
+    rec = recovery.find(path)
+    assert rec.matches_file  # base is the saved file
+    assert rec.edits == [("report.title", dt.date(2024, 1, 1)), ("appeals.litigation[0]", 9)]
+    fresh = EditableReport.open(path)
+    recovery.apply(fresh, rec)
+    assert fresh.render() == doc.render()
+    doc.undo(), doc.undo()
+    assert recovery.write(doc) is None and recovery.find(path) is None
+
+
+def test_recovery_damaged_or_foreign_file(reports_copy):
+    path = reports_copy / "hongze-2023.toml"
+    os.makedirs(recovery.recovery_dir(), exist_ok=True)
+    with open(recovery.recovery_path(path), "w") as fh:
+        fh.write("{broken")
+    assert recovery.find(path) is None
+    with open(recovery.recovery_path(path), "w") as fh:
+        json.dump({"version": 1, "path": "/elsewhere.toml", "base_sha256": "x", "edits": []}, fh)
+    assert recovery.find(path) is None
+    rec = recovery.Recovery(str(path), "x", [("applications.nope[0]", 1), ("applications.new_received[0]", 2)])
+    doc = EditableReport.open(path)
+    failed = recovery.apply(doc, rec)
+    assert [a for a, _ in failed] == ["applications.nope[0]"] and doc.get("applications.new_received[0]") == 2
+
+
+def test_recovery_write_failure_is_write_error(reports_copy, monkeypatch):
+    doc = _edited(reports_copy / "hongze-2023.toml")
+    blocker = reports_copy / "blocker"
+    blocker.write_text("")
+    monkeypatch.setattr(recovery, "recovery_dir", lambda: str(blocker / "recovery"))
+    with pytest.raises(WriteError, match="恢复文件"):
+        recovery.write(doc)
