@@ -2,15 +2,15 @@
 
 from functools import partial
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Provider
+from textual.content import Content
 
 from tui.app.actions import ACTIONS, display_key, effective_key
 
 
 class ActionProvider(Provider):
     def _available(self):
-        screen = self.app.screen
+        screen = self.screen  # the screen the palette was opened from
         scope = getattr(screen, "SCOPE", None)
         for a in ACTIONS:
             if a.id == "command_palette":
@@ -19,14 +19,12 @@ class ActionProvider(Provider):
                 yield a
 
     def _run(self, action):
-        target = self.app if action.scope == "app" else self.app.screen
+        target = self.app if action.scope == "app" else self.screen
         self.app.call_later(target.run_action, action.method)
 
     def _display(self, action, title=None):
-        t = Text()
-        t.append_text(title if title is not None else Text(action.title))
-        t.append(f"  [{display_key(effective_key(self.app, action))}]", style="dim")
-        return t
+        key = display_key(effective_key(self.app, action))
+        return Content.assemble(title if title is not None else Content(action.title), (f"  [{key}]", "dim"))
 
     async def discover(self):
         for a in self._available():

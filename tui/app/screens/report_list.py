@@ -98,7 +98,7 @@ class ReportListScreen(Screen):
     def compose(self):
         yield Static(id="list-title")
         with Horizontal(id="filter-row"):
-            yield Input(placeholder="筛选：输入机关、年度、文件名或“有错误”“已过期”… （/ 聚焦，Esc 返回列表）", id="filter")
+            yield Input(placeholder="/ 筛选：机关、年度、文件名、有错误、已过期", id="filter")
             yield Static(id="sort-label")
         yield ProgressBar(id="progress", show_eta=False)
         yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
@@ -164,7 +164,7 @@ class ReportListScreen(Screen):
     def _cells(self, e, colours):
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
-                    "", "", "", "", "", e.file]
+                    "", "", "", "", "", Text(os.path.basename(e.file), style="dim")]
         c = e.checked
         r = c.report
         if c.errors:
@@ -179,7 +179,7 @@ class ReportListScreen(Screen):
                 Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
                 Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
                 Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
-                Text(os.path.relpath(e.file) if not os.path.isabs(e.file) else e.file, style="dim")]
+                Text(os.path.basename(e.file), style="dim")]
 
     def _selected(self):
         table = self.query_one("#reports", DataTable)
@@ -240,6 +240,7 @@ class ReportListScreen(Screen):
 
     def action_sort_next(self):
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.reverse = SORTS[self.sort_index][0] in ("errors", "warnings")  # most problems first
         self._sort_label()
         self.populate()
 
