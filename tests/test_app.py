@@ -255,6 +255,7 @@ async def test_keys_remapped_through_config(tmp_path, monkeypatch):
 async def test_file_pairs_with_previous_year_in_its_folder():
     app = NianbaoApp([str(REPORTS / "hongze-2024.toml")])
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.model.previous is not None
         assert app.screen.model.previous.year == 2023

@@ -75,7 +75,8 @@ class NianbaoApp(App):
             self.notify(loaded.error, title="无法打开", severity="error", timeout=10)
             return
         folder = os.path.dirname(path) or "."
-        self.open_report(loaded, self._siblings(folder, loaded))
+        # Last year's report is found in the same folder, after the first paint.
+        self.open_report(loaded, context_loader=lambda: self._siblings(folder, loaded))
 
     @staticmethod
     def _siblings(folder, report):
@@ -97,10 +98,12 @@ class NianbaoApp(App):
                 found.append(r)
         return found
 
-    def open_report(self, report, context=()):
+    def open_report(self, report, context=(), context_loader=None):
         from tui.app.screens.report import ReportScreen
 
-        self.push_screen(ReportScreen(ReportModel(report, context)))
+        screen = ReportScreen(ReportModel(report, context), context_loader=context_loader)
+        self.push_screen(screen)
+        return screen
 
     # -- actions --------------------------------------------------------
 

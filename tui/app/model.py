@@ -15,12 +15,17 @@ from tui.core.review import comments, signoff_state
 class ReportModel:
     def __init__(self, report, context=()):
         self.report = report
-        self.context = [r for r in context if os.path.abspath(r.file) != os.path.abspath(report.file)]
         self.findings = []
         self.marks = {}
         self.previous = None
         self.signoff = "none"
-        self.recheck()
+        self.set_context(context)
+
+    def set_context(self, context):
+        """The reports this one may be paired with; rechecks."""
+        own = os.path.abspath(self.report.file)
+        self.context = [r for r in context if os.path.abspath(r.file) != own]
+        return self.recheck()
 
     @property
     def data(self):

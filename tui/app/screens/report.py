@@ -51,9 +51,10 @@ class ReportScreen(Screen):
     ReportScreen GridTable:focus { background-tint: $foreground 3%; }
     """
 
-    def __init__(self, model, **kwargs):
+    def __init__(self, model, context_loader=None, **kwargs):
         super().__init__(**kwargs)
         self.model = model
+        self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
         self._matches = []
         self._width = 0
@@ -89,12 +90,30 @@ class ReportScreen(Screen):
             self.goto(first[0].first)
         elif blocks:
             self._focus_block(blocks[0], first=True)
+        if self.context_loader is not None:
+            self.call_after_refresh(self._load_context)
+
+    def _load_context(self):
+        loader = self.context_loader
+
+        def work():
+            reports = loader()
+            if reports:
+                self.app.call_from_thread(self.set_context, reports)
+
+        self.run_worker(work, thread=True, group="context", exit_on_error=False)
 
     def on_resize(self, event):
         short = event.size.height < 32
         self.query_one(FindingsPanel).set_class(short, "short")
         self.query_one(StatusLine).set_class(short, "short")
         if event.size.width != self._width:
+            self.refresh_marks()
+
+    def set_context(self, reports):
+        """Other reports arrived (e.g. last year's, loaded after the first paint): pair and re-mark."""
+        self.model.set_context(reports)
+        if self.is_mounted:
             self.refresh_marks()
 
     def refresh_marks(self):
@@ -108,6 +127,8 @@ class ReportScreen(Screen):
                 b.fill(m.data, m.marks, colours, width - 4, m.comments)
             else:
                 b.fill(m.data, m.marks, colours, m.comments)
+        if self.address is not None and isinstance(self.focused, GridTable):
+            self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
         self.query_one(FindingsPanel).fill(self._ordered_findings(), colours)
         self._show_status()

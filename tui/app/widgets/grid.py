@@ -49,7 +49,7 @@ class GridTable(DataTable):
         self.colours = {}
         self.narrow = False
         self._where = {}  # address → (row, column)
-        self._leaving = False
+        self._quiet = False  # no Moved messages while (re)filling
 
     # -- content --------------------------------------------------------
 
@@ -58,6 +58,13 @@ class GridTable(DataTable):
         self.data, self.marks, self.colours = data, marks, colours
         self.comments = comments or {}
         keep = self.cursor_coordinate if self.row_count else None
+        self._quiet = True
+        try:
+            self._fill(data, width, keep)
+        finally:
+            self._quiet = False
+
+    def _fill(self, data, width, keep):
         self.clear(columns=True)
         block = self.block
         # 二 and the identity table carry their own printed heads in heading rows
@@ -195,6 +202,8 @@ class GridTable(DataTable):
 
     def watch_cursor_coordinate(self, old, new):
         super().watch_cursor_coordinate(old, new)
+        if self._quiet:
+            return
         address = self.address_at(new.row, new.column)
         if address is None and self._where and self.row_count:
             # landed on a heading or the label column (mouse, page keys): nudge to a cell

@@ -8,7 +8,7 @@ with closing punctuation (a simple 禁则).
 
 import re
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 _UNIT = re.compile(r"[A-Za-z0-9_.,%:/@+\-]+|\s+|.", re.S)
@@ -18,7 +18,8 @@ _NO_LINE_START = set("，。、；：？！）》」』”’〉】…·,.;:?!)]
 def break_offsets(line, width):
     """Offsets in `line` where wrapped lines start (besides 0), and spaces to drop."""
     width = max(width, 2)
-    units = [(m.start(), m.end(), cell_len(m.group())) for m in _UNIT.finditer(line)]
+    units = [(m.start(), m.end(), get_character_cell_size(m.group()) if m.end() - m.start() == 1
+              else cell_len(m.group())) for m in _UNIT.finditer(line)]
     breaks = []
     used = 0
     i = 0
@@ -79,11 +80,16 @@ class Paragraph:
 
     def __init__(self, text):
         self.text = text
+        self._wrapped = {}  # width → Text: Textual measures, then renders, at the same width
 
     def __rich_console__(self, console, options):
-        wrapped = wrap_text(self.text, options.max_width)
-        wrapped.no_wrap = True
-        wrapped.overflow = "crop"
+        width = options.max_width
+        wrapped = self._wrapped.get(width)
+        if wrapped is None:
+            wrapped = wrap_text(self.text, width)
+            wrapped.no_wrap = True
+            wrapped.overflow = "crop"
+            self._wrapped = {width: wrapped}
         yield wrapped
 
     def __rich_measure__(self, console, options):
