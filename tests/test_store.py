@@ -349,6 +349,8 @@ def test_dirty_relative_to_last_save(reports_copy):
     assert doc.changes() == [("applications.new_received[0]", 95)]
     doc.redo()
     assert not doc.dirty and doc.changes() == []
+    mtime = os.stat(doc.path).st_mtime_ns
+    assert doc.save() is False and os.stat(doc.path).st_mtime_ns == mtime  # nothing to save
 
 
 # --------------------------------------------------------------------------
@@ -372,7 +374,7 @@ def test_disk_full_keeps_original(reports_copy, monkeypatch):
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(WriteError, match="磁盘空间不足") as info:
         doc.save()
-    assert "原文件未改动" in str(info.value)
+    assert "原文件未改动" in str(info.value) and str(info.value).startswith(str(path) + "：")
     assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
     assert doc.dirty  # nothing counts as saved
     monkeypatch.undo()
@@ -653,3 +655,254 @@ def test_recovery_write_failure_is_write_error(reports_copy, monkeypatch):
     monkeypatch.setattr(recovery, "recovery_dir", lambda: str(blocker / "recovery"))
     with pytest.raises(WriteError, match="恢复文件"):
         recovery.write(doc)
+
+
+# --------------------------------------------------------------------------
+# Property tests
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tui.core.address import format_address  # noqa: E402
+from tui.store import spans  # noqa: E402
+
+
+def _cell_addresses(data, keys=()):
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield from _cell_addresses(value, keys + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, (dict, list)):
+                    yield format_address(keys + (key,), i)
+        else:
+            yield format_address(keys + (key,))
+
+
+def _sample_bytes(name, kind):
+    raw = (REPORTS / name).read_bytes()
+    if kind in ("crlf", "crlf+bom"):
+        raw = raw.replace(b"\n", b"\r\n")
+    if kind.endswith("bom"):
+        raw = BOM + raw
+    return raw
+
+
+_VARIANTS = [(n, k) for n in SAMPLES for k in ("plain", "crlf", "bom", "crlf+bom")]
+_ADDRESSES = {n: sorted(_cell_addresses(tomllib.loads((REPORTS / n).read_text(encoding="utf-8")))) for n in SAMPLES}
+
+cell_values = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.text(alphabet='"\'\\\n\r\t ab甲“”', max_size=12),
+    st.sampled_from(["", "/", "—", '"""', "'''", 'x"', '""', "\\", "\n", "a\n", "\r\n"]),
+)
+
+
+@st.composite
+def edit_sessions(draw):
+    name, kind = draw(st.sampled_from(_VARIANTS))
+    addresses = st.sampled_from(_ADDRESSES[name])
+    op = st.one_of(st.tuples(st.just("set"), addresses, cell_values), st.just(("undo",)), st.just(("redo",)))
+    return name, kind, draw(st.lists(op, max_size=25))
+
+
+def _parse_rendered(doc):
+    raw = doc.render()
+    assert raw.startswith(BOM) == doc.bom
+    return tomllib.loads(raw.decode("utf-8-sig"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edit_sessions())
+def test_random_edit_sessions(session):
+    name, kind, ops = session
+    original = _sample_bytes(name, kind)
+    doc = EditableReport.from_bytes(original, f"/nonexistent/{name}")
+    states = [tomllib.loads(original.decode("utf-8-sig"))]  # model: applied states
+    pos = 0
+    for op in ops:
+        if op[0] == "set":
+            _, address, value = op
+            if doc.set(address, value):
+                states[pos + 1:] = [_parse_rendered(doc)]
+                pos += 1
+                assert same_data(doc.get(address), value) or (value != value)
+        elif op[0] == "undo":
+            assert (doc.undo() is not None) == (pos > 0)
+            pos = max(pos - 1, 0)
+        else:
+            assert (doc.redo() is not None) == (pos < len(states) - 1)
+            pos = min(pos + 1, len(states) - 1)
+        assert same_data(doc.data, _parse_rendered(doc))
+        assert same_data(doc.data, states[pos])
+        assert doc.dirty == (doc.render() != original)
+    while doc.undo():
+        pass
+    assert doc.render() == original and not doc.dirty
+
+
+# Generated TOML in many layouts: the scanner must agree with tomllib.
+
+_ws = st.sampled_from(["", " ", "  ", "\t"])
+_comment = st.sampled_from(["", " # c", "  # 注释 \"x\" [a] {b}", "#"])
+_texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+
+
+@st.composite
+def _string_raw(draw):
+    from tui.core.tomltext import toml_string
+
+    kind = draw(st.sampled_from(["basic", "literal", "mlb", "mll"]))
+    text = draw(_texts)
+    if kind == "literal" and "'" not in text and not any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in text):
+        return "'" + text + "'"
+    if kind == "mll":
+        body = draw(st.text(alphabet="ab'\n甲 ", max_size=8))
+        if "'''" not in body and not body.endswith("'"):
+            return "'''" + draw(st.sampled_from(["", "\n"])) + body + "'''"
+    if kind == "mlb":
+        body = draw(st.text(alphabet='ab"\n甲\\ ', max_size=8)).replace("\\", "\\\\")
+        body = body.replace('"""', '""\\"')
+        if body.endswith('"'):
+            body = body[:-1] + '\\"'
+        return '"""' + draw(st.sampled_from(["", "\n"])) + body + draw(st.sampled_from(['"""', '""""', '"""""'])) \
+            if not body.endswith('\\"') else '"""' + body + '"""'
+    return toml_string(text)
+
+
+_scalar_raw = st.one_of(
+    st.integers(-(10**12), 10**12).map(str),
+    st.sampled_from(["1_000", "0x1F", "0o17", "0b101", "+5", "-0", "1.5", "-0.0", "1e3", "6.02E+23", "3_1.4_1",
+                     "inf", "-inf", "nan", "true", "false", "1979-05-27", "1979-05-27T07:32:00Z",
+                     "1979-05-27 07:32:00+08:00", "1979-05-27T00:32:00.999999", "07:32:00"]),
+    _string_raw(),
+)
+
+
+def _value_raw(depth):
+    if depth >= 2:
+        return _scalar_raw
+    inner = _value_raw(depth + 1)
+
+    @st.composite
+    def array(draw):
+        items = draw(st.lists(inner, max_size=4))
+        seps = [draw(st.sampled_from([",", ", ", " ,", ",\n  ", ", # x\n", ",\r\n"])) for _ in items]
+        body = "".join(i + s for i, s in zip(items, seps))
+        if items and draw(st.booleans()):
+            body = body.rstrip(", \n\r#x")  # no trailing comma
+        return "[" + draw(st.sampled_from(["", " ", "\n  "])) + body + draw(st.sampled_from(["", " ", "\n"])) + "]"
+
+    @st.composite
+    def inline(draw):
+        n = draw(st.integers(0, 3))
+        # values on one line (TOML 1.0 inline tables may not span lines)
+        parts = [f"{_key_raw(draw, i)}{draw(_ws)}={draw(_ws)}{draw(_inline_safe)}" for i in range(n)]
+        return "{" + draw(_ws) + ",".join(p + draw(_ws) for p in parts) + "}"
+
+    return st.one_of(_scalar_raw, array(), inline())
+
+
+_inline_safe = st.one_of(st.integers(-5, 5).map(str), st.sampled_from(['"x"', "'y'", "1.5", "[1, 2]", '{ a = "甲" }']))
+
+
+def _key_raw(draw, i):
+    return draw(st.sampled_from([f"k{i}", f'"k{i}"', f"'k{i}'", f'"键 {i}"', f'"k\\u0041{i}"']))
+
+
+@st.composite
+def toml_documents(draw):
+    lines = []
+    for i in range(draw(st.integers(0, 3))):
+        lines.append(f"{_key_raw(draw, i)}{draw(_ws)}={draw(_ws)}{draw(_value_raw(0))}{draw(_comment)}")
+    for t in range(draw(st.integers(0, 3))):
+        header = draw(st.sampled_from([f"[t{t}]", f"[ t{t} ]", f'["t{t}"]', f"[t{t}.sub]", f"[[a{t}]]"]))
+        for _ in range(2 if header.startswith("[[") else 1):
+            lines.append(draw(_ws) + header + draw(_comment))
+            for i in range(draw(st.integers(0, 3))):
+                key = _key_raw(draw, i)
+                if draw(st.booleans()):
+                    key = f"d{i}{draw(_ws)}.{draw(_ws)}{key}"  # dotted key
+                lines.append(f"{draw(_ws)}{key}{draw(_ws)}={draw(_ws)}{draw(_value_raw(0))}{draw(_comment)}")
+            if header.startswith("[[") and draw(st.booleans()):  # sub-tables of this element
+                sub = draw(st.sampled_from([f"[a{t}.sub]", f"[[a{t}.inner]]", f"[ a{t} . 'sub' ]"]))
+                for _ in range(2 if sub.startswith("[[") else 1):
+                    lines.append(sub)
+                    lines.append(f"k = {draw(_scalar_raw)}")
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    return eol.join(lines) + draw(st.sampled_from(["", eol]))
+
+
+def _leaves(data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _leaves(value, path + (i,))
+    else:
+        yield path, data
+
+
+@settings(max_examples=300, deadline=None)
+@given(toml_documents(), st.data())
+def test_scanner_agrees_with_tomllib(text, more):
+    data = tomllib.loads(text)
+    found = spans.scan(text)
+    leaves = dict(_leaves(data))
+    assert {p for p in found if p in leaves} == set(leaves)
+    for path, value in leaves.items():
+        sp = found[path]
+        raw = text[sp.start:sp.end]
+        assert same_data(tomllib.loads("v = " + raw)["v"], value), (path, raw)
+    # and an edit of any addressable leaf changes only that value
+    addressable = [p for p in leaves if not any(isinstance(k, int) for k in p[:-1])]
+    if not addressable:
+        return
+    path = more.draw(st.sampled_from(addressable))
+    keys, index = (path[:-1], path[-1]) if isinstance(path[-1], int) else (path, None)
+    value = more.draw(cell_values)
+    doc = EditableReport.from_bytes(text.encode(), "/nonexistent/x.toml")
+    address = format_address(keys, index)
+    if doc.set(address, value):
+        sp = found[path]
+        new = doc.text
+        tail = len(text) - sp.end
+        assert new[:sp.start] == text[:sp.start] and new[len(new) - tail:] == text[sp.end:]
+        assert same_data(doc.get(address), value)
+    assert doc.undo() in (address, None) and doc.text == text
+
+
+def test_out_of_order_tables(tmp_path):
+    """Tables split and revisited out of order (tomlkit #571/#577) edit cleanly."""
+    raw = ("[applications]\nnew_received = [1, 0, 0, 0, 0, 0, 1]  # 新收\n\n[appeals]\nlitigation = [0, 0, 0, 0, 0]\n\n"
+           "[applications.outcome.denied]\nstate_secret = [0, 0, 0, 0, 0, 0, 0]\n\n"
+           "[applications.outcome]\ntotal = [1, 0, 0, 0, 0, 0, 1]\ngranted.x = 1\n\n[appeals.more]\ny = 2\n").encode()
+    path = tmp_path / "ooo.toml"
+    path.write_bytes(raw)
+    doc = EditableReport.open(path)
+    doc.set("applications.outcome.total[0]", 2)
+    doc.set("applications.outcome.denied.state_secret[6]", "")
+    doc.set("applications.outcome.granted.x", 3)
+    doc.set("appeals.more.y", 1.25)
+    doc.save()
+    expected = (raw.replace(b"total = [1,", b"total = [2,").replace(b"0, 0, 0, 0, 0, 0, 0]", b'0, 0, 0, 0, 0, 0, ""]')
+                .replace(b"granted.x = 1", b"granted.x = 3").replace(b"y = 2", b"y = 1.25"))
+    assert path.read_bytes() == expected
+
+
+def test_recovery_from_signal_handler(reports_copy):
+    import signal
+
+    path = reports_copy / "hongze-2024.toml"
+    doc = _edited(path)
+    written = []
+    previous = signal.signal(signal.SIGUSR1, lambda *_: written.append(recovery.write(doc)))
+    try:
+        os.kill(os.getpid(), signal.SIGUSR1)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert written and written[0] == recovery.recovery_path(path)
+    assert recovery.find(path).edits == [("applications.new_received[0]", 4242)]

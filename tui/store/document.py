@@ -491,7 +491,12 @@ class EditableReport:
         text = state[0]
         expected = self.data
         intended = self.render()
-        replace_file(target, intended, verify=self._verifier(intended, expected))
+        try:
+            replace_file(target, intended, verify=self._verifier(intended, expected))
+        except WriteError as exc:
+            if str(exc).startswith(self.display):
+                raise
+            raise WriteError(f"{self.display}：{exc}") from exc
         _, disk = self._read_disk(target)
         if disk is None or disk.sha256 != _sha256(intended):
             disk = DiskState(0, len(intended), _sha256(intended))
@@ -501,8 +506,9 @@ class EditableReport:
 
     def save(self, force=False):
         """Write the document over its file, atomically, after verifying the
-        written bytes. Raises ReadOnlyError, ConflictError (the file changed
-        on disk; force=True overwrites) or WriteError; in every case the file
+        written bytes. Returns True if written, False when there was nothing
+        to save. Raises ReadOnlyError, ConflictError (the file changed on
+        disk; force=True overwrites) or WriteError; in every case the file
         on disk is left as it was."""
         reason = self.read_only_reason
         if reason:
@@ -514,7 +520,10 @@ class EditableReport:
             if now != self._disk:
                 raise ConflictError(f"{self.display}：文件在打开后已被其他程序修改；"
                                     "保存将覆盖对方的修改。可重新载入，或强制保存")
+            if not self.dirty:
+                return False
         self._write(self.path)
+        return True
 
     def save_as(self, new_path, overwrite=False):
         """Write the document to `new_path`, which becomes this document's
