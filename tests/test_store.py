@@ -234,7 +234,10 @@ def test_multiline_overview_edit(tmp_path, kind):
     assert after[:start] == before[:start] and after[len(after) - (len(before) - end):] == before[end:]
     middle = after[start:len(after) - (len(before) - end)]
     assert middle.startswith(b'"""' + eol) and middle.endswith(b'"""')
-    assert b"\n" not in middle.replace(b"\r\n", b"") if kind == "crlf" else b"\r" not in middle
+    if kind == "crlf":
+        assert b"\n" not in middle.replace(b"\r\n", b"")  # every new line break is CRLF
+    else:
+        assert b"\r" not in middle
     assert tomllib.loads(after.decode("utf-8-sig"))["text"]["overview"] == new
     # one-line string gets newlines → becomes multi-line
     doc.set("text.other", "甲\n乙")

@@ -64,23 +64,6 @@ def scan(text):
         raise ScanError(str(exc)) from exc
 
 
-def shift(spans, pos, old_len, new_len):
-    """Spans after replacing text[pos:pos+old_len] by new_len characters."""
-    delta = new_len - old_len
-    if not delta:
-        return dict(spans)
-    end = pos + old_len
-    out = {}
-    for path, sp in spans.items():
-        start, stop = sp.start, sp.end
-        if start >= end:
-            start += delta
-        if stop >= end:
-            stop += delta
-        out[path] = Span(start, stop, sp.where)
-    return out
-
-
 class _Scanner:
     def __init__(self, text):
         self.text = text
