@@ -39,6 +39,23 @@ ACTIONS = [
     Action("sort_next", "s", "排序", "按下一列排序", "list"),
     Action("sort_reverse", "S", "倒序", "反转排序方向", "list", show=False),
     Action("refresh", "r", "重新检查", "重新读取并检查文件夹中的报告", "list", show=False),
+    Action("toggle_mark", "space", "标记", "标记或取消标记光标所在的报告（最多两份），供并排比较", "list"),
+    Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
+           "未标记时与同一机关上一年度的报告比较", "list"),
+    # compare (side by side)
+    Action("cursor_down", "down,j", "下移", "光标下移", "compare", show=False),
+    Action("cursor_up", "up,k", "上移", "光标上移", "compare", show=False),
+    Action("cursor_left", "left,h", "左移", "光标左移", "compare", show=False),
+    Action("cursor_right", "right,l", "右移", "光标右移", "compare", show=False),
+    Action("first_cell", "g,home", "开头", "跳到开头", "compare", show=False),
+    Action("last_cell", "G,end", "末尾", "跳到末尾", "compare", show=False),
+    Action("next_difference", "d", "下一不同", "跳到下一处不同（表格中的单元格，正文视图中的一节）", "compare"),
+    Action("previous_difference", "D", "上一不同", "跳到上一处不同", "compare", show=False),
+    Action("next_finding", "n", "下一问题", "跳到两份报告中下一个问题所在单元格", "compare"),
+    Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "compare", show=False),
+    Action("switch_side", "tab", "切换", "在旧报告、新报告与问题列表之间轮换（状态行以当前一侧为先）", "compare",
+           priority=True),
+    Action("toggle_view", "t", "正文/表格", "在表格对照与正文（叙述部分）逐字对照之间切换", "compare"),
     # report
     Action("cursor_down", "down,j", "下移", "光标下移", "report", show=False),
     Action("cursor_up", "up,k", "上移", "光标上移", "report", show=False),
@@ -51,6 +68,12 @@ ACTIONS = [
     Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", priority=True),
     Action("search", "slash", "搜索", "搜索标签和正文文字", "report"),
     Action("search_next", "ctrl+n", "下一处", "跳到下一处搜索结果", "report", show=False),
+    Action("edit", "e,enter", "修改", "修改光标所在单元格或正文（计数须为非负整数）", "report"),
+    Action("undo", "u,ctrl+z", "撤销", "撤销上一次修改", "report"),
+    Action("redo", "ctrl+r,ctrl+y", "重做", "重做被撤销的修改", "report", show=False),
+    Action("save", "ctrl+s", "保存", "保存修改（只改动被修改的值，原子写入并校验）", "report"),
+    Action("save_as", "ctrl+o", "另存为", "把当前内容另存为新文件", "report", show=False),
+    Action("reload", "ctrl+l", "重新载入", "放弃修改，重新读取文件", "report", show=False),
 ]
 
 BY_ID = {a.id: a for a in ACTIONS}
@@ -69,10 +92,9 @@ def bindings(scope):
 def keymap_from_config(keys):
     """config [keys] {action id: key} → Textual keymap {binding id: key}."""
     keymap = {}
-    for action_id, key in keys.items():
-        action = BY_ID.get(action_id)
-        if action is not None:
-            keymap[f"{action.scope}.{action.id}"] = key
+    for action in ACTIONS:  # an id may exist in several scopes (n in 报告 and 并排比较): remap all
+        if action.id in keys:
+            keymap[f"{action.scope}.{action.id}"] = keys[action.id]
     return keymap
 
 

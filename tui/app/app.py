@@ -1,6 +1,8 @@
 """NianbaoApp: screens, themes, the keymap from config, and signal handling."""
 
 import os
+import signal
+import sys
 
 from textual.app import App
 
@@ -18,8 +20,20 @@ class NianbaoApp(App):
     COMMANDS = {ActionProvider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
-    DEFAULT_CSS = """
+    # Textual's default borders for inputs, buttons and toasts use block
+    # elements (▊▔▁▌) that Linux console fonts lack (FIELD-NOTES); use lines.
+    CSS = """
     Screen { background: $background; }
+    Input { border: round $panel-lighten-2; height: 3; }
+    Input#filter { border: none; height: 1; padding: 0 1; }
+    Input:focus { border: round $accent; }
+    Button { border: none; height: 1; min-width: 6; margin: 0 1 0 0; background: $panel; }
+    Button:focus { text-style: bold reverse; background: $accent; }
+    Button:hover { border: none; }
+    Button.-active { border: none; }
+    Toast { border-left: solid $accent; padding: 0 1; }
+    Toast.-warning { border-left: solid $warning; }
+    Toast.-error { border-left: solid $error; }
     """
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
@@ -47,6 +61,7 @@ class NianbaoApp(App):
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
 
     def on_mount(self):
+        self._install_hangup_handlers()
         for message in self.startup_messages:
             self.notify(message, severity="warning", timeout=10)
         self.open_paths(self.paths)
@@ -101,7 +116,7 @@ class NianbaoApp(App):
     def open_report(self, report, context=(), context_loader=None):
         from tui.app.screens.report import ReportScreen
 
-        screen = ReportScreen(ReportModel(report, context), context_loader=context_loader)
+        screen = ReportScreen(ReportModel.open(report, context), context_loader=context_loader)
         self.push_screen(screen)
         return screen
 
@@ -113,11 +128,90 @@ class NianbaoApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    # -- leaving --------------------------------------------------------
+
+    def _dirty_screens(self, screens=None):
+        from tui.app.screens.report import ReportScreen
+
+        return [s for s in (screens if screens is not None else self.screen_stack)
+                if isinstance(s, ReportScreen) and s.model.dirty]
+
+    def _leave(self, screens, then):
+        """Ask about unsaved edits in `screens`, then call `then()` unless cancelled."""
+        dirty = self._dirty_screens(screens)
+        if not dirty:
+            then()
+            return
+        from tui.app.screens.dialogs import ChoiceDialog
+
+        names = "、".join(s.model.path for s in dirty)
+
+        def chosen(choice):
+            if choice == "save":
+                for s in dirty:
+                    s.action_save()
+                if not self._dirty_screens(dirty):
+                    then()
+            elif choice == "discard":
+                then()
+
+        self.push_screen(ChoiceDialog("有未保存的修改", f"{names} 有未保存的修改。",
+                                      [("save", "保存", "s"), ("discard", "不保存", "d"), (None, "取消", "c")]),
+                         chosen)
+
     def action_close(self):
+        top = self.screen
         if len(self.screen_stack) > 2:
-            self.pop_screen()
+            self._leave([top], self.pop_screen)
         else:
-            self.exit()
+            self._leave([top], self.exit)
 
     async def action_quit(self):
-        self.exit()
+        self._leave(None, self.exit)
+
+    # -- a dropped SSH session ------------------------------------------
+
+    def _install_hangup_handlers(self):
+        """SIGHUP/SIGTERM save unsaved edits to recovery files and exit.
+
+        Installed even when SIGHUP was ignored (nohup): an app without its
+        terminal would otherwise spin (FIELD-NOTES, textual#5140). A timer
+        also notices a terminal that went away without a signal.
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.hang_up, sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        if not self.is_headless:
+            self.set_interval(1.0, self._check_terminal)
+
+    def _check_terminal(self):
+        try:
+            fd = sys.__stdin__.fileno()
+            os.tcgetpgrp(fd)
+        except (OSError, ValueError, AttributeError):
+            self.hang_up(signal.SIGHUP)
+
+    def hang_up(self, sig=signal.SIGHUP):
+        """Write recovery files for every unsaved report, release locks, exit."""
+        if getattr(self, "_hung_up", False):
+            return
+        self._hung_up = True
+        from tui.app.screens.report import ReportScreen
+        from tui.store import recovery
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReportScreen):
+                if screen.model.dirty:
+                    try:
+                        recovery.write(screen.model.doc)
+                    except Exception:  # noqa: BLE001 - nothing may stop the exit
+                        pass
+                if screen.lock is not None:
+                    screen.lock.release()
+                    screen.lock = None
+        self.exit(return_code=128 + int(sig))

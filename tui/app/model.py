@@ -1,31 +1,44 @@
-"""ReportModel: one open report with its findings, its marks and its context.
+"""ReportModel: one open report with its findings, marks, context and document.
 
 The context is the other reports the report can be paired with (its folder
 or the report list), so that year-over-year findings show in the workbench
-exactly as `nianbao check` reports them.
+exactly as `nianbao check` reports them. The document (tui.store) is what
+edits go to; without one (unreadable for editing) the model is read-only.
 """
 
 import os
 
 from tui.app.marks import marks_for
 from tui.core.checker import check_reports
-from tui.core.review import comments, signoff_state
+from tui.core.report import Invalid
+from tui.core.review import comments
 
 
 class ReportModel:
-    def __init__(self, report, context=()):
+    def __init__(self, report, context=(), doc=None, read_only=None):
         self.report = report
+        self.doc = doc
+        self.read_only = read_only  # None, or why edits cannot be saved (Chinese)
         self.findings = []
         self.marks = {}
+        self.comments = {}
         self.previous = None
         self.signoff = "none"
         self.set_context(context)
 
-    def set_context(self, context):
-        """The reports this one may be paired with; rechecks."""
-        own = os.path.abspath(self.report.file)
-        self.context = [r for r in context if os.path.abspath(r.file) != own]
-        return self.recheck()
+    @classmethod
+    def open(cls, report, context=()):
+        """Open the report's file for editing too; read-only (with the reason) if that fails."""
+        from tui.store.document import EditableReport, OpenError
+
+        try:
+            doc = EditableReport.open(report.file, display=report.file)
+        except OpenError as exc:
+            return cls(report, context, None, f"无法以编辑方式打开：{exc}")
+        fresh = doc.report()
+        if isinstance(fresh, Invalid):  # changed on disk since it was listed
+            return cls(report, context, None, fresh.error)
+        return cls(fresh, context, doc, doc.read_only_reason)
 
     @property
     def data(self):
@@ -38,6 +51,20 @@ class ReportModel:
     @property
     def path(self):
         return self.report.file
+
+    @property
+    def dirty(self):
+        return self.doc is not None and self.doc.dirty
+
+    @property
+    def editable(self):
+        return self.doc is not None
+
+    def set_context(self, context):
+        """The reports this one may be paired with; rechecks."""
+        own = os.path.abspath(self.report.file)
+        self.context = [r for r in context if os.path.abspath(r.file) != own]
+        return self.recheck()
 
     def related(self):
         r = self.report
@@ -56,6 +83,39 @@ class ReportModel:
             self.comments.setdefault(c["cell"], []).append(c)
         return self.findings
 
-    @property
-    def state(self):
-        return signoff_state(self.report.data, self.report.digest)
+    # -- editing ------------------------------------------------------------
+
+    def _sync(self):
+        fresh = self.doc.report()
+        if isinstance(fresh, Invalid):
+            raise ValueError(fresh.error)
+        self.report = fresh
+        self.recheck()
+
+    def set(self, address, value):
+        """Apply one edit; False if the value was already there. Raises EditError/ValueError."""
+        if not self.doc.set(address, value):
+            return False
+        try:
+            self._sync()
+        except ValueError:
+            self.doc.undo()
+            self._sync()
+            raise
+        return True
+
+    def undo(self):
+        address = self.doc.undo() if self.doc else None
+        if address is not None:
+            self._sync()
+        return address
+
+    def redo(self):
+        address = self.doc.redo() if self.doc else None
+        if address is not None:
+            self._sync()
+        return address
+
+    def reload(self):
+        self.doc.reload()
+        self._sync()

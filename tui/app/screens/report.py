@@ -9,7 +9,9 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.app.editing import FIXED, TEXT, cell_kind
 from tui.app.layout import report_blocks
+from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
@@ -22,6 +24,10 @@ def title_text(model, colours):
     errors = sum(1 for f in model.findings if f.blocking)
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
     t = Text(no_wrap=True, overflow="crop")
+    if model.dirty:
+        t.append("* 已修改 ", style="bold " + colours["warning"])
+    if model.read_only:
+        t.append("[只读] ", style="bold " + colours["warning"])
     t.append(f"{r.agency} {r.year} 年度", style="bold")
     t.append(f" · {r.form.name} · ")
     state = model.signoff
@@ -54,6 +60,8 @@ class ReportScreen(Screen):
     def __init__(self, model, context_loader=None, **kwargs):
         super().__init__(**kwargs)
         self.model = model
+        self.lock = None
+        self.others = []  # other reviewers holding the file open for editing
         self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
         self._matches = []
@@ -92,6 +100,58 @@ class ReportScreen(Screen):
             self._focus_block(blocks[0], first=True)
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
+        self._take_lock()
+        self.call_after_refresh(self._offer_recovery)
+        if self.model.read_only:
+            self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)
+
+    def on_unmount(self):
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _take_lock(self):
+        if not self.model.editable or self.model.read_only:
+            return
+        from tui.store import lock
+
+        self.lock = lock.acquire(self.model.path)
+        self.others = lock.holders(self.model.path, exclude=self.lock)
+        if self.others:
+            who = "；".join(lock.describe(h) for h in self.others)
+            self.notify(f"{who} 也打开了此文件进行编辑，保存前请先协调", title="注意", severity="warning", timeout=12)
+
+    def _offer_recovery(self):
+        if not self.model.editable:
+            return
+        from tui.store import recovery
+
+        found = recovery.find(self.model.path)
+        if found is None or not found.edits:
+            return
+        when = f"（{found.written}）" if found.written else ""
+        warn = "" if found.matches_file else "\n注意：文件在此之后已被修改，恢复时逐项重新应用。"
+        message = f"上次未保存就中断了{when}，有 {len(found.edits)} 处修改：\n" + "\n".join(
+            f"  {a} = {v!r}" for a, v in found.edits[:8]) + ("\n  ……" if len(found.edits) > 8 else "") + warn
+
+        def chosen(choice):
+            if choice == "restore":
+                failed = recovery.apply(self.model.doc, found)
+                self.model._sync()
+                self.refresh_marks()
+                recovery.discard(self.model.path)
+                if failed:
+                    self.notify("以下修改无法恢复：" + "；".join(f"{a}：{why}" for a, why in failed),
+                                severity="error", timeout=12)
+                else:
+                    self.notify(f"已恢复 {len(found.edits)} 处修改（尚未保存）")
+            elif choice == "discard":
+                recovery.discard(self.model.path)
+                self.notify("已丢弃恢复的修改")
+
+        self.app.push_screen(ChoiceDialog("发现未保存的修改", message,
+                                          [("restore", "恢复", "r"), ("discard", "丢弃", "d"), ("later", "暂不处理", "l")]),
+                             chosen)
 
     def _load_context(self):
         loader = self.context_loader
@@ -311,6 +371,177 @@ class ReportScreen(Screen):
             self._focus_block(block, address=self.address)
         else:
             panel.focus()
+
+    # -- editing --------------------------------------------------------
+
+    def _can_edit(self):
+        m = self.model
+        if not m.editable or m.read_only:
+            self.notify(m.read_only or "此报告不能修改", title="只读", severity="warning")
+            return False
+        return True
+
+    def action_edit(self):
+        address = self.address
+        if address is None or not self._can_edit():
+            return
+        m = self.model
+        kind = cell_kind(m.form, address)
+        title = m.form.label(address)
+        if kind == FIXED:
+            self.notify(f"{title}不能在工作台中修改", severity="warning")
+            return
+        value = m.doc.get(address)
+        from tui.core.address import MISSING
+
+        if value is MISSING:
+            self.notify(f"文件中没有 {address}，无法修改", severity="warning")
+            return
+        if kind == TEXT:
+            dialog = EditTextDialog(title, address, value)
+        else:
+            dialog = EditCellDialog(title, address, kind, value)
+        self.app.push_screen(dialog, lambda result: self._apply(address, result))
+
+    def on_data_table_cell_selected(self, event):
+        if isinstance(event.data_table, GridTable):
+            event.stop()
+            self.action_edit()
+
+    def _apply(self, address, value):
+        if value is None:
+            return
+        if value is BlankValue:
+            value = ""
+        from tui.store.document import EditError
+
+        try:
+            changed = self.model.set(address, value)
+        except (EditError, ValueError, TypeError) as exc:
+            self.notify(str(exc), title="未修改", severity="error", timeout=8)
+            return
+        if changed:
+            self.after_change(address)
+
+    def after_change(self, address=None):
+        """Repaint marks, findings, title and status after the data changed."""
+        self.refresh_marks()
+        if address is not None:
+            self.goto(address)
+
+    def action_undo(self):
+        address = self.model.undo()
+        if address is None:
+            self.notify("没有可撤销的修改")
+            return
+        self.after_change(address)
+
+    def action_redo(self):
+        address = self.model.redo()
+        if address is None:
+            self.notify("没有可重做的修改")
+            return
+        self.after_change(address)
+
+    def action_save(self, force=False):
+        m = self.model
+        if not m.editable:
+            self.notify(m.read_only or "此报告不能保存", severity="warning")
+            return
+        if m.read_only:
+            self.notify(f"{m.read_only}：请用“另存为”（Ctrl+O）", title="只读", severity="warning")
+            return
+        if not m.dirty and not force:
+            self.notify("没有需要保存的修改")
+            return
+        from tui.store.document import ConflictError, WriteError
+
+        try:
+            m.doc.save(force=force)
+        except ConflictError as exc:
+            self._conflict(str(exc))
+            return
+        except WriteError as exc:
+            self.notify(f"{exc}\n原文件保持不变。", title="保存失败", severity="error", timeout=15)
+            return
+        self._saved(f"已保存 {m.path}")
+
+    def _saved(self, message):
+        from tui.store import recovery
+
+        recovery.discard(self.model.path)
+        self.model.recheck()
+        self.refresh_marks()
+        self.notify(message)
+
+    def _conflict(self, message):
+        def chosen(choice):
+            if choice == "reload":
+                self._confirm_reload()
+            elif choice == "overwrite":
+                self.action_save(force=True)
+            elif choice == "save_as":
+                self.action_save_as()
+
+        self.app.push_screen(ChoiceDialog("文件已被他人修改", message, [
+            ("reload", "重新载入（放弃我的修改）", "r"), ("overwrite", "保留我的（覆盖）", "k"),
+            ("save_as", "另存为", "a"), (None, "取消", "c")]), chosen)
+
+    def _confirm_reload(self):
+        def chosen(choice):
+            if choice == "yes":
+                self._reload()
+
+        if self.model.dirty:
+            self.app.push_screen(ChoiceDialog("重新载入", f"将放弃 {len(self.model.doc.edits)} 处未保存的修改，确定吗？",
+                                              [("yes", "放弃并重新载入", "y"), (None, "取消", "n")]), chosen)
+        else:
+            self._reload()
+
+    def _reload(self):
+        from tui.store.document import OpenError
+
+        try:
+            self.model.reload()
+        except (OpenError, ValueError) as exc:
+            self.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
+            return
+        self.refresh_marks()
+        self.notify("已重新载入")
+
+    def action_reload(self):
+        if self.model.editable:
+            self._confirm_reload()
+
+    def action_save_as(self):
+        if not self.model.editable:
+            return
+
+        def chosen(path):
+            if not path:
+                return
+            from tui.store.document import WriteError
+
+            try:
+                self.model.doc.save_as(path)
+            except FileExistsError:
+                self.notify(f"{path} 已存在，不会覆盖", severity="error")
+                return
+            except WriteError as exc:
+                self.notify(str(exc), title="另存失败", severity="error", timeout=12)
+                return
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+            self.model.read_only = self.model.doc.read_only_reason
+            self.model._sync()
+            self._take_lock()
+            self._saved(f"已另存为 {path}")
+
+        import os
+
+        base, ext = os.path.splitext(self.model.path)
+        self.app.push_screen(PromptDialog("另存为", "新文件路径（不会覆盖已有文件）", f"{base}-修改{ext}"), chosen)
 
     def action_search(self):
         box = self.query_one("#search", Input)

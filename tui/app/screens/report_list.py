@@ -94,6 +94,7 @@ class ReportListScreen(Screen):
         self.shown = []
         self.sort_index = 0
         self.reverse = False
+        self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
 
     def compose(self):
         yield Static(id="list-title")
@@ -158,7 +159,8 @@ class ReportListScreen(Screen):
         signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
         invalid = sum(1 for e in self.entries if e.invalid)
         self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
-                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else ""))
+                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
+                    + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
         self._detail()
 
     def _cells(self, e, colours):
@@ -173,6 +175,8 @@ class ReportListScreen(Screen):
             state = Text("!", style="bold " + colours["warning"])
         else:
             state = Text("✓", style=colours["accepted"])
+        if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
+            state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
                       "stale": colours["warning"]}.get(c.signoff, "dim")
         return [state, r.agency, str(r.year), r.form.name,
@@ -248,3 +252,43 @@ class ReportListScreen(Screen):
         self.reverse = not self.reverse
         self._sort_label()
         self.populate()
+
+    # -- side by side ---------------------------------------------------
+
+    def action_toggle_mark(self):
+        e = self._selected()
+        if e is None or e.invalid:
+            return
+        if e.file in self.marked:
+            self.marked.remove(e.file)
+        else:
+            self.marked.append(e.file)
+            if len(self.marked) > 2:
+                dropped = self.marked.pop(0)
+                self.notify(f"最多标记两份，已取消标记 {os.path.basename(dropped)}")
+        self.populate()
+        table = self.query_one("#reports", DataTable)
+        if table.cursor_row + 1 < len(self.shown):  # like a file manager: mark and move on
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_compare(self):
+        by_file = {x.file: x for x in self.entries if x.checked}
+        marked = [by_file[f] for f in self.marked if f in by_file]
+        here = self._selected()
+        if len(marked) == 2:
+            pair = marked
+        elif len(marked) == 1 and here is not None and here.checked and here is not marked[0]:
+            pair = [marked[0], here]
+        else:
+            base = marked[0] if marked else here
+            if base is None or base.invalid:
+                return
+            r = base.report
+            previous = [x for x in by_file.values() if x.report.agency == r.agency and x.report.year == r.year - 1]
+            if not previous:
+                self.notify(f"没有 {r.agency} {r.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
+                            severity="warning")
+                return
+            pair = [previous[0], base]
+        context = [x.report for x in self.entries if x.checked]
+        self.app.open_compare(pair[0].report, pair[1].report, context)
