@@ -9,6 +9,17 @@ import pytest
 
 from tui.store import lock as locks
 
+
+
+@pytest.fixture
+def reports_copy(reports_copy):
+    """The shared copy, minus hidden files: other suites open reports/ itself
+    in the workbench, whose live lock files would otherwise be copied too."""
+    for stray in reports_copy.glob(".*"):
+        stray.unlink()
+    return reports_copy
+
+
 # --------------------------------------------------------------------------
 # Locks
 
