@@ -27,8 +27,17 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
 def reports_copy(tmp_path):
     """A writable copy of reports/ (the four samples)."""
     dest = tmp_path / "reports"
-    shutil.copytree(REPORTS, dest)
+    shutil.copytree(REPORTS, dest, ignore=shutil.ignore_patterns(".*"))  # no lock files
     return dest
+
+
+@pytest.fixture
+def in_reports_copy(tmp_path, monkeypatch):
+    """Run in a temporary folder holding `reports/` (a copy), so relative paths
+    look as in the repository and no test leaves lock files in the real one."""
+    shutil.copytree(REPORTS, tmp_path / "reports", ignore=shutil.ignore_patterns(".*"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "reports"
 
 
 def run_cli(*args, cwd=None, env=None, input=None, timeout=60):

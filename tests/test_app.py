@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.conftest import REPORTS
 from tui.app.app import NianbaoApp
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.report import ReportScreen
@@ -11,6 +10,13 @@ from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+
+
+@pytest.fixture(autouse=True)
+def _reports(in_reports_copy):
+    """Every test works on a copy: opening a report for editing takes a lock beside it."""
+    global REPORTS
+    REPORTS = in_reports_copy
 
 
 async def wait_list(pilot):

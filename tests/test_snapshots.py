@@ -6,36 +6,49 @@ and look at the SVGs before committing them.
 
 import pytest
 
-from tests.conftest import REPO
 from tui.app.app import NianbaoApp
 
 SIZES = [(80, 24), (120, 40)]
 
 
 @pytest.fixture(autouse=True)
-def _in_repo(monkeypatch):
-    monkeypatch.chdir(REPO)  # titles show paths relative to the repository
+def _in_copy(in_reports_copy):
+    """Titles show `reports/…` as in the repository; files are copies (no shared locks)."""
 
 
-async def _list_loaded(pilot):
+async def _settled(pilot):
+    """Wait for background work (checking, pairing with last year) so the picture is stable."""
+    await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _top(pilot):
+    await _settled(pilot)
+    await pilot.press("g")
+    await pilot.pause()
+
+
+async def _help(pilot):
+    await _settled(pilot)
+    await pilot.press("question_mark")
     await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_report_list(snap_compare, size):
-    assert snap_compare(NianbaoApp(["reports"]), terminal_size=size, run_before=_list_loaded)
+    assert snap_compare(NianbaoApp(["reports"]), terminal_size=size, run_before=_settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_report_with_findings(snap_compare, size):
-    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=size)
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=size, run_before=_settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_report_top(snap_compare, size):
-    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=size, press=["g"])
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=size, run_before=_top)
 
 
 def test_help_screen(snap_compare):
-    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(120, 40), press=["question_mark"])
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(120, 40), run_before=_help)

@@ -1,11 +1,16 @@
 """Theme files are validated: a bad colour gives a clear message and the default theme."""
 
-from tests.conftest import REPORTS
 from tui.app.app import NianbaoApp
 from tui.app.themes import DEFAULT_THEME, load_themes, parse_theme, ThemeError, theme_dirs
 from tui.config import config_dir
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _reports(in_reports_copy):
+    global REPORTS
+    REPORTS = in_reports_copy
 
 
 def test_shipped_themes_load_without_errors():
