@@ -13,6 +13,33 @@ from tui.core.report import Invalid, Report
 BOM = b"\xef\xbb\xbf"
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
+# Limits that keep hostile files from hurting the checker. A real report is
+# at most 5 levels deep (applications.outcome.denied.state_secret[6]).
+# tomllib spends time and memory quadratic in the number of parts of a
+# dotted key (100,000 parts exhaust the memory of the machine), and data
+# nested deeper than the recursion limit breaks the digest (json.dumps) and
+# the transfer from worker processes (pickle). So: refuse dotted keys of more
+# than MAX_KEY_PARTS parts before parsing, and data nested more than
+# MAX_DEPTH levels after.
+MAX_KEY_PARTS = 64
+MAX_DEPTH = 64
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_DOT_RUN = re.compile(r"(?:\.[ \t]*" + _KEY_PART + r"[ \t]*){%d}" % MAX_KEY_PARTS)
+
+
+def _deep_key_line(text):
+    """The 1-based line of a dotted key with more than MAX_KEY_PARTS parts, or None.
+
+    A key lies on one line, so only lines with that many dots are searched
+    (a whole real report has about 60 dots).
+    """
+    if text.count(".") < MAX_KEY_PARTS:
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") >= MAX_KEY_PARTS and _DOT_RUN.search(line):
+            return number
+    return None
+
 
 def _where(file, line, column):
     if line is None:
@@ -44,8 +71,14 @@ def parse_text(raw, file):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Columns count characters, as tomllib's do; the bytes before the
+        # first bad one are valid UTF-8.
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start:exc.start].decode("utf-8", "replace")) + 1
         return invalid(file, f"不是 UTF-8 编码（字节 0x{raw[exc.start]:02x}）", line, column)
+    deep = _deep_key_line(text)
+    if deep is not None:
+        return invalid(file, f"键的层级过多（超过 {MAX_KEY_PARTS} 层），不是年度报告", deep)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -63,7 +96,23 @@ def parse_text(raw, file):
         return invalid(file, "TOML 嵌套过深，无法读取")
     except (MemoryError, ValueError, OverflowError) as exc:
         return invalid(file, f"无法读取：{exc}")
+    if _depth_exceeds(data, MAX_DEPTH):
+        return invalid(file, f"TOML 嵌套过深（超过 {MAX_DEPTH} 层），无法读取")
     return data, text, bom
+
+
+def _depth_exceeds(data, limit):
+    """True when tables and arrays nest more than `limit` levels (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def load_bytes(raw, file):
