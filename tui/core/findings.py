@@ -1,5 +1,7 @@
 """Finding: one rule's verdict on one place in a report (FORMAT.md §2)."""
 
+import math
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -63,8 +65,15 @@ class Finding:
 
 
 def _jsonable(value):
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    """A number for the JSON output, else null. `nan` and `inf` (valid TOML
+    floats) become null too: json.dumps would write NaN/Infinity, which is
+    not JSON, and FORMAT.md §2 allows only numbers or null."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     return None
 
 
