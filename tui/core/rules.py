@@ -182,10 +182,14 @@ def _schema_active(report):
     form, active = report.form, report.data["active"]
     found = []
     for row in form.active_rows:
-        if row.key not in active:
-            continue  # published reports omit rows that do not apply to them
-        values = active[row.key]
         a = addr(("active", row.key))
+        if row.key not in active:
+            # FORMAT.md §1.2 makes every row of table 二 part of the form (only
+            # [active.summary] and `unit` are optional); a row the published
+            # report left empty is transcribed with "" cells, not omitted.
+            found.append(_schema(report, a, f"缺少{form.label(a)}（{a}）"))
+            continue
+        values = active[row.key]
         if not isinstance(values, dict):
             found.append(_schema(report, a, f"{form.label(a)}应为内联表，如 {{ {row.fields[0].key} = 0 }}"))
             continue
