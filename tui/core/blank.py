@@ -18,8 +18,8 @@ def blank_report(form, agency, year):
     title = f"{agency}{year}年政府信息公开工作年度报告"
     out = [
         f"# {agency} {year} 年政府信息公开工作年度报告",
-        f"# Form: {form.title}（{form.issued_by}）.",
-        "# Written by `nianbao new`: every count is 0; fill in the published figures.",
+        f"# 格式：{form.title}（{form.issued_by}）",
+        "# 由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。",
         "",
         "[report]",
         f"form = {toml_string(form.id)}",
@@ -37,12 +37,12 @@ def blank_report(form, agency, year):
         code = f"{toml_key(row.key)} = {{ " + ", ".join(f"{toml_key(f.key)} = 0" for f in fields) + " }"
         out.append(_line(code, f"{row.label}：" + "、".join(f.label for f in fields)))
     out += ["", f"# {form.applications_label}",
-            "# Columns: " + ", ".join(c.label for c in form.application_columns),
+            "# 各列：" + "、".join(c.label for c in form.application_columns),
             "[applications]"]
     for row in form.application_rows:
         out.append(_line(f"{row.key} = [{', '.join(['0'] * len(form.application_columns))}]", row.label))
     out += ["", f"# {form.appeals_label}",
-            "# Columns: " + ", ".join(c.label for c in form.appeal_columns),
+            "# 各列：" + "、".join(c.label for c in form.appeal_columns),
             "[appeals]"]
     for row in form.appeal_rows:
         out.append(_line(f"{row.key} = [{', '.join(['0'] * len(form.appeal_columns))}]", row.label))
