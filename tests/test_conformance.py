@@ -1,0 +1,63 @@
+"""The public conformance cases (FORMAT.md §2, §4), run two ways:
+
+* the runner script against the real command line, in a subprocess, exactly
+  as outside scripts run it;
+* in process through tui.core.checker.check_paths, one test per case, so a
+  failure names the case and shows the difference.
+
+Only the copies under tests/conformance are used, never ../shared.
+"""
+
+import collections
+import json
+import pathlib
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CONFORMANCE, REPO
+from tui.core.checker import check_paths
+
+CASES = sorted(p for p in CONFORMANCE.iterdir() if (p / "expected.json").exists())
+
+
+def test_cases_present():
+    # The runner prints "0 passed, 0 failed" for an empty folder; guard against
+    # the copies going missing.
+    assert len(CASES) == 10
+
+
+def test_runner_against_command_line():
+    cmd = f"{shlex.quote(sys.executable)} -m tui"
+    proc = subprocess.run(
+        [sys.executable, str(CONFORMANCE / "run_conformance.py"), "--cmd", cmd, str(CONFORMANCE)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert "10 passed, 0 failed" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0
+
+
+def _expected(case):
+    exp = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    findings = collections.Counter((f["file"], f["rule"], f["severity"], f["first"]) for f in exp["findings"])
+    return findings, sorted(exp["invalid"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_case_in_process(case, jobs, monkeypatch):
+    if jobs > 1:
+        # Force the worker-process path even for these small cases.
+        monkeypatch.setattr("tui.core.checker.PARALLEL_FROM", 1)
+    want, want_invalid = _expected(case)
+    result = check_paths([case], jobs=jobs)
+    got = collections.Counter()
+    for c in result.checked:
+        for f in c.findings:
+            got[(pathlib.Path(c.report.file).name, f.rule, f.severity, f.cells[0])] += 1
+    invalid = sorted(pathlib.Path(i.file).name for i in result.invalid)
+    assert got == want, f"missing {sorted(want - got)}, unexpected {sorted(got - want)}"
+    assert invalid == want_invalid
+    want_status = 2 if want_invalid else (1 if any(k[2] == "error" for k in want) else 0)
+    assert result.exit_status == want_status
