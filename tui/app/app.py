@@ -73,6 +73,8 @@ class NianbaoApp(App):
 
         if len(paths) == 1 and not os.path.isdir(paths[0]):
             self.open_file(paths[0])
+        elif len(paths) == 2 and not any(os.path.isdir(p) for p in paths):
+            self.open_two(paths)
         elif all(os.path.isdir(p) for p in paths):
             self.push_screen(ReportListScreen(paths))
         else:
@@ -112,6 +114,31 @@ class NianbaoApp(App):
             if not isinstance(r, Invalid) and r.agency == report.agency:
                 found.append(r)
         return found
+
+    def open_two(self, paths):
+        """`nianbao A.toml B.toml`: the two reports side by side (a file that cannot be read: the list)."""
+        from tui.app.screens.report_list import ReportListScreen
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        loaded = [load_path(p) for p in paths]
+        bad = [r for r in loaded if isinstance(r, Invalid)]
+        if bad:
+            self.push_screen(ReportListScreen(paths))
+            for r in bad:
+                self.notify(r.error, title="无法打开", severity="error", timeout=10)
+            return
+        self.open_compare(loaded[0], loaded[1], loaded)
+
+    def open_compare(self, old_report, new_report, context=()):
+        """Push the compare screen: the earlier year on the left (same year: the order given)."""
+        from tui.app.screens.compare import CompareScreen
+
+        if new_report.year < old_report.year:
+            old_report, new_report = new_report, old_report
+        screen = CompareScreen(ReportModel(old_report, context), ReportModel(new_report, context))
+        self.push_screen(screen)
+        return screen
 
     def open_report(self, report, context=(), context_loader=None):
         from tui.app.screens.report import ReportScreen

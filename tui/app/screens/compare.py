@@ -100,7 +100,7 @@ class CompareScreen(Screen):
     SCOPE = "compare"
     BINDINGS = bindings("compare")
     DEFAULT_CSS = """
-    CompareScreen #title { height: auto; background: $panel; padding: 0 1; }
+    CompareScreen #title { height: auto; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
     CompareScreen .view { height: 1fr; padding: 0 1; }
     CompareScreen #texts { display: none; }
     CompareScreen.texts #texts { display: block; }
@@ -122,6 +122,11 @@ class CompareScreen(Screen):
         self.text_key = None       # the focused narrative in the 正文 view
         self._ops = {}             # (old text, new text) → diff ops: kept across recomputations
         self._width = 0
+        # What the keys act on, set at once: Textual moves focus later, and keys typed
+        # in between must not act on the widget being left.
+        self._current = None       # the CompareTable or TextDiffView in use
+        self._table = None         # the CompareTable last in use (back from the 正文 view)
+        self._in_panel = False     # the findings panel has the keys
         self._compute()
 
     # -- model --------------------------------------------------------------
@@ -212,8 +217,9 @@ class CompareScreen(Screen):
 
     def on_mount(self):
         self._paint()
+        # Start on the first year-over-year problem in the tables, else at the top.
         findings = self._ordered_entries()
-        first = next((e for e in findings if self._position(*e)[0] == 0), None)
+        first = next((e for e in findings if e[0] == YOY and self._position(*e)[0] == 0), None)
         if first is not None:
             self._goto_entry(first)
         else:
@@ -234,7 +240,7 @@ class CompareScreen(Screen):
         self._width = width
         names = {OLD: c.old.form.name, NEW: c.new.form.name}
         for table, section in zip(self.tables, c.sections):
-            table.fill(section, names, self.years, self.marks, colours, width - 4, self.side)
+            table.fill(section, names, self.years, self.marks, colours, width - 6, self.side)
             self._section_head(section, colours)
         self._paint_texts(colours)
         self.query_one("#title", Static).update(self._title(colours, width - 2))
@@ -244,8 +250,9 @@ class CompareScreen(Screen):
 
     def _refocus(self):
         """After a repaint, the screen's cell is the one under the table cursor."""
-        if self.view == TABLES and isinstance(self.focused, CompareTable):
-            self.cell, self.row = self.focused.cursor_cell, self.focused.cursor_row_aligned
+        f = self._active()
+        if self.view == TABLES and isinstance(f, CompareTable):
+            self.cell, self.row = f.cursor_cell, f.cursor_row_aligned
 
     def _section_head(self, section, colours):
         changed = len(section.changed_cells)
@@ -293,14 +300,12 @@ class CompareScreen(Screen):
         c = self.comparison
         old, new = c.old, c.new
         t = Text(no_wrap=True, overflow="crop")
-        t.append("并排比较  ", style="bold")
+        t.append(f"并排比较[{VIEW_NAMES[self.view]}]  ", style="bold")
         if c.year_over_year:
             t.append(f"逐年对照 {old.year} -> {new.year} 年度", style="bold")
         else:
             t.append(c.notes[0] if c.notes else "非逐年对照", style=colours["warning"])
         t.append("  格式相同" if c.same_edition else f"  格式不同（{old.form.name} | {new.form.name}）")
-        t.append(f"  视图：{VIEW_NAMES[self.view]}（t 切换）")
-        t.append(f"  表格 {len(c.changed_cells)} 格不同，叙述 {len(c.changed_texts)} 段有改动")
         if c.year_over_year:
             errors = sum(1 for f in self.yoy if f.blocking)
             warnings = sum(1 for f in self.yoy if f.severity == "warning" and not f.accepted)
@@ -365,7 +370,7 @@ class CompareScreen(Screen):
         if self.view == TEXTS:
             keys = [t.key for t in self.comparison.texts]
             return (1, keys.index(self.text_key) if self.text_key in keys else -1, 0, 0)
-        f = self.focused
+        f = self._active()
         if isinstance(f, CompareTable):
             c = f.cursor_coordinate
             return (0, f.index, c.row, c.column)
@@ -385,6 +390,7 @@ class CompareScreen(Screen):
         elif first or last:
             table.select_edge(last=last)
         table.focus(scroll_visible=False)
+        self._current, self._table, self._in_panel = table, table, False
         self.cell, self.row = table.cursor_cell, table.cursor_row_aligned
         self._follow(table)
         self._show_status()
@@ -407,8 +413,12 @@ class CompareScreen(Screen):
         if view is None:
             return
         view.focus(scroll_visible=False)
+        self._current, self._in_panel = view, False
         self.text_key = key
-        self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+        if view is self.text_views[0]:  # keep the legend above the first narrative in sight
+            self.call_after_refresh(self.query_one("#texts", VerticalScroll).scroll_home, animate=False)
+        else:
+            self.call_after_refresh(view.scroll_visible, top=True, animate=False)
         self._show_status()
 
     def _set_view(self, view):
@@ -457,6 +467,21 @@ class CompareScreen(Screen):
                 if f in ids:
                     panel.highlighted = i
                     break
+
+    def on_descendant_focus(self, event):
+        w = event.widget
+        if isinstance(w, (CompareTable, TextDiffView)):
+            self._current, self._in_panel = w, False
+            if isinstance(w, CompareTable):
+                self._table = w
+        elif isinstance(w, CompareFindings):
+            self._in_panel = True
+
+    def _active(self):
+        """The widget the keys act on (see __init__)."""
+        if self._in_panel:
+            return self.query_one(CompareFindings)
+        return self._current if self._current is not None else self.focused
 
     def on_compare_table_leave(self, event):
         tables = self.tables
@@ -633,13 +658,14 @@ class CompareScreen(Screen):
     def action_switch_side(self):
         """Tab: 旧 -> 新 -> 问题列表 -> 旧."""
         panel = self.query_one(CompareFindings)
-        if self.focused is panel:
+        if self._in_panel:
             self._set_side(OLD)
             self._back_to_view()
         elif self.side == OLD:
             self._set_side(NEW)
         else:
             panel.focus()
+            self._in_panel = True
         self._show_status()
 
     def _back_to_view(self):
@@ -650,10 +676,8 @@ class CompareScreen(Screen):
         self._focus_table(table, position=None)
 
     def _table_of_cell(self):
-        for table in self.tables:
-            if table.cursor_cell is self.cell and self.cell is not None:
-                return table
-        return None
+        """The table last worked on."""
+        return self._table
 
     def action_toggle_view(self):
         if self.view == TABLES:
@@ -670,7 +694,7 @@ class CompareScreen(Screen):
             self._focus_table(self._table_of_cell() or self.tables[0])
 
     def _vertical(self, direction):
-        f = self.focused
+        f = self._active()
         if isinstance(f, CompareTable):
             f.action_cursor_down() if direction > 0 else f.action_cursor_up()
         elif isinstance(f, TextDiffView):
@@ -700,12 +724,14 @@ class CompareScreen(Screen):
         self._vertical(-1)
 
     def action_cursor_left(self):
-        if isinstance(self.focused, CompareTable):
-            self.focused.action_cursor_left()
+        f = self._active()
+        if isinstance(f, CompareTable):
+            f.action_cursor_left()
 
     def action_cursor_right(self):
-        if isinstance(self.focused, CompareTable):
-            self.focused.action_cursor_right()
+        f = self._active()
+        if isinstance(f, CompareTable):
+            f.action_cursor_right()
 
     def action_first_cell(self):
         if self.view == TEXTS and self.text_views:

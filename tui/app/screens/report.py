@@ -176,15 +176,19 @@ class ReportScreen(Screen):
         if self.is_mounted:
             self.refresh_marks()
 
-    def refresh_marks(self):
-        """Re-render every block from the model (after an edit, a recheck or a resize)."""
+    def refresh_marks(self, incremental=False):
+        """Re-render the blocks from the model (after an edit, a recheck or a resize).
+
+        `incremental` repaints only changed cells, for edits; a resize rebuilds.
+        """
         colours = severity_colours(self.app)
         width = self.size.width or self.app.size.width
         self._width = width
         m = self.model
         for b in self.blocks:
             if isinstance(b, GridTable):
-                b.fill(m.data, m.marks, colours, width - 4, m.comments)
+                if not (incremental and b.update_cells(m.data, m.marks, m.comments)):
+                    b.fill(m.data, m.marks, colours, width - 4, m.comments)
             else:
                 b.fill(m.data, m.marks, colours, m.comments)
         if self.address is not None and isinstance(self.focused, GridTable):
@@ -425,7 +429,7 @@ class ReportScreen(Screen):
 
     def after_change(self, address=None):
         """Repaint marks, findings, title and status after the data changed."""
-        self.refresh_marks()
+        self.refresh_marks(incremental=True)
         if address is not None:
             self.goto(address)
 

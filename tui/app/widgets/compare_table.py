@@ -17,6 +17,7 @@ reports cursor moves; the screen owns marks, findings and the status line.
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -28,6 +29,7 @@ from tui.core.rules import fmt
 LABEL_MIN = 12   # below this the cells lose their change figures first
 HEAD_CAP = 12    # a printed field name wider than this wraps onto more lines
 HEAD_LINES = 3
+HEAD_WIDE = 16   # ...but is widened up to this where the labels leave room
 SIDE_WIDTH = 5   # ">2024"
 CHANGED = "*"
 
@@ -103,9 +105,19 @@ def wrap_lines(text, width, limit):
     return lines[:limit] or [""]
 
 
-class CompareTable(DataTable):
+# Keys the screen handles: it knows which table the cursor is in even while focus is still
+# moving between tables (Textual moves focus later), and the scrolling container around the
+# tables must not take the arrows for itself.
+SCREEN_KEYS = [Binding("up", "screen.cursor_up", show=False), Binding("down", "screen.cursor_down", show=False),
+               Binding("left", "screen.cursor_left", show=False),
+               Binding("right", "screen.cursor_right", show=False),
+               Binding("home", "screen.first_cell", show=False), Binding("end", "screen.last_cell", show=False)]
+
+
+class CompareTable(DataTable, inherit_bindings=False):
+    BINDINGS = SCREEN_KEYS
     DEFAULT_CSS = """
-    CompareTable { height: auto; margin: 0 0 1 0; }
+    CompareTable { height: auto; max-height: 1000; margin: 0 0 1 0; overflow: hidden hidden; }
     """
 
     class Moved(Message):
@@ -222,6 +234,15 @@ class CompareTable(DataTable):
                 break
         self.level = level
         longest = max([cell_len(line.label) for line in lines] + [4])
+        # room the labels do not need goes to field names that would otherwise wrap
+        spare = label_w - longest
+        for i in range(ncols):
+            want = min(HEAD_WIDE, max([cell_len(line.heads[i]) for line in lines if line.heading] + [0]))
+            if spare > 0 and want > col_w[i]:
+                extra = min(spare, want - col_w[i])
+                col_w[i] += extra
+                spare -= extra
+                label_w -= extra
         label_w = max(6, min(label_w, longest))
         self.add_column("项目", width=label_w, key="label")
         self.add_column(Text("年度", justify="right"), width=SIDE_WIDTH, key="side")

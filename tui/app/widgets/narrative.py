@@ -28,9 +28,14 @@ class NarrativeBlock(Static, can_focus=True):
     def fill(self, data, marks, colours, comments=None):
         text = data.get("text", {}) if isinstance(data.get("text"), dict) else {}
         value = text.get(self.block.key)
+        mark = marks.get(self.address)
+        signature = (value, tuple((f.rule, f.message, f.accepted) for f in mark.findings) if mark else (),
+                     bool(comments and self.address in comments), tuple(sorted(colours.items())))
+        if signature == getattr(self, "_signature", None):
+            return  # unchanged: skip re-wrapping and re-layout
+        self._signature = signature
         self.text = value if isinstance(value, str) else ""
         out = Text()
-        mark = marks.get(self.address)
         if comments and self.address in comments:
             out.append("# ", style=colours.get("accent", ""))
         if mark is not None:

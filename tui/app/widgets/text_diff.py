@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.app.widgets.compare_table import SCREEN_KEYS
 from tui.app.widgets.paragraph import Paragraph
 from tui.core.textdiff import DELETE, DELETE_MARKS, INSERT, INSERT_MARKS, diff_stats
 
@@ -40,6 +41,7 @@ def diff_markup(ops, colours):
 
 
 class TextDiffView(Static, can_focus=True):
+    BINDINGS = SCREEN_KEYS
     DEFAULT_CSS = """
     TextDiffView { height: auto; padding: 0 1; margin: 0 0 1 0; border-left: solid $panel; }
     TextDiffView:focus { border-left: thick $accent; background: $boost; }
@@ -55,6 +57,7 @@ class TextDiffView(Static, can_focus=True):
         self.comparison = comparison   # a TextComparison
         self.years = years             # {"old": "2023", "new": "2024"}
         self.ops = None
+        self.rendered = Text()         # what is shown, unwrapped (tests and search read it)
         self.marks = {}
         self.colours = {}
 
@@ -118,6 +121,7 @@ class TextDiffView(Static, can_focus=True):
             out.append("（两份报告此节均无内容）", style="dim")
         else:
             out.append_text(diff_markup(ops, colours))
+        self.rendered = out
         self.update(Paragraph(out))
 
     def show_ops(self, ops):
