@@ -64,16 +64,20 @@ ACTIONS = [
     Action("first_cell", "g,home", "开头", "跳到报告开头", "report", show=False),
     Action("last_cell", "G,end", "末尾", "跳到报告末尾", "report", show=False),
     Action("next_finding", "n", "下一问题", "跳到下一个问题所在单元格", "report"),
-    Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report"),
-    Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", priority=True),
+    Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report", show=False),
+    Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", show=False, priority=True),
     Action("search", "slash", "搜索", "搜索标签和正文文字", "report"),
     Action("search_next", "ctrl+n", "下一处", "跳到下一处搜索结果", "report", show=False),
     Action("edit", "e,enter", "修改", "修改光标所在单元格或正文（计数须为非负整数）", "report"),
-    Action("undo", "u,ctrl+z", "撤销", "撤销上一次修改", "report"),
+    Action("undo", "u,ctrl+z", "撤销", "撤销上一次修改", "report", show=False),
     Action("redo", "ctrl+r,ctrl+y", "重做", "重做被撤销的修改", "report", show=False),
     Action("save", "ctrl+s", "保存", "保存修改（只改动被修改的值，原子写入并校验）", "report"),
     Action("save_as", "ctrl+o", "另存为", "把当前内容另存为新文件", "report", show=False),
     Action("reload", "ctrl+l", "重新载入", "放弃修改，重新读取文件", "report", show=False),
+    Action("signoff", "o", "签核", "打开签核对话框：查看摘要、历史和未接受的错误，通过或退回", "report"),
+    Action("accept_finding", "a", "接受问题", "接受光标所在单元格（或问题列表中选中）的错误，须填写理由", "report",
+           show=False),
+    Action("comment", "c", "批注", "给光标所在单元格添加批注，写入报告文件", "report", show=False),
 ]
 
 BY_ID = {a.id: a for a in ACTIONS}

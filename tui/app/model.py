@@ -78,6 +78,11 @@ class ReportModel:
         self.previous = checked.previous
         self.signoff = checked.signoff
         self.marks = marks_for(self.findings)
+        self.stale_text = None
+        if self.signoff == "stale":
+            from tui.store.signoff import stale_description
+
+            self.stale_text = stale_description(self.report.data, self.report.digest)
         self.comments = {}
         for c in comments(self.report.data):
             self.comments.setdefault(c["cell"], []).append(c)

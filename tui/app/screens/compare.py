@@ -26,7 +26,7 @@ from tui.app.layout import applications_block
 from tui.app.marks import Mark, marks_for
 from tui.app.widgets.compare_table import CompareTable, signed
 from tui.app.widgets.findings import FindingsPanel
-from tui.app.widgets.text_diff import COPIED, TextDiffView
+from tui.app.widgets.text_diff import COPIED, TextDiffView, narrative_text, wrap_key, wrapped_lines
 from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
@@ -615,36 +615,53 @@ class CompareScreen(Screen):
 
     # -- narrative diffs off the UI thread ------------------------------------
 
+    def _text_widths(self):
+        """The widths the narratives will be wrapped at: with and without the view's scrollbar."""
+        shown = [v.content_size.width for v in self.text_views if v.size.width]
+        width = shown[0] if shown else (self.size.width or self.app.size.width) - 4 - TextDiffView.GUTTER
+        return (width, width + 2)
+
     def _start_diffs(self):
         comparison = self.comparison
-        todo = [t for t in comparison.texts if t.old is not None and t.new is not None and t.changed
-                and (t.old, t.new) not in self._ops]
+        todo = [t for t in comparison.texts if TextDiffView.needs_diff(t)
+                and ((t.old, t.new) not in self._ops or not self._prepared(t))]
         if not todo:
             return
+        # Everything the worker reads is taken now, on the UI thread.
+        years, marks, colours = self._years_by_name(), self.marks[NEW], severity_colours(self.app)
+        widths = self._text_widths()
 
         def work():
             worker = get_current_worker()
             for t in todo:
                 if worker.is_cancelled:
                     return
-                ops = t.ops  # the deterministic, bounded diff of tui.core.textdiff
+                ops = self._ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
+                text = narrative_text(t, years, marks, colours, ops)
+                prepared = {wrap_key(text, w): wrapped_lines(text, w) for w in widths}
                 if worker.is_cancelled:
                     return
                 try:
-                    self.app.call_from_thread(self._diff_done, comparison, t, ops)
+                    self.app.call_from_thread(self._diff_done, comparison, t, ops, prepared)
                 except RuntimeError:  # the app is closing
                     return
 
         self.run_worker(work, thread=True, group="textdiff", exclusive=True, exit_on_error=False,
                         name="正文比较")
 
-    def _diff_done(self, comparison, t, ops):
+    def _prepared(self, t):
+        """Whether the view of a text already has its lines wrapped for the current width."""
+        view = next((v for v in self.text_views if v.key == t.key), None)
+        return view is not None and view.ops is not None and all(
+            wrap_key(view.rendered, w) in view.cache for w in self._text_widths()[:1])
+
+    def _diff_done(self, comparison, t, ops, prepared):
         self._ops[(t.old, t.new)] = ops
         if comparison is not self.comparison or not self.is_attached:
             return
         for v in self.text_views:
             if v.key == t.key:
-                v.show_ops(ops)
+                v.show_ops(ops, prepared)
         if self.view == TEXTS and self.text_key == t.key:
             self._show_status()
 

@@ -38,6 +38,8 @@ def title_text(model, colours):
     t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
     t.append(" ")
     t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
+    if state == "stale" and model.stale_text:
+        t.append(f"（{model.stale_text}）", style=colours["warning"])
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
     t.append(f" · {r.file}", style="dim")
@@ -546,6 +548,122 @@ class ReportScreen(Screen):
 
         base, ext = os.path.splitext(self.model.path)
         self.app.push_screen(PromptDialog("另存为", "新文件路径（不会覆盖已有文件）", f"{base}-修改{ext}"), chosen)
+
+    # -- review records ---------------------------------------------------
+
+    def _saved_first(self, then):
+        """Review records are appended to the file on disk: save edits first."""
+        m = self.model
+        if not self._can_edit():
+            return
+        if not m.dirty:
+            then()
+            return
+
+        def chosen(choice):
+            if choice == "save":
+                self.action_save()
+                if not m.dirty:
+                    then()
+
+        self.app.push_screen(ChoiceDialog("先保存修改", "签核、接受问题和批注写入磁盘上的文件，须先保存当前修改。",
+                                          [("save", "保存并继续", "s"), (None, "取消", "c")]), chosen)
+
+    def _review_written(self, message):
+        from tui.store.document import OpenError
+
+        try:
+            self.model.reload()
+        except (OpenError, ValueError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_marks()
+        self.notify(message)
+
+    def _review_failed(self, exc):
+        self.notify(str(exc), title="未写入", severity="error", timeout=15)
+
+    def action_signoff(self):
+        self._saved_first(self._open_signoff)
+
+    def _open_signoff(self):
+        from tui.app.screens.signoff import SignoffDialog
+        from tui.store.signoff import login_name
+
+        config = self.app.config
+        dialog = SignoffDialog(self.model, config.reviewer_name or login_name(), self.model.stale_text,
+                               config.reviewer_key)
+        self.app.push_screen(dialog, self._write_signoff)
+
+    def _write_signoff(self, choice):
+        if not choice:
+            return
+        from tui.store.signoff import ReviewError, append_signoff
+
+        try:
+            result = append_signoff(self.model.path, choice["decision"], choice["reviewer"], note=choice["note"],
+                                    accept_reason=choice["accept_reason"], sign_key=choice["sign_key"])
+        except ReviewError as exc:
+            self._review_failed(exc)
+            return
+        name = {"approved": "通过", "rejected": "退回"}[choice["decision"]]
+        extra = f"，并接受 {len(result.accepted)} 条错误" if result.accepted else ""
+        self._review_written(f"已签核：{name}{extra}（{result.digest[:19]}）")
+
+    def _finding_to_accept(self):
+        panel = self.query_one(FindingsPanel)
+        if self.focused is panel and panel.highlighted is not None and panel.findings:
+            f = panel.findings[panel.highlighted]
+            return f if f.blocking else None
+        mark = self.model.marks.get(self.address)
+        return next((f for f in mark.findings if f.blocking), None) if mark else None
+
+    def action_accept_finding(self):
+        finding = self._finding_to_accept()
+        if finding is None:
+            self.notify("这里没有未接受的错误（警告无需接受）")
+            return
+
+        def ask():
+            def chosen(reason):
+                if not reason:
+                    return
+                from tui.store.signoff import ReviewError, append_accepted
+
+                try:
+                    append_accepted(self.model.path, finding, reason)
+                except ReviewError as exc:
+                    self._review_failed(exc)
+                    return
+                self._review_written(f"已接受：{finding.message}")
+
+            self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
+                                              "理由（写入报告文件的 [[review.accepted]]）"), chosen)
+
+        self._saved_first(ask)
+
+    def action_comment(self):
+        address = self.address
+        if address is None:
+            return
+
+        def ask():
+            def chosen(text):
+                if not text:
+                    return
+                from tui.store.signoff import ReviewError, append_comment
+
+                try:
+                    append_comment(self.model.path, address, text)
+                except ReviewError as exc:
+                    self._review_failed(exc)
+                    return
+                self._review_written(f"已添加批注：{address}")
+
+            self.app.push_screen(PromptDialog(f"批注：{self.model.form.label(address)}",
+                                              "批注内容（写入报告文件的 [[review.comment]]）"), chosen)
+
+        self._saved_first(ask)
 
     def action_search(self):
         box = self.query_one("#search", Input)

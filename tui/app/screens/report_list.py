@@ -201,6 +201,10 @@ class ReportListScreen(Screen):
             c = e.checked
             first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
             text = f"{e.file}  摘要：{c.report.digest[:19]}…" if first is None else f"{first.glyph} {first.message}"
+            if c.signoff == "stale":
+                from tui.store.signoff import stale_description
+
+                text = f"! 签核已过期：{stale_description(c.report.data, c.report.digest)}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
 
     def on_data_table_row_highlighted(self, event):

@@ -5,16 +5,21 @@ meaning, colour (and strike-through / underline) only helps, so the view
 reads the same under NO_COLOR. The head names the section, the similarity
 of FORMAT.md §2 and, when the later text is mostly last year's, `! 内容雷同`.
 
-The diff itself is computed by the screen in a worker thread; until it
-arrives the view says so (`show_pending`), then `show_ops` renders it.
+The diff is computed by the screen in a worker thread; until it arrives
+the view says so, then `show_ops` renders it. Wrapping a 10,000-character
+diff CJK-style takes tens of milliseconds and rendering all of it far more,
+so the worker wraps it too (`narrative_text` + `wrapped_lines`, pure
+functions) and hands the lines over, and the view renders only the lines
+on screen (Textual's line API): the UI thread never does the heavy part.
 """
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.app.widgets.compare_table import SCREEN_KEYS
-from tui.app.widgets.paragraph import Paragraph
+from tui.app.widgets.paragraph import wrap_text
 from tui.core.textdiff import DELETE, DELETE_MARKS, INSERT, INSERT_MARKS, diff_stats
 
 PENDING = "正在比较..."
@@ -40,12 +45,64 @@ def diff_markup(ops, colours):
     return out
 
 
-class TextDiffView(Static, can_focus=True):
+def head_text(t, years, marks, colours, ops):
+    """The head: label, address, similarity, size of the change, 内容雷同, the findings on the key."""
+    out = Text()
+    out.append(t.label, style="bold")
+    out.append(f"  {t.address}", style="dim")
+    if t.old is None:
+        out.append(f"  仅新报告（{years['new']}）有，{len(t.new)} 字")
+    elif t.new is None:
+        out.append(f"  仅旧报告（{years['old']}）有，{len(t.old)} 字")
+    else:
+        out.append(f"  相似度 {t.percent}%")
+        if t.copied:
+            out.append("  ")
+            out.append(f"! {COPIED}", style="bold reverse " + colours.get("warning", ""))
+        if not t.changed:
+            out.append("  文字相同", style="dim")
+        elif ops is not None:
+            deleted, inserted = diff_stats(ops)
+            out.append(f"  删 {deleted} 字，增 {inserted} 字")
+    mark = marks.get(t.address)
+    if mark is not None:
+        out.append("\n")
+        for f in mark.findings:
+            kind = "accepted" if f.accepted else f.severity
+            out.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
+            out.append(f.message + "  ", style=colours.get(kind, ""))
+    return out
+
+
+def narrative_text(t, years, marks, colours, ops):
+    """Everything a TextDiffView shows for a TextComparison, as one Text (ops None: still diffing)."""
+    out = head_text(t, years, marks, colours, ops)
+    out.append("\n")
+    if ops is None:
+        out.append(PENDING, style="italic dim")
+    elif not ops:
+        out.append("（两份报告此节均无内容）", style="dim")
+    else:
+        out.append_text(diff_markup(ops, colours))
+    return out
+
+
+def wrap_key(text, width):
+    return (width, text.plain, tuple(text.spans))
+
+
+def wrapped_lines(text, width):
+    """`text` broken CJK-style into lines of at most `width` cells: a list of Text."""
+    return wrap_text(text, max(width, 2)).split("\n", allow_blank=True)
+
+
+class TextDiffView(Widget, can_focus=True):
     BINDINGS = SCREEN_KEYS
     DEFAULT_CSS = """
     TextDiffView { height: auto; padding: 0 1; margin: 0 0 1 0; border-left: solid $panel; }
     TextDiffView:focus { border-left: thick $accent; background: $boost; }
     """
+    GUTTER = 3  # padding and border: the text is this much narrower than the view
 
     class Moved(Message):
         def __init__(self, view):
@@ -53,13 +110,14 @@ class TextDiffView(Static, can_focus=True):
             self.view = view
 
     def __init__(self, comparison, years, **kwargs):
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.comparison = comparison   # a TextComparison
         self.years = years             # {"old": "2023", "new": "2024"}
         self.ops = None
         self.rendered = Text()         # what is shown, unwrapped (tests and search read it)
         self.marks = {}
         self.colours = {}
+        self.cache = {}                # wrap_key → [Text] lines (filled by the worker too)
 
     @property
     def key(self):
@@ -71,61 +129,52 @@ class TextDiffView(Static, can_focus=True):
 
     @property
     def pending(self):
-        return self.ops is None and self._needs_diff()
+        return self.ops is None and self.needs_diff(self.comparison)
 
-    def _needs_diff(self):
-        t = self.comparison
+    @staticmethod
+    def needs_diff(t):
         return t.old is not None and t.new is not None and t.changed
-
-    def head(self):
-        """The head line: label, address, similarity, size of the change, 内容雷同."""
-        t, colours = self.comparison, self.colours
-        out = Text()
-        out.append(t.label, style="bold")
-        out.append(f"  {t.address}", style="dim")
-        if t.old is None:
-            out.append(f"  仅新报告（{self.years['new']}）有，{len(t.new)} 字")
-        elif t.new is None:
-            out.append(f"  仅旧报告（{self.years['old']}）有，{len(t.old)} 字")
-        else:
-            out.append(f"  相似度 {t.percent}%")
-            if t.copied:
-                out.append("  ")
-                out.append(f"! {COPIED}", style="bold reverse " + colours.get("warning", ""))
-            if not t.changed:
-                out.append("  文字相同", style="dim")
-            elif self.ops is not None:
-                deleted, inserted = diff_stats(self.ops)
-                out.append(f"  删 {deleted} 字，增 {inserted} 字")
-        mark = self.marks.get(self.address)
-        if mark is not None:
-            out.append("\n")
-            for f in mark.findings:
-                kind = "accepted" if f.accepted else f.severity
-                out.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-                out.append(f.message + "  ", style=colours.get(kind, ""))
-        return out
 
     def fill(self, comparison, marks, colours, ops=None):
         """Show a (re)computed comparison: its diff if known, else the pending note."""
         self.comparison, self.marks, self.colours = comparison, marks, colours
-        t = comparison
-        if ops is None and not self._needs_diff():
-            ops = t.ops  # one side missing or equal: no diff to compute
+        if ops is None and not self.needs_diff(comparison):
+            ops = comparison.ops  # one side missing or equal: nothing to compute
         self.ops = ops
-        out = self.head()
-        out.append("\n")
-        if ops is None:
-            out.append(PENDING, style="italic dim")
-        elif not ops:
-            out.append("（两份报告此节均无内容）", style="dim")
-        else:
-            out.append_text(diff_markup(ops, colours))
-        self.rendered = out
-        self.update(Paragraph(out))
+        self.rendered = narrative_text(comparison, self.years, marks, colours, ops)
+        self.refresh(layout=True)
 
-    def show_ops(self, ops):
+    def show_ops(self, ops, prepared=None):
+        """The worker's diff arrived, with the lines it wrapped ({wrap_key: [Text]})."""
+        if prepared:
+            self.cache.update(prepared)
         self.fill(self.comparison, self.marks, self.colours, ops)
+
+    def lines(self, width):
+        key = wrap_key(self.rendered, width)
+        lines = self.cache.get(key)
+        if lines is None:
+            if len(self.cache) > 16:
+                self.cache.clear()
+            lines = self.cache[key] = wrapped_lines(self.rendered, width)
+        return lines
+
+    # -- Textual's line API: only the lines on screen are rendered ---------
+
+    def get_content_width(self, container, viewport):
+        return container.width
+
+    def get_content_height(self, container, viewport, width):
+        return len(self.lines(width))
+
+    def render_line(self, y):
+        width = self.content_region.width
+        base = self.visual_style.rich_style
+        lines = self.lines(width)
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, base)
+        segments = list(lines[y].render(self.app.console))
+        return Strip(segments).adjust_cell_length(width).apply_style(base)
 
     def on_focus(self):
         self.post_message(self.Moved(self))

@@ -1,0 +1,137 @@
+"""The sign-off dialog: digest, state, history, unaccepted errors; approve or reject.
+
+It only gathers the reviewer's decision; the report screen writes it with
+tui.store.signoff (append-only, verified, lock-aware) and reloads.
+"""
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tui.core.review import STATE_GLYPHS, STATE_NAMES, signoffs
+
+DECISION_NAMES = {"approved": "通过", "rejected": "退回"}
+
+
+class SignoffDialog(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("ctrl+k", "toggle_sign", "签名", show=False)]
+    DEFAULT_CSS = """
+    SignoffDialog { align: center middle; }
+    SignoffDialog > Vertical { width: 94%; max-width: 110; height: 94%; border: round $accent;
+                               background: $surface; padding: 0 1; }
+    SignoffDialog #summary { height: 1fr; }
+    SignoffDialog .label { color: $text-muted; height: 1; }
+    SignoffDialog #error { color: $error; height: auto; }
+    SignoffDialog #sign { height: 1; }
+    SignoffDialog Horizontal { height: auto; }
+    """
+
+    def __init__(self, model, reviewer, stale_text, sign_key=None):
+        super().__init__()
+        self.model = model
+        self.reviewer = reviewer
+        self.stale_text = stale_text
+        self.sign_key = sign_key
+        self.sign = sign_key is not None
+        self.blocking = [f for f in model.findings if f.blocking]
+
+    def compose(self):
+        with Vertical():
+            with VerticalScroll(id="summary"):
+                yield Static(self._summary())
+            yield Static("审核人", classes="label")
+            yield Input(self.reviewer, id="reviewer")
+            yield Static("意见（可选）", classes="label")
+            yield Input("", id="note", placeholder="如：与上年报告核对无误")
+            if self.blocking:
+                yield Static(f"接受理由：通过前须接受上列 {len(self.blocking)} 条错误", classes="label")
+                yield Input("", id="reason", placeholder="如：原件如此，已向报送单位核实")
+            yield Static(self._sign_text(), id="sign")
+            yield Static("", id="error")
+            with Horizontal():
+                yield Button("通过(a)", id="approve")
+                yield Button("退回(r)", id="reject")
+                yield Button("取消(Esc)", id="cancel")
+
+    def _summary(self):
+        m = self.model
+        r = m.report
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        grid.add_row("报告", f"{r.agency} {r.year} 年度 · {r.form.name} · {r.file}")
+        grid.add_row("数据摘要", r.digest)
+        state = Text(f"{STATE_GLYPHS[m.signoff]} {STATE_NAMES[m.signoff]}")
+        if self.stale_text:
+            state.append(f"：{self.stale_text}")
+        grid.add_row("签核状态", state)
+        history = signoffs(r.data)
+        if not history:
+            grid.add_row("签核记录", Text("无", style="dim"))
+        for i, rec in enumerate(reversed(history)):
+            signed = " · 已签名" if rec.get("signature") else ""
+            note = f" · {rec.get('note')}" if rec.get("note") else ""
+            line = (f"{rec.get('at', '')} {DECISION_NAMES.get(rec.get('decision'), rec.get('decision'))} "
+                    f"{rec.get('reviewer', '')}（{rec.get('user', '')}）{signed}{note}")
+            grid.add_row("签核记录" if i == 0 else "", line)
+        if self.blocking:
+            for i, f in enumerate(self.blocking):
+                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {f.first}  {f.message}"))
+        else:
+            grid.add_row("未接受的错误", Text("无", style="dim"))
+        return grid
+
+    def _sign_text(self):
+        if self.sign_key is None:
+            return Text("不签名（未配置 SSH 密钥：config.toml [reviewer] key）", style="dim")
+        box = "[x]" if self.sign else "[ ]"
+        return Text(f"{box} 用 SSH 密钥签名：{self.sign_key}（Ctrl+K 切换）")
+
+    def action_toggle_sign(self):
+        if self.sign_key is not None:
+            self.sign = not self.sign
+            self.query_one("#sign", Static).update(self._sign_text())
+
+    def on_mount(self):
+        self.query_one("#note", Input).focus()
+
+    def on_key(self, event):
+        if isinstance(self.focused, Input):
+            return
+        if event.character in ("a", "r"):
+            event.stop()
+            self._decide("approved" if event.character == "a" else "rejected")
+
+    def on_button_pressed(self, event):
+        event.stop()
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self._decide("approved" if event.button.id == "approve" else "rejected")
+
+    def on_input_submitted(self, event):
+        event.stop()
+        self.focus_next()
+
+    def _decide(self, decision):
+        error = self.query_one("#error", Static)
+        reviewer = self.query_one("#reviewer", Input).value.strip()
+        if not reviewer:
+            error.update("✗ 审核人不能为空")
+            return
+        reason = None
+        if self.blocking and decision == "approved":
+            reason = self.query_one("#reason", Input).value.strip()
+            if not reason:
+                error.update(f"✗ 仍有 {len(self.blocking)} 条未接受的错误：请填写接受理由，或退回")
+                self.query_one("#reason", Input).focus()
+                return
+        self.dismiss({"decision": decision, "reviewer": reviewer,
+                      "note": self.query_one("#note", Input).value.strip() or None,
+                      "accept_reason": reason, "sign_key": self.sign_key if self.sign else None})
+
+    def action_cancel(self):
+        self.dismiss(None)
