@@ -82,7 +82,7 @@ class GridTable(DataTable):
                     + [Text(_at(r.cells, i) or "").cell_len for r in block.rows if r.heading])
             if block.key == "report":
                 w = min(max(w, 10), max(20, width - 24))
-            col_widths.append(min(w, 18) if block.key != "report" else w)
+            col_widths.append(w if block.key == "report" else min(w, 18 if self.narrow else 28))
         label_w = max(LABEL_MIN, width - sum(col_widths) - 2 * (ncols + 1) - 4)
         label_w = min(label_w, max(Text(self._label(r)).cell_len for r in block.rows) if block.rows else LABEL_MIN)
         self.add_column("项目", width=label_w, key="label")

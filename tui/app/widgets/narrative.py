@@ -9,7 +9,7 @@ from tui.app.widgets.paragraph import Paragraph
 
 class NarrativeBlock(Static, can_focus=True):
     DEFAULT_CSS = """
-    NarrativeBlock { height: auto; padding: 0 1; margin: 0 0 1 0; border-left: solid $panel; }
+    NarrativeBlock { height: auto; max-width: 124; padding: 0 1; margin: 0 0 1 0; border-left: solid $panel; }
     NarrativeBlock:focus { border-left: thick $accent; background: $boost; }
     """
 
