@@ -12,19 +12,19 @@ import json
 _TEMPORAL = (datetime.date, datetime.time)  # datetime.datetime is a date
 
 
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def _isoformat(value):
+    """json.dumps hook: the only non-JSON values tomllib produces are dates and times."""
     if isinstance(value, _TEMPORAL):
         return value.isoformat()
-    return value
+    raise TypeError(f"not TOML data: {type(value).__name__}")
 
 
 def canonical_bytes(data):
+    # The `default` hook lets the C encoder walk the data once; a Python-level
+    # copy that replaced the dates first made the digest 2-3x slower.
     body = {k: v for k, v in data.items() if k != "review"}
-    return json.dumps(_plain(body), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_isoformat).encode("utf-8")
 
 
 def digest(data):
