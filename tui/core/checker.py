@@ -10,7 +10,7 @@ import os
 from tui.core.findings import sort_key
 from tui.core.load import load_path
 from tui.core.report import Invalid
-from tui.core.review import mark_accepted, signoff_state
+from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
 from tui.core.yoy import check_pair, pair_reports
 
@@ -88,37 +88,81 @@ def _load_one(item):
     loaded = load_path(path, display)
     if isinstance(loaded, Invalid):
         return loaded, None
-    findings = check_report(loaded)
-    loaded.digest  # computed here, in the worker
+    return loaded, check_report(loaded)
+
+
+def _load_one_in_worker(item):
+    loaded, findings = _load_one(item)
+    if findings is not None:
+        loaded.digest  # computed in the worker, not in the parent after the pool
     return loaded, findings
 
 
-def _load_all(items, jobs):
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if jobs > 1 and len(items) >= PARALLEL_FROM:
-        import multiprocessing
+def _jobs(jobs):
+    return (os.cpu_count() or 1) if jobs is None else jobs
 
-        ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+
+def _pool(jobs):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    return ctx.Pool(jobs)
+
+
+def _load_all(items, jobs):
+    jobs = _jobs(jobs)
+    if jobs > 1 and len(items) >= PARALLEL_FROM:
         chunk = max(8, len(items) // (jobs * 8))
-        with ctx.Pool(jobs) as pool:
-            return pool.map(_load_one, items, chunksize=chunk)
+        with _pool(jobs) as pool:
+            return pool.map(_load_one_in_worker, items, chunksize=chunk)
     return [_load_one(i) for i in items]
 
 
-def check_loaded(loaded):
+# The year-over-year rules compare texts (yoy.text-copied), which costs about
+# as much as the single-report rules. With many pairs they run in forked
+# workers too: the pairs are left in this global before the fork, so the
+# workers inherit the reports instead of receiving them pickled, and only the
+# findings travel back.
+_PAIRS = None
+
+
+def _pair_range(bounds):
+    lo, hi = bounds
+    return [check_pair(report, prev) for report, prev in _PAIRS[lo:hi]]
+
+
+def _check_pairs(pairs, jobs):
+    """[(report, previous report)] → [findings of check_pair], in order."""
+    global _PAIRS
+    jobs = _jobs(jobs)
+    if jobs > 1 and len(pairs) >= PARALLEL_FROM and hasattr(os, "fork"):
+        step = max(8, len(pairs) // (jobs * 4))
+        bounds = [(lo, min(lo + step, len(pairs))) for lo in range(0, len(pairs), step)]
+        _PAIRS = pairs
+        try:
+            with _pool(jobs) as pool:
+                parts = pool.map(_pair_range, bounds, chunksize=1)
+        finally:
+            _PAIRS = None
+        return [found for part in parts for found in part]
+    return [check_pair(report, prev) for report, prev in pairs]
+
+
+def check_loaded(loaded, jobs=1):
     """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance, sign-off."""
     reports = [r for r, _ in loaded]
     previous, duplicates = pair_reports(reports)
+    pairs = [(r, previous[id(r)]) for r in reports if id(r) in previous]
+    pair_findings = dict(zip((id(r) for r, _ in pairs), _check_pairs(pairs, jobs)))
     checked = []
     for report, findings in loaded:
-        findings = list(findings) + duplicates.get(id(report), [])
-        prev = previous.get(id(report))
-        if prev is not None:
-            findings.extend(check_pair(report, prev))
+        findings = list(findings) + duplicates.get(id(report), []) + pair_findings.get(id(report), [])
         mark_accepted(findings, report.data)
         findings.sort(key=sort_key)
-        checked.append(Checked(report, findings, signoff_state(report.data, report.digest), prev))
+        # The digest is needed for the sign-off state only when there is a
+        # sign-off; text output of unsigned reports then never loads hashlib.
+        state = signoff_state(report.data, report.digest) if latest_signoff(report.data) is not None else NONE
+        checked.append(Checked(report, findings, state, previous.get(id(report))))
     return checked
 
 
@@ -130,4 +174,4 @@ def check_reports(reports):
 def check_paths(paths, jobs=None):
     results = _load_all(expand_paths(paths), jobs)
     invalid = [r for r, f in results if f is None]
-    return CheckResult(check_loaded([(r, f) for r, f in results if f is not None]), invalid)
+    return CheckResult(check_loaded([(r, f) for r, f in results if f is not None], jobs), invalid)
