@@ -12,6 +12,9 @@ Editing will call `refresh_side(i)` / `refresh_all()`: they recheck the
 models, recompute the comparison and repaint, keeping the cursor.
 """
 
+import gc
+import time
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -101,7 +104,7 @@ class CompareScreen(Screen):
     BINDINGS = bindings("compare")
     DEFAULT_CSS = """
     CompareScreen #title { height: auto; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
-    CompareScreen .view { height: 1fr; padding: 0 1; }
+    CompareScreen .view { height: 1fr; padding: 0 1; overflow-y: scroll; }
     CompareScreen #texts { display: none; }
     CompareScreen.texts #texts { display: block; }
     CompareScreen.texts #tables { display: none; }
@@ -122,6 +125,8 @@ class CompareScreen(Screen):
         self.text_key = None       # the focused narrative in the 正文 view
         self._ops = {}             # (old text, new text) → diff ops: kept across recomputations
         self._width = 0
+        self._tables_stale = False
+        self._frozen = False
         # What the keys act on, set at once: Textual moves focus later, and keys typed
         # in between must not act on the widget being left.
         self._current = None       # the CompareTable or TextDiffView in use
@@ -151,7 +156,13 @@ class CompareScreen(Screen):
         c.texts = [TextComparison(t.key, t.label, t.old, t.new, ops=self._ops.get((t.old, t.new)),
                                   similarity=t.similarity) for t in c.texts]
         self.comparison = c
-        yoy = list(c.yoy_findings()) if c.year_over_year else []
+        yoy = []
+        if c.year_over_year:
+            old_model, new_model = self.models
+            if new_model.previous is old_model.report:  # the later report's model was paired with this one
+                yoy = [f for f in new_model.findings if f.rule.startswith("yoy.")]
+            else:
+                yoy = list(c.yoy_findings())
         own = [[f for f in m.findings if not f.rule.startswith("yoy.")] for m in self.models]
         self.marks = {OLD: marks_for(own[0]), NEW: marks_for(own[1] + yoy)}
         for address, mark in marks_for(yoy, side="previous").items():
@@ -164,6 +175,8 @@ class CompareScreen(Screen):
     def refresh_side(self, i):
         """Report i (0 old, 1 new) changed: recheck it, recompute the comparison, repaint."""
         self.models[i].recheck()
+        if i == 0 and self.models[1].previous is self.models[0].report:
+            self.models[1].recheck()  # its year-over-year findings read the earlier report
         self._recompute()
 
     def refresh_all(self):
@@ -224,7 +237,23 @@ class CompareScreen(Screen):
             self._goto_entry(first)
         else:
             self._focus_table(self.tables[0], first=True)
-        self.call_after_refresh(self._start_diffs)
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self):
+        # Full garbage collections scan the whole heap (the app, both reports, every table row)
+        # and hold the interpreter 50-100 ms, on whichever thread triggers them: the diff
+        # worker's allocations set them off while the reviewer types. Freezing what exists
+        # now takes it out of those scans (measured in benchmarks/bench_compare_screen.py:
+        # the largest pause while diffing drops from about 100 ms to under 40 ms).
+        # Undone when the screen goes, so nothing it held stays uncollectable.
+        gc.freeze()
+        self._frozen = True
+        self._start_diffs()
+
+    def on_unmount(self):
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def on_resize(self, event):
         short = event.size.height < 32
@@ -238,15 +267,24 @@ class CompareScreen(Screen):
         colours = severity_colours(self.app)
         width = self.size.width or self.app.size.width
         self._width = width
-        names = {OLD: c.old.form.name, NEW: c.new.form.name}
-        for table, section in zip(self.tables, c.sections):
-            table.fill(section, names, self.years, self.marks, colours, width - 6, self.side)
-            self._section_head(section, colours)
+        if self.view == TABLES:
+            self._paint_tables(colours)
+        else:
+            self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self.query_one("#title", Static).update(self._title(colours, width - 2))
         self.query_one(CompareFindings).fill_entries(self._ordered_entries(), self.tags, colours)
         self._refocus()
         self._show_status()
+
+    def _paint_tables(self, colours=None):
+        c = self.comparison
+        colours = colours or severity_colours(self.app)
+        names = {OLD: c.old.form.name, NEW: c.new.form.name}
+        for table, section in zip(self.tables, c.sections):
+            table.fill(section, names, self.years, self.marks, colours, self._width - 6, self.side)
+            self._section_head(section, colours)
+        self._tables_stale = False
 
     def _refocus(self):
         """After a repaint, the screen's cell is the one under the table cursor."""
@@ -425,6 +463,8 @@ class CompareScreen(Screen):
         if view == self.view:
             return
         self.view = view
+        if view == TABLES and self._tables_stale:
+            self._paint_tables()
         self.set_class(view == TEXTS, "texts")
         self.query_one("#title", Static).update(self._title(severity_colours(self.app), (self._width or 80) - 2))
 
@@ -615,54 +655,55 @@ class CompareScreen(Screen):
 
     # -- narrative diffs off the UI thread ------------------------------------
 
-    def _text_widths(self):
-        """The widths the narratives will be wrapped at: with and without the view's scrollbar."""
-        shown = [v.content_size.width for v in self.text_views if v.size.width]
-        width = shown[0] if shown else (self.size.width or self.app.size.width) - 4 - TextDiffView.GUTTER
-        return (width, width + 2)
+    def _text_width(self):
+        """The width the narratives are wrapped at (the 正文 view always has its scrollbar)."""
+        shown = [v.content_region.width for v in self.text_views if v.size.width]
+        return shown[0] if shown else (self.size.width or self.app.size.width) - 4 - TextDiffView.GUTTER
 
     def _start_diffs(self):
         comparison = self.comparison
+        width = self._text_width()
         todo = [t for t in comparison.texts if TextDiffView.needs_diff(t)
-                and ((t.old, t.new) not in self._ops or not self._prepared(t))]
+                and ((t.old, t.new) not in self._ops or not self._prepared(t, width))]
         if not todo:
             return
         # Everything the worker reads is taken now, on the UI thread.
         years, marks, colours = self._years_by_name(), self.marks[NEW], severity_colours(self.app)
-        widths = self._text_widths()
 
         def work():
             worker = get_current_worker()
+            results = []
             for t in todo:
-                if worker.is_cancelled:
-                    return
                 ops = self._ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
+                time.sleep(0.002)  # let the UI thread have the interpreter between the heavy steps
                 text = narrative_text(t, years, marks, colours, ops)
-                prepared = {wrap_key(text, w): wrapped_lines(text, w) for w in widths}
+                results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
+                time.sleep(0.002)
                 if worker.is_cancelled:
                     return
-                try:
-                    self.app.call_from_thread(self._diff_done, comparison, t, ops, prepared)
-                except RuntimeError:  # the app is closing
-                    return
+            try:  # all at once: one layout of the 正文 view instead of one per narrative
+                self.app.call_from_thread(self._diffs_done, comparison, results)
+            except RuntimeError:  # the app is closing
+                return
 
         self.run_worker(work, thread=True, group="textdiff", exclusive=True, exit_on_error=False,
                         name="正文比较")
 
-    def _prepared(self, t):
-        """Whether the view of a text already has its lines wrapped for the current width."""
+    def _prepared(self, t, width):
+        """Whether the view of a text already shows its diff, wrapped for `width`."""
         view = next((v for v in self.text_views if v.key == t.key), None)
-        return view is not None and view.ops is not None and all(
-            wrap_key(view.rendered, w) in view.cache for w in self._text_widths()[:1])
+        return view is not None and view.ops is not None and wrap_key(view.rendered, width) in view.cache
 
-    def _diff_done(self, comparison, t, ops, prepared):
-        self._ops[(t.old, t.new)] = ops
+    def _diffs_done(self, comparison, results):
+        for t, ops, _ in results:
+            self._ops[(t.old, t.new)] = ops
         if comparison is not self.comparison or not self.is_attached:
             return
-        for v in self.text_views:
-            if v.key == t.key:
-                v.show_ops(ops, prepared)
-        if self.view == TEXTS and self.text_key == t.key:
+        views = {v.key: v for v in self.text_views}
+        for t, ops, prepared in results:
+            if t.key in views:
+                views[t.key].show_ops(ops, prepared)
+        if self.view == TEXTS:
             self._show_status()
 
     # -- actions ------------------------------------------------------------
