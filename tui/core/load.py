@@ -24,7 +24,11 @@ _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 MAX_KEY_PARTS = 64
 MAX_DEPTH = 64
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-_DOT_RUN = re.compile(r"(?:\.[ \t]*" + _KEY_PART + r"[ \t]*){%d}" % MAX_KEY_PARTS)
+# A key starts a line, or follows `[` (table headers) or `{` / `,` (inline
+# tables). Anchoring there keeps the search linear: every run of dotted parts
+# is scanned once, not once from each of its dots.
+_DEEP_KEY = re.compile(r"(?:^|[\[{,])[ \t]*" + _KEY_PART
+                       + r"(?:[ \t]*\.[ \t]*" + _KEY_PART + r"){%d}" % MAX_KEY_PARTS)
 
 
 def _deep_key_line(text):
@@ -36,7 +40,7 @@ def _deep_key_line(text):
     if text.count(".") < MAX_KEY_PARTS:
         return None
     for number, line in enumerate(text.split("\n"), 1):
-        if line.count(".") >= MAX_KEY_PARTS and _DOT_RUN.search(line):
+        if line.count(".") >= MAX_KEY_PARTS and _DEEP_KEY.search(line):
             return number
     return None
 
