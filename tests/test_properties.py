@@ -344,6 +344,25 @@ def test_deeply_nested_inline_tables_and_keys():
     assert isinstance(_load_and_check(ok), Report)
 
 
+@pytest.mark.parametrize("template", ["{k} = 1", "  {k}\t= 1", "x = {{ b = 1, {k} = 1 }}", "[{k}]", "[[{k}]]"])
+def test_dotted_key_limit_is_64_parts(template):
+    head = '[report]\nform = "gov-info-disclosure/2021"\nagency = "x"\nyear = 2021\n[text]\n'
+    for parts, ok in ((64, True), (65, False)):
+        key = " . ".join(["'a'"] + ["a"] * (parts - 1))
+        loaded = load_bytes((head + template.format(k=key) + "\n").encode("utf-8"), "k.toml")
+        if ok:
+            # Valid TOML of 64 parts loads (the data may still be too deep for a report: 64 + [text]).
+            assert isinstance(loaded, Report) or "嵌套过深" in loaded.error
+        else:
+            assert isinstance(loaded, Invalid) and loaded.line == 6 and "层级过多" in loaded.error
+
+
+def test_dots_in_text_are_not_keys():
+    text = SAMPLE_BYTES["huaian-2024.toml"].decode("utf-8").replace(
+        'other = "', 'other = "' + "a.b." * 100 + " ……" + "1.2.3." * 100, 1)
+    assert isinstance(_load_and_check(text.encode("utf-8")), Report)
+
+
 def test_huge_inputs():
     base = SAMPLE_BYTES["huaian-2024.toml"].decode("utf-8")
     narrative = "政府信息公开工作" * 250_000                       # 2,000,000 characters
