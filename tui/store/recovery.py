@@ -11,7 +11,9 @@ hash of the report's absolute path:
 
 `edits` are the net changes against the file as last opened or saved
 (address, new value), values as JSON numbers and strings; a TOML date is
-written as {"date": "2021-01-25"} (or "datetime", "time").
+written as {"date": "2021-01-25"} (or "datetime", "time"). A key added to
+the file (EditableReport.insert) has its whole value: a row as a JSON array,
+an inline table as {"table": {…}}; it is added again when replayed.
 
 `write` is made to be called from a signal handler: no logging, no thread
 locks, no tempfile module, one small write to a fixed temporary name and an
@@ -46,6 +48,10 @@ def recovery_path(path):
 
 
 def _encode(value):
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"table": {k: _encode(v) for k, v in value.items()}}
     if isinstance(value, _dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, _dt.date):
@@ -56,8 +62,12 @@ def _encode(value):
 
 
 def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
     if isinstance(value, dict) and len(value) == 1:
         (kind, text), = value.items()
+        if kind == "table" and isinstance(text, dict):
+            return {k: _decode(v) for k, v in text.items()}
         parse = {"datetime": _dt.datetime, "date": _dt.date, "time": _dt.time}.get(kind)
         if parse is None or not isinstance(text, str):
             raise ValueError(value)
@@ -169,14 +179,19 @@ def find_all():
 
 
 def apply(doc, recovery):
-    """Replay a recovery's edits onto `doc` (each one undoable). Returns the
-    edits that could not be applied: [(address, Chinese reason)]."""
+    """Replay a recovery's edits onto `doc` (each one undoable); a key the
+    file lacks is added again (insert). Returns the edits that could not be
+    applied: [(address, Chinese reason)]."""
+    from tui.core.address import MISSING
     from tui.store.document import EditError
 
     failed = []
     for address, value in recovery.edits:
         try:
-            doc.set(address, value)
+            if doc.get(address) is MISSING and doc.can_insert(address) is None:
+                doc.insert(address, value)
+            else:
+                doc.set(address, value)
         except (EditError, TypeError) as exc:
             failed.append((address, str(exc)))
     return failed
