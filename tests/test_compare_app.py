@@ -22,7 +22,7 @@ async def settle(pilot):
 
 
 def status(app):
-    return str(app.screen.query_one(CompareStatus).render())
+    return app.screen.query_one(CompareStatus).text.plain
 
 
 def cell_lines(screen, section, side, address):

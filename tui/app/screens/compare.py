@@ -29,6 +29,7 @@ from tui.app.layout import applications_block
 from tui.app.marks import Mark, marks_for
 from tui.app.widgets.compare_table import CompareTable, signed
 from tui.app.widgets.findings import FindingsPanel
+from tui.app.widgets.paragraph import Paragraph
 from tui.app.widgets.text_diff import COPIED, TextDiffView, narrative_text, wrap_key, wrapped_lines
 from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports
 from tui.core.rules import fmt
@@ -48,7 +49,7 @@ def full_value(v):
     if isinstance(v, (int, float)):
         return fmt(v)
     if isinstance(v, str):
-        return "（空白）" if v.strip() == "" else f"“{v}”"
+        return "（空白）" if v.strip() == "" else f"「{v}」"  # not “”: ambiguous width
     return str(v)
 
 
@@ -90,13 +91,17 @@ class CompareFindings(FindingsPanel):
             t.append(f.message)
             if f.accepted:
                 t.append("（已接受）", style="dim")
-            self.add_option(Option(t, id=str(i)))
+            self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters
 
 
 class CompareStatus(Static):
     DEFAULT_CSS = """
     CompareStatus { height: auto; min-height: 3; max-height: 5; background: $panel; padding: 0 1; }
     """
+
+    def show(self, text):
+        self.text = text  # the unwrapped Text (tests read text.plain)
+        self.update(Paragraph(text))  # Chinese wraps between characters
 
 
 class CompareScreen(Screen):
@@ -562,9 +567,9 @@ class CompareScreen(Screen):
         status = self.query_one(CompareStatus)
         colours = severity_colours(self.app)
         if self.view == TEXTS:
-            status.update(self._text_status(colours))
+            status.show(self._text_status(colours))
         else:
-            status.update(self._cell_status(colours))
+            status.show(self._cell_status(colours))
 
     def _findings_line(self, found, colours, empty):
         t = Text()
@@ -597,7 +602,10 @@ class CompareScreen(Screen):
             t.append(f"旧 {ow or '（无此格）'}", style="bold")
             t.append("  ")
             t.append(f"新 {nw or '（无此格）'}", style="bold")
-        t.append("  " + cell.label, style="dim")
+        path = cell.label_path
+        if (self._width or 120) < 100 and len(path) > 2:
+            path = path[1:]  # narrow: the address names the table, so its title goes
+        t.append("  " + " › ".join(path), style="dim")
         t.append("\n")
         for side in (OLD, NEW):
             if (side == OLD and row.side == NEW) or (side == NEW and row.side == OLD):
