@@ -439,3 +439,12 @@ async def test_layout_fits_and_keeps_the_essentials(size):
         assert "差 +74（+352.4%）" in status(app)
         assert screen.query_one(CompareFindings).region.height >= 3
         assert screen.query_one(CompareStatus).region.height >= 3
+
+
+async def test_two_files_one_unreadable_falls_back_to_the_list(tmp_path):
+    (tmp_path / "broken.toml").write_text("[report\n", encoding="utf-8")
+    app = NianbaoApp([HONGZE[0], str(tmp_path / "broken.toml")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReportListScreen)
+        assert any(e.invalid for e in app.screen.shown)
