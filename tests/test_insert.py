@@ -367,3 +367,144 @@ def test_document_import_does_not_load_tomlkit():
     code = ("import sys, tui.store.document, tui.store.recovery, tui.core.checker; "
             "assert 'tomlkit' not in sys.modules, 'tomlkit loaded'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+# --------------------------------------------------------------------------
+# In the workbench
+
+
+def _reduced_copy(tmp_path, pattern, sample="hongze-2023.toml"):
+    path = tmp_path / sample
+    text = (REPORTS / sample).read_text(encoding="utf-8")
+    reduced = re.sub(pattern, "", text, count=1, flags=re.M)
+    assert reduced != text
+    path.write_bytes(reduced.encode("utf-8"))
+    return path, reduced
+
+
+def _schema_finding(model, address):
+    return [f for f in model.findings if f.rule == "report.schema" and f.first == address]
+
+
+async def test_add_missing_row_from_findings_panel(tmp_path):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import ChoiceDialog, EditCellDialog
+    from tui.app.screens.report import ReportScreen
+    from tui.app.widgets.findings import FindingsPanel
+
+    row = "applications.outcome.other.other"
+    path, reduced = _reduced_copy(tmp_path, r"^outcome\.other\.other = .*\n")
+    app = NianbaoApp([str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        (finding,) = _schema_finding(screen.model, row)
+        assert "缺少" in finding.message
+        panel = screen.query_one(FindingsPanel)
+        await pilot.press("tab")  # to the findings panel
+        await pilot.pause()
+        assert screen.focused is panel
+        panel.highlighted = panel.findings.index(finding)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.title_text == "文件中没有此项，添加？"
+        await pilot.press("y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, EditCellDialog) and dialog.address == row + "[0]"
+        assert dialog.query_one("Input").value == "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.model.doc.get(row) == [0] * 7
+        assert not _schema_finding(screen.model, row)
+        assert finding.message not in [f.message for f in panel.findings]
+        assert screen.address == row + "[0]"
+        assert "已修改" in str(screen.query_one("#title").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not screen.model.dirty
+    i = reduced.index("outcome.total = ")
+    assert path.read_text("utf-8") == reduced[:i] + "outcome.other.other = [0, 0, 0, 0, 0, 0, 0]\n" + reduced[i:]
+    assert row not in _schema_firsts(path)
+
+
+async def test_add_missing_row_from_its_cell_and_undo(tmp_path):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import ChoiceDialog, EditCellDialog
+
+    row = "appeals.litigation"
+    path, reduced = _reduced_copy(tmp_path, r"^litigation = .*\n")
+    app = NianbaoApp([str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert _schema_finding(screen.model, row)
+        screen.goto(row + "[3]")  # the row is shown, its cells marked as missing
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("n")  # no: nothing added
+        await pilot.pause()
+        assert app.screen is screen and not screen.model.dirty
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCellDialog) and app.screen.address == row + "[3]"
+        await pilot.press("ctrl+u", "2", "enter")
+        await pilot.pause()
+        assert screen.model.doc.get(row) == [0, 0, 0, 2, 0]
+        assert not _schema_finding(screen.model, row)
+        assert any(f.rule == "appeals.row-total" and f.first == row + "[4]" for f in screen.model.findings)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.model.doc.render() == reduced.encode() and not screen.model.dirty
+        assert _schema_finding(screen.model, row)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.model.doc.get(row) == [0, 0, 0, 2, 0]
+
+
+async def test_add_missing_text_and_active_row(tmp_path):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import EditCellDialog, EditTextDialog
+
+    path = tmp_path / "hongze-2023.toml"
+    text = (REPORTS / "hongze-2023.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^\[text\]\n[\s\S]*?\n\n(?=# 二)", "", text, flags=re.M)
+    text = re.sub(r"^fees = .*\n", "", text, flags=re.M)
+    path.write_bytes(text.encode())
+    app = NianbaoApp([str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.goto("text.other")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EditTextDialog)
+        app.screen.query_one("TextArea").text = "无。"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and screen.model.doc.get("text.other") == "无。"
+        screen.goto("active.fees.amount")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCellDialog)
+        await pilot.press("ctrl+u", *"12.5", "enter")
+        await pilot.pause()
+        assert screen.model.doc.get("active.fees") == {"amount": 12.5}
+        assert not _schema_finding(screen.model, "active.fees")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = path.read_text("utf-8")
+    assert '\n\n[text]\nother = "无。"\n\n# 二' in saved
+    assert "enforcement = { decisions = 195 }  # 行政强制\nfees = { amount = 12.5 }\n" in saved

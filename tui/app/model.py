@@ -109,6 +109,17 @@ class ReportModel:
             raise
         return True
 
+    def insert(self, address, value):
+        """Add a key the file lacks (a row, a field, a [text] key). Raises EditError/ValueError."""
+        self.doc.insert(address, value)
+        try:
+            self._sync()
+        except ValueError:
+            self.doc.undo()
+            self._sync()
+            raise
+        return True
+
     def undo(self):
         address = self.doc.undo() if self.doc else None
         if address is not None:

@@ -234,7 +234,9 @@ class ReportScreen(Screen):
         address = self._resolve(address, self._order())
         block = self._block_of(address)
         if block is None:
-            self.notify(f"{address} 不在表格中显示（例如缺失的行）", severity="warning")
+            hint = "；在问题列表中选中此问题按 e 可添加" if self.model.editable and \
+                self.model.doc.can_insert(address) is None else ""
+            self.notify(f"{address} 不在表格中显示（例如缺失的行）{hint}", severity="warning")
             return False
         self._focus_block(block, address=address)
         return True
@@ -388,6 +390,12 @@ class ReportScreen(Screen):
         return True
 
     def action_edit(self):
+        finding = self._finding_to_add()
+        if finding is not None:  # `e` on a report.schema finding about a missing key
+            if self._can_edit():
+                shown = self._resolve(finding.first, self._order())
+                self._offer_insert(shown if self._block_of(shown) is not None else finding.first)
+            return
         address = self.address
         if address is None or not self._can_edit():
             return
@@ -401,7 +409,7 @@ class ReportScreen(Screen):
         from tui.core.address import MISSING
 
         if value is MISSING:
-            self.notify(f"文件中没有 {address}，无法修改", severity="warning")
+            self._offer_insert(address)
             return
         if kind == TEXT:
             dialog = EditTextDialog(title, address, value)
@@ -428,6 +436,99 @@ class ReportScreen(Screen):
             return
         if changed:
             self.after_change(address)
+
+    # -- adding what the file lacks -------------------------------------
+
+    def _finding_to_add(self):
+        """The report.schema finding highlighted in the focused findings panel, if its key is missing."""
+        panel = self.query_one(FindingsPanel)
+        if self.focused is not panel or panel.highlighted is None or not self.model.editable:
+            return None
+        if not 0 <= panel.highlighted < len(panel.findings):
+            return None
+        finding = panel.findings[panel.highlighted]
+        if finding.rule != "report.schema" or not finding.first:
+            return None
+        from tui.core.address import MISSING
+        from tui.store.document import EditError
+
+        try:
+            return finding if self.model.doc.get(finding.first) is MISSING else None
+        except EditError:
+            return None
+
+    def _insertion(self, address):
+        """For a cell the file lacks: (key to add, its default value, the cell
+        the editor edits, where that cell sits in the value: index, field or None)."""
+        from tui.app.editing import AMOUNT, CHANGE, COUNT, UNIT
+        from tui.core.address import MISSING, format_address, parse_address
+
+        m = self.model
+        a = parse_address(address)
+        keys, form = a.keys, m.form
+        zero = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
+        if keys[0] in ("applications", "appeals") and form.table_row(keys) is not None:
+            row = format_address(keys)
+            if m.doc.get(row) is MISSING:  # the whole row: its cells are shown, the key is not in the file
+                width = len(form.application_columns if keys[0] == "applications" else form.appeal_columns)
+                index = a.index if a.index is not None and a.index < width else 0
+                return row, [0] * width, format_address(keys, index), index
+        if keys[0] == "active" and len(keys) in (2, 3) and keys[1] in form.active_map:
+            spec, row = form.active_map[keys[1]], format_address(keys[:2])
+            if m.doc.get(row) is MISSING:  # a row of 二: an inline table of its required fields
+                fields = [f for f in spec.fields if f.required or (len(keys) == 3 and f.key == keys[2])]
+                value = {f.key: zero.get(f.kind, "") for f in fields}
+                field = keys[2] if len(keys) == 3 and keys[2] in value else fields[0].key
+                return row, value, format_address(keys[:2] + (field,)), field
+        kind = cell_kind(form, address)
+        return address, zero.get(kind, ""), address, None
+
+    def _offer_insert(self, address):
+        """Ask whether to add a missing key, then edit its value with the usual editor."""
+        m = self.model
+        try:
+            key, default, cell, part = self._insertion(address)
+        except ValueError:
+            key = None
+        reason = m.doc.can_insert(key) if key is not None else "地址无法解析"
+        if reason:
+            self.notify(f"文件中没有 {address}，无法添加：{reason}", severity="warning", timeout=8)
+            return
+        kind = cell_kind(m.form, cell)
+        if kind == FIXED:
+            self.notify(f"{m.form.label(cell)}不能在工作台中修改", severity="warning")
+            return
+
+        def edit(choice):
+            if choice != "add":
+                return
+            title = m.form.label(cell)
+            current = default if part is None else default[part]
+            dialog = EditTextDialog(title, cell, current) if kind == TEXT else EditCellDialog(title, cell, kind, current)
+            self.app.push_screen(dialog, lambda result: self._insert(key, default, part, cell, result))
+
+        self.app.push_screen(ChoiceDialog("文件中没有此项，添加？", f"{m.form.label(key)}\n{key}",
+                                          [("add", "添加", "y"), (None, "取消", "n")]), edit)
+
+    def _insert(self, key, default, part, cell, result):
+        if result is None:
+            return
+        if result is BlankValue:
+            result = ""
+        if part is None:
+            value = result
+        else:
+            value = list(default) if isinstance(default, list) else dict(default)
+            value[part] = result
+        from tui.store.document import EditError
+
+        try:
+            self.model.insert(key, value)
+        except (EditError, ValueError, TypeError) as exc:
+            self.notify(str(exc), title="未添加", severity="error", timeout=8)
+            return
+        self.notify(f"已添加 {key}（尚未保存）")
+        self.after_change(cell)
 
     def after_change(self, address=None):
         """Repaint marks, findings, title and status after the data changed."""
