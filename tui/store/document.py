@@ -225,6 +225,14 @@ _TOP_ORDER = ("report", "text", "active", "applications", "appeals")
 _REPORT_ORDER = ("form", "agency", "region", "year", "title", "published", "source")
 
 
+def _form_of(data):
+    from tui.core.forms import get_form
+
+    ident = data.get("report")
+    form_id = ident.get("form") if isinstance(ident, dict) else None
+    return get_form(form_id) if isinstance(form_id, str) else None
+
+
 def _child_order(data, parent):
     """Names of the children of table `parent` in the order of the printed
     form, or None when the form says nothing about that table."""
@@ -232,10 +240,7 @@ def _child_order(data, parent):
         return _TOP_ORDER
     if parent == ("report",):
         return _REPORT_ORDER
-    from tui.core.forms import get_form
-
-    ident = data.get("report")
-    form = get_form(ident.get("form")) if isinstance(ident, dict) and isinstance(ident.get("form"), str) else None
+    form = _form_of(data)
     if form is None:
         return None
     head = parent[0]
@@ -378,9 +383,10 @@ class _Placement:
     """Where a new key goes, for tomlkit and for the hand-written fallback.
 
     mode:
-      "after"        a line after the line of `anchor` (and after comment lines
-                     below it that a blank line parts from what follows)
-      "before"       a line before the line of `anchor` and the comment lines right above it
+      "after"        a line after the line of `anchor`
+      "before"       a line before the line of `anchor`
+                     (both: placed among the comment lines in between by
+                     _comments_to_keep_above)
       "table-start"  the first line of the empty-of-lines table with header `header`
       "inline-after" a field after field `anchor` of inline table `inline`
       "inline-first" the first field of inline table `inline`
@@ -389,9 +395,10 @@ class _Placement:
     `anchor`, `header` and `inline` are key paths.
     """
 
-    __slots__ = ("mode", "anchor", "rel", "header", "inline", "index", "layout")
+    __slots__ = ("mode", "anchor", "rel", "header", "inline", "index", "layout", "label")
 
     def __init__(self, mode, rel, anchor=None, header=None, inline=None, index=None):
+        self.label = None  # the key's printed label, to find its comment line
         self.mode = mode
         self.rel = rel
         self.anchor = anchor
@@ -412,28 +419,38 @@ def _line_start(text, pos):
     return text.rfind("\n", 0, pos) + 1
 
 
-def _comment_lines_above(text, start):
-    """Move a line start up over the comment lines directly above it."""
-    while start > 0:
-        prev = _line_start(text, start - 1)
-        if not text[prev:start].lstrip(" \t").startswith("#"):
-            break
-        start = prev
-    return start
+def _comments_to_keep_above(comments, label, blank_below, mode):
+    """How many of the comment lines next to a new line (top to bottom) go
+    above it: down to the one that names the key's printed label; else all
+    of them after a sibling when a blank line parts them from what follows
+    (a label left behind by the missing key); else none (they introduce
+    what follows)."""
+    if label:
+        for i, comment in enumerate(comments):
+            if label in comment:
+                return i + 1
+    return len(comments) if mode == "after" and blank_below else 0
 
 
-def _dangling_comments_below(text, pos):
-    """Move a line start down over comment lines that are followed by a blank
-    line (a label left behind by a missing key), else leave it."""
-    end = pos
-    while end < len(text):
-        nxt = _line_end(text, end)
-        if not text[end:nxt].lstrip(" \t").startswith("#"):
-            break
-        end = nxt
-    if end > pos and end < len(text) and not text[end:_line_end(text, end)].strip():
-        return end
-    return pos
+def _comment_run(text, pos, direction):
+    """Line spans [(start, end)] of the comment lines right below (direction
+    1) or right above (-1) the line start `pos`, top to bottom."""
+    run = []
+    if direction > 0:
+        while pos < len(text):
+            end = _line_end(text, pos)
+            if not text[pos:end].lstrip(" \t").startswith("#"):
+                break
+            run.append((pos, end))
+            pos = end
+    else:
+        while pos > 0:
+            start = _line_start(text, pos - 1)
+            if not text[start:pos].lstrip(" \t").startswith("#"):
+                break
+            run.insert(0, (start, pos))
+            pos = start
+    return run
 
 
 def _header_line_end(text, keys):
@@ -720,6 +737,9 @@ class EditableReport:
         place = self._place(layout, text, parent, keys)
         if place is not None:
             place.layout = layout
+            form = _form_of(self.data)
+            labels = form.label_path(Address(keys)) if form is not None else []
+            place.label = labels[-1] if labels and len(labels[-1]) > 1 else None
         return place
 
     def _place(self, layout, text, parent, keys):
@@ -812,18 +832,21 @@ class EditableReport:
         index = place.index
         if place.mode == "inline-after":
             item.trivia.indent = " "  # else tomlkit writes `{ a = 1,b = 0 }`
-        elif place.mode == "after":
-            index = spot.index + 1
-            skip = index
-            while skip < len(host.body) and host.body[skip][0] is None and isinstance(host.body[skip][1], Comment):
-                skip += 1
-            if skip > index and skip < len(host.body) and host.body[skip][0] is None \
-                    and isinstance(host.body[skip][1], Whitespace):
-                index = skip  # comment lines left without their key (its label): the key goes under them
-        elif place.mode == "before":
-            index = spot.index
-            while index > 0 and host.body[index - 1][0] is None and isinstance(host.body[index - 1][1], Comment):
-                index -= 1  # the comment lines right above the anchor stay with it
+        elif place.mode in ("after", "before"):
+            def comment(i):
+                return 0 <= i < len(host.body) and host.body[i][0] is None and isinstance(host.body[i][1], Comment)
+
+            first = last = spot.index + 1 if place.mode == "after" else spot.index
+            if place.mode == "after":
+                while comment(last):
+                    last += 1
+            else:
+                while comment(first - 1):
+                    first -= 1
+            blank_below = last < len(host.body) and host.body[last][0] is None \
+                and isinstance(host.body[last][1], Whitespace)
+            comments = [host.body[i][1].as_string() for i in range(first, last)]
+            index = first + _comments_to_keep_above(comments, place.label, blank_below, place.mode)
         elif place.mode == "new-table":
             index = spot.top + 1
             # tomlkit keeps the blank lines and comments that introduce the next
@@ -865,7 +888,10 @@ class EditableReport:
             else:
                 piece = f"{line}, "
         elif place.mode == "before":
-            pos = _comment_lines_above(text, _line_start(text, spans[place.anchor].start))
+            start = _line_start(text, spans[place.anchor].start)
+            run = _comment_run(text, start, -1)
+            keep = _comments_to_keep_above([text[a:b] for a, b in run], place.label, False, "before")
+            pos = run[keep][0] if keep < len(run) else start
             piece = line + eol
         elif place.mode == "table-start":
             pos = _header_line_end(text, place.header)
@@ -876,7 +902,11 @@ class EditableReport:
             pos = _line_end(text, spans[place.anchor].end)
             piece = line + eol
             if place.mode == "after":
-                pos = _dangling_comments_below(text, pos)
+                run = _comment_run(text, pos, 1)
+                below = run[-1][1] if run else pos
+                blank_below = below < len(text) and not text[below:_line_end(text, below)].strip()
+                keep = _comments_to_keep_above([text[a:b] for a, b in run], place.label, blank_below, "after")
+                pos = run[keep - 1][1] if keep else pos
             if place.mode == "new-table":
                 piece = f"{eol}[{format_address(place.header)}]{eol}{piece}"
         if pos == len(text) and text and not text.endswith("\n") and not place.mode.startswith("inline"):
