@@ -7,6 +7,7 @@ undo/redo exact, the saved file free of the report.schema finding, and a
 recovery file must add the key again."""
 
 import copy
+import itertools
 import re
 import shutil
 import subprocess
@@ -314,7 +315,7 @@ def test_values_of_every_kind(tmp_path):
     assert tomllib.loads(path.read_text("utf-8"))["active"]["summary"]["total"] == 3
 
 
-def test_other_layouts(tmp_path):
+def test_other_layouts(monkeypatch):
     """Table headers for sub-tables, tables split out of order (tomlkit #571,
     #577), multi-line arrays, [active] missing altogether."""
     head = '[report]\nform = "gov-info-disclosure/2021"\nagency = "甲"\nyear = 2021\n\n'
@@ -336,13 +337,19 @@ def test_other_layouts(tmp_path):
         (head + "[active]\nlicensing = {}\n", "active.licensing.decisions", 0, ("{", " decisions = 0 ")),
         (head + "[active]\nlicensing = {decisions=1,x=2}\n", "active.licensing.y", 0, ("x=2", ", y = 0")),
     ]
-    for text, address, value, (after, written) in cases:
-        path = tmp_path / "x.toml"
-        path.write_text(text, encoding="utf-8")
-        doc = EditableReport.open(path)
-        doc.insert(address, value)
+    def fail(*_):
+        raise RuntimeError("tomlkit bug")
+
+    for (text, address, value, (after, written)), eol, broken in itertools.product(
+            cases, ("\n", "\r\n"), (False, True)):
+        text, after, written = (t.replace("\n", eol) for t in (text, after, written))
+        with monkeypatch.context() as patch:
+            if broken:  # the hand-written line must land at the same place
+                patch.setattr(EditableReport, "_tomlkit_insertion", fail)
+            doc = EditableReport.from_bytes(text.encode("utf-8"), "x.toml")
+            doc.insert(address, value)
         i = text.index(after) + len(after)
-        assert doc.text == text[:i] + written + text[i:], address
+        assert doc.text == text[:i] + written + text[i:], (address, eol, broken)
         doc.undo()
         assert doc.text == text
 

@@ -455,7 +455,7 @@ def _comment_run(text, pos, direction):
 
 def _header_line_end(text, keys):
     """End of the `[keys]` header line in `text`, or None."""
-    for m in re.finditer(r"^[ \t]*\[(?!\[)([^\]\r\n]*)\][ \t]*(?:#[^\n]*)?$", text, re.M):
+    for m in re.finditer(r"^[ \t]*\[(?!\[)([^\]\r\n]*)\][ \t]*(?:#[^\r\n]*)?\r?$", text, re.M):
         try:
             if parse_address(m.group(1)).keys == keys:
                 return _line_end(text, m.end())
@@ -692,7 +692,10 @@ class EditableReport:
             value_raw = _insert_value_text(value, self.eol, where)
         except TypeError as exc:
             raise EditError(f"{self.display}：{exc}") from None
-        own_text = self._own_insertion(text, place, value_raw)
+        try:
+            own_text = self._own_insertion(text, place, value_raw)
+        except (LookupError, ValueError):  # e.g. an inline table with dotted keys: no span to write after
+            own_text = None
         try:
             tomlkit_text = self._tomlkit_insertion(text, place, value_raw)
         except Exception:  # tomlkit bugs (#571, #577…): our own line at the same place
@@ -703,7 +706,7 @@ class EditableReport:
             found = self._accept_insertion(text, new_text, expected, whole_lines=not place.mode.startswith("inline"))
             if found is not None:
                 pos, inserted, actual = found
-                edit = Edit(name, MISSING, value, pos, "", inserted)
+                edit = Edit(name, MISSING, _plain(copy.deepcopy(value)), pos, "", inserted)
                 self._data_cache = (new_text, actual)
                 self._state = (new_text, history[:index] + (edit,), index + 1)
                 return True
