@@ -278,3 +278,25 @@ async def test_layout_adapts_and_nothing_essential_is_cut(size):
         assert len(table.columns) == 8
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= size[0]
         assert screen.query_one(FindingsPanel).region.height >= 3
+
+
+async def test_large_folder_is_checked_in_worker_processes(tmp_path):
+    """Enough files for the process pool: the list fills, and errors are found."""
+    from tui.core.checker import PARALLEL_FROM
+
+    text = (REPORTS / "huaian-2024.toml").read_text(encoding="utf-8")
+    tmp_path = tmp_path / "many"
+    tmp_path.mkdir()
+    count = PARALLEL_FROM + 12
+    for i in range(count):
+        t = text.replace('agency = "淮安市人民政府"', f'agency = "测试机关{i:03d}"')
+        if i % 5 == 0:
+            t = t.replace("new_received = [3001,", "new_received = [3002,")
+        (tmp_path / f"r{i:03d}.toml").write_text(t, encoding="utf-8")
+    app = NianbaoApp([str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        screen = app.screen
+        assert not screen.checking and not screen.loading
+        assert len(screen.entries) == count
+        assert sum(1 for e in screen.entries if e.checked.errors) == len(range(0, count, 5))

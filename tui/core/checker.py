@@ -109,6 +109,23 @@ def _pool(jobs):
     return ctx.Pool(jobs)
 
 
+def iter_loaded(items, jobs=None, start_method="fork"):
+    """Yield (Report or Invalid, findings or None) for each item, in order, as they
+    are ready: in worker processes when there are many, so a caller can show
+    progress. A caller with threads (the workbench) passes start_method="spawn",
+    since forking a threaded process can deadlock the child."""
+    jobs = _jobs(jobs)
+    if jobs > 1 and len(items) >= PARALLEL_FROM:
+        import multiprocessing
+
+        chunk = max(4, len(items) // (jobs * 16))
+        with multiprocessing.get_context(start_method).Pool(jobs) as pool:
+            yield from pool.imap(_load_one_in_worker, items, chunksize=chunk)
+    else:
+        for item in items:
+            yield _load_one(item)
+
+
 def _load_all(items, jobs):
     jobs = _jobs(jobs)
     if jobs > 1 and len(items) >= PARALLEL_FROM:

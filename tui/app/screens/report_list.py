@@ -14,11 +14,8 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
-from tui.core.checker import check_loaded, expand_paths
-from tui.core.load import load_path
-from tui.core.report import Invalid
+from tui.core.checker import check_loaded, expand_paths, iter_loaded
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
-from tui.core.rules import check_report
 
 
 class Entry:
@@ -56,19 +53,47 @@ SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("wa
          ("signoff", "签核"), ("file", "文件"))
 
 
+def _chain(first, rest):
+    if first is not None:
+        yield first
+        yield from rest
+
+
+class _real_stderr:
+    """multiprocessing hands sys.stderr's descriptor to its helper process;
+    Textual's captured stderr has none (-1), so use the real one meanwhile."""
+
+    def __enter__(self):
+        import sys
+
+        self.saved = sys.stderr
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+
+    def __exit__(self, *exc):
+        import sys
+
+        sys.stderr = self.saved
+        return False
+
+
 def load_entries(paths, progress=None):
     """Load and check every report under paths; progress(done, total) is called as it goes."""
     items = expand_paths(paths)
     loaded, invalid = [], []
-    for i, (path, display) in enumerate(items, 1):
-        r = load_path(path, display)
-        if isinstance(r, Invalid):
+    # Worker processes (spawned: this process has threads) parse and check many
+    # files, so the UI thread keeps the interpreter to itself and stays responsive.
+    results = iter_loaded(items, start_method="spawn")
+    with _real_stderr():  # the pool starts on the first result
+        first = next(results, None)
+    for i, (r, findings) in enumerate(_chain(first, results), 1):
+        if findings is None:
             invalid.append(r)
         else:
-            loaded.append((r, check_report(r)))
+            loaded.append((r, findings))
         if progress and (i % 20 == 0 or i == len(items)):
             progress(i, len(items))
-    checked = check_loaded(loaded)
+    checked = check_loaded(loaded, jobs=1)  # pairing here: forking from a threaded process is unsafe
     entries = {c.report.file: Entry(c.report.file, checked=c) for c in checked}
     entries.update({i.file: Entry(i.file, invalid=i) for i in invalid})
     return [entries[d] for _, d in items if d in entries]
@@ -94,6 +119,7 @@ class ReportListScreen(Screen):
         self.shown = []
         self.sort_index = 0
         self.reverse = False
+        self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
 
     def compose(self):
@@ -108,9 +134,7 @@ class ReportListScreen(Screen):
 
     def on_mount(self):
         table = self.query_one("#reports", DataTable)
-        for label, key in (("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"),
-                           ("错误", "errors"), ("警告", "warnings"), ("签核", "signoff"), ("文件", "file")):
-            table.add_column(label, key=key)
+        self._columns(table)
         self._title(f"正在检查 {' '.join(self.paths)} …")
         self._sort_label()
         table.focus()
@@ -130,15 +154,36 @@ class ReportListScreen(Screen):
         self.app.call_from_thread(self._loaded, entries)
 
     def _loaded(self, entries):
+        self.checking = False
         self.entries = entries
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
 
     def action_refresh(self):
+        self.checking = True
+        self._title(f"正在检查 {' '.join(self.paths)} …")
         self.query_one("#progress", ProgressBar).display = True
         self.load()
 
     # -- table ----------------------------------------------------------
+
+    def _columns(self, table):
+        """Columns sized to the screen: fixed ones narrow, the rest to agency and file."""
+        self.narrow = (self.size.width or self.app.size.width) < 100
+        fixed = (("状态", "state", 8 if self.marked else 4), ("年度", "year", 4), ("格式", "form", 4 if self.narrow else 8),
+                 ("错误", "errors", 4), ("警告", "warnings", 4), ("签核", "signoff", 8))
+        width = (self.size.width or self.app.size.width) - 2
+        spare = max(20, width - sum(w for _, _, w in fixed) - 2 * 8 - 2)
+        agency = max(10, min(spare * 2 // 3, 36))
+        sizes = {"state": fixed[0][2], "agency": agency, "year": 4, "form": fixed[2][2], "errors": 4, "warnings": 4,
+                 "signoff": 8, "file": max(10, spare - agency)}
+        for label, key in (("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"),
+                           ("错误", "errors"), ("警告", "warnings"), ("签核", "signoff"), ("文件", "file")):
+            table.add_column(label, key=key, width=sizes[key])
+
+    def on_resize(self, event):
+        if self.entries:
+            self.populate()
 
     def populate(self):
         colours = severity_colours(self.app)
@@ -148,11 +193,14 @@ class ReportListScreen(Screen):
         self.shown = [e for e in entries if all(t in e.search_text() for t in terms)]
         table = self.query_one("#reports", DataTable)
         current = table.cursor_row
-        table.clear()
+        table.clear(columns=True)  # columns sized afresh for what is shown
+        self._columns(table)
         for e in self.shown:
             table.add_row(*self._cells(e, colours), key=e.file)
         if self.shown:
             table.move_cursor(row=min(current, len(self.shown) - 1))
+        if self.checking:
+            return  # the title shows progress until the folder is checked
         n = len(self.entries)
         bad = sum(1 for e in self.entries if e.checked and e.checked.errors)
         warn = sum(1 for e in self.entries if e.checked and not e.checked.errors and e.checked.warnings)
@@ -179,7 +227,7 @@ class ReportListScreen(Screen):
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
                       "stale": colours["warning"]}.get(c.signoff, "dim")
-        return [state, r.agency, str(r.year), r.form.name,
+        return [state, r.agency, str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
                 Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
                 Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
                 Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
