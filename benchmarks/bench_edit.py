@@ -48,7 +48,7 @@ async def run(edits):
             idle.append(time.perf_counter() - start)
         for i in range(edits):
             start = time.perf_counter()
-            screen._apply(address, i % 7 + 1)   # what the edit dialog calls on Enter
+            screen.apply_edit(screen.model, address, i % 7 + 1)  # what the edit dialog calls on Enter
             await pilot.pause()                  # messages processed, screen repainted
             paint.append(time.perf_counter() - start)
         model = screen.model

@@ -16,6 +16,14 @@ from tui.core.compare import NEW, OLD
 HONGZE = [str(REPORTS / "hongze-2023.toml"), str(REPORTS / "hongze-2024.toml")]
 
 
+@pytest.fixture(autouse=True)
+def _reports(in_reports_copy):
+    """Work on copies: opening reports for editing takes locks beside them."""
+    global REPORTS, HONGZE
+    REPORTS = in_reports_copy
+    HONGZE = [str(REPORTS / "hongze-2023.toml"), str(REPORTS / "hongze-2024.toml")]
+
+
 async def settle(pilot):
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -448,3 +456,38 @@ async def test_two_files_one_unreadable_falls_back_to_the_list(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, ReportListScreen)
         assert any(e.invalid for e in app.screen.shown)
+
+
+async def test_edit_on_either_side_updates_the_comparison(tmp_path):
+    """Issue 5: editing works on either side and the comparison follows."""
+    old, new = tmp_path / "hongze-2023.toml", tmp_path / "hongze-2024.toml"
+    shutil.copy(REPORTS / "hongze-2023.toml", old)
+    shutil.copy(REPORTS / "hongze-2024.toml", new)
+    app = NianbaoApp([str(old), str(new)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        screen.goto(NEW, "applications.carried_over[0]")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"4", "enter")
+        await settle(pilot)
+        assert screen.models[1].doc.get("applications.carried_over[0]") == 4
+        assert any(f.rule == "yoy.carried-over" for f in screen.models[1].findings)  # 2023 carried forward 0
+        screen._set_side(OLD)  # as Tab does
+        screen.goto(OLD, "applications.carried_forward[0]")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"4", "enter")
+        await settle(pilot)
+        assert screen.models[0].doc.get("applications.carried_forward[0]") == 4
+        assert not any(f.rule == "yoy.carried-over" for f in screen.models[1].findings)  # continuity restored
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.models[0].dirty and not screen.models[1].dirty
+    assert b"carried_forward = [4, 0, 0, 0, 0, 0, 0]" in old.read_bytes()
+    assert b"carried_over = [4, 0, 0, 0, 0, 0, 4]" not in new.read_bytes()  # only [0] changed
+    assert b"carried_over = [4, 0, 0, 0, 0, 0, 0]" in new.read_bytes()

@@ -8,7 +8,6 @@ snapshot waits for the workers first, so the picture never shows 正在比较.
 
 import pytest
 
-from tests.conftest import REPO
 from tui.app.app import NianbaoApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -16,8 +15,9 @@ PAIR = ["reports/hongze-2023.toml", "reports/hongze-2024.toml"]
 
 
 @pytest.fixture(autouse=True)
-def _in_repo(monkeypatch):
-    monkeypatch.chdir(REPO)  # titles show paths relative to the repository
+def _in_copy(in_reports_copy):
+    """Titles show `reports/…` as in the repository; the files are copies, since
+    opening a report for editing takes a lock beside it."""
 
 
 def settled(*keys):

@@ -231,6 +231,6 @@ async def test_other_editor_is_shown(hongze):
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_at(pilot, "report.form")
             assert screen.others and screen.others[0]["token"] == other.token
-            assert any("也打开了此文件" in n.message for n in app._notifications)
+            assert any("也打开了" in n.message and "hongze-2023.toml" in n.message for n in app._notifications)
     finally:
         other.release()

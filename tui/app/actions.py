@@ -56,6 +56,12 @@ ACTIONS = [
     Action("switch_side", "tab", "切换", "在旧报告、新报告与问题列表之间轮换（状态行以当前一侧为先）", "compare",
            priority=True),
     Action("toggle_view", "t", "正文/表格", "在表格对照与正文（叙述部分）逐字对照之间切换", "compare"),
+    Action("edit", "e,enter", "修改", "修改当前一侧（Tab 切换）光标所在的单元格或正文", "compare"),
+    Action("undo", "u,ctrl+z", "撤销", "撤销当前一侧的上一次修改", "compare", show=False),
+    Action("redo", "ctrl+r,ctrl+y", "重做", "重做当前一侧被撤销的修改", "compare", show=False),
+    Action("save", "ctrl+s", "保存", "保存两侧有修改的报告（原子写入并校验）", "compare"),
+    Action("save_as", "ctrl+o", "另存为", "把当前一侧另存为新文件", "compare", show=False),
+    Action("reload", "ctrl+l", "重新载入", "放弃当前一侧的修改，重新读取文件", "compare", show=False),
     # report
     Action("cursor_down", "down,j", "下移", "光标下移", "report", show=False),
     Action("cursor_up", "up,k", "上移", "光标上移", "report", show=False),

@@ -136,7 +136,7 @@ class NianbaoApp(App):
 
         if new_report.year < old_report.year:
             old_report, new_report = new_report, old_report
-        screen = CompareScreen(ReportModel(old_report, context), ReportModel(new_report, context))
+        screen = CompareScreen(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
         self.push_screen(screen)
         return screen
 
@@ -158,10 +158,10 @@ class NianbaoApp(App):
     # -- leaving --------------------------------------------------------
 
     def _dirty_screens(self, screens=None):
-        from tui.app.screens.report import ReportScreen
+        from tui.app.screens.editing import EditingMixin
 
         return [s for s in (screens if screens is not None else self.screen_stack)
-                if isinstance(s, ReportScreen) and s.model.dirty]
+                if isinstance(s, EditingMixin) and any(m.dirty for m in s.editable_models())]
 
     def _leave(self, screens, then):
         """Ask about unsaved edits in `screens`, then call `then()` unless cancelled."""
@@ -171,7 +171,7 @@ class NianbaoApp(App):
             return
         from tui.app.screens.dialogs import ChoiceDialog
 
-        names = "、".join(s.model.path for s in dirty)
+        names = "、".join(m.path for s in dirty for m in s.editable_models() if m.dirty)
 
         def chosen(choice):
             if choice == "save":
@@ -228,17 +228,10 @@ class NianbaoApp(App):
         if getattr(self, "_hung_up", False):
             return
         self._hung_up = True
-        from tui.app.screens.report import ReportScreen
-        from tui.store import recovery
+        from tui.app.screens.editing import EditingMixin
 
         for screen in self.screen_stack:
-            if isinstance(screen, ReportScreen):
-                if screen.model.dirty:
-                    try:
-                        recovery.write(screen.model.doc)
-                    except Exception:  # noqa: BLE001 - nothing may stop the exit
-                        pass
-                if screen.lock is not None:
-                    screen.lock.release()
-                    screen.lock = None
+            if isinstance(screen, EditingMixin):
+                screen.write_recovery()
+                screen.release_locks()
         self.exit(return_code=128 + int(sig))

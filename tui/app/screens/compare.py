@@ -13,6 +13,7 @@ models, recompute the comparison and repaint, keeping the cursor.
 """
 
 import gc
+import os
 import time
 
 from rich.cells import cell_len
@@ -31,6 +32,7 @@ from tui.app.widgets.compare_table import CompareTable, signed
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.paragraph import Paragraph
 from tui.app.widgets.text_diff import COPIED, TextDiffView, narrative_text, wrap_key, wrapped_lines
+from tui.app.screens.editing import EditingMixin
 from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
@@ -104,7 +106,7 @@ class CompareStatus(Static):
         self.update(Paragraph(text))  # Chinese wraps between characters
 
 
-class CompareScreen(Screen):
+class CompareScreen(EditingMixin, Screen):
     SCOPE = "compare"
     BINDINGS = bindings("compare")
     DEFAULT_CSS = """
@@ -137,6 +139,9 @@ class CompareScreen(Screen):
         self._current = None       # the CompareTable or TextDiffView in use
         self._table = None         # the CompareTable last in use (back from the 正文 view)
         self._in_panel = False     # the findings panel has the keys
+        self._link()
+        for model in self.models:
+            model.recheck()
         self._compute()
 
     # -- model --------------------------------------------------------------
@@ -177,11 +182,20 @@ class CompareScreen(Screen):
         self.yoy = yoy
         self.entries = [(YOY, f) for f in yoy] + [(OLD, f) for f in own[0]] + [(NEW, f) for f in own[1]]
 
+    def _link(self):
+        """Pair each model with the other's current report: an edit replaces a
+        model's Report object, and the other must not keep checking the old one."""
+        for i, model in enumerate(self.models):
+            other = self.models[1 - i].report
+            path = os.path.abspath(other.file)
+            model.context = [r for r in model.context if os.path.abspath(r.file) != path] + [other]
+
     def refresh_side(self, i):
-        """Report i (0 old, 1 new) changed: recheck it, recompute the comparison, repaint."""
-        self.models[i].recheck()
-        if i == 0 and self.models[1].previous is self.models[0].report:
-            self.models[1].recheck()  # its year-over-year findings read the earlier report
+        """Report i (0 old, 1 new) changed: recheck both (year-over-year findings
+        of the later one read the earlier), recompute the comparison, repaint."""
+        self._link()
+        for model in self.models:
+            model.recheck()
         self._recompute()
 
     def refresh_all(self):
@@ -243,6 +257,38 @@ class CompareScreen(Screen):
         else:
             self._focus_table(self.tables[0], first=True)
         self.call_after_refresh(self._after_first_paint)
+        for model in self.models:
+            self.take_lock(model)
+        for model in self.models:
+            self.call_after_refresh(lambda m=model: self.offer_recovery(m))
+
+    # -- editing (tui.app.screens.editing) ------------------------------
+
+    def _side_index(self):
+        return 0 if self.side == OLD else 1
+
+    def edit_model(self):
+        return self.models[self._side_index()]
+
+    def edit_address(self):
+        """The cell (or narrative) under the cursor, on the side the cursor works on."""
+        if self.view == TEXTS:
+            return f"text.{self.text_key}" if self.text_key else None
+        cell = self.cell
+        if cell is None:
+            return None
+        address = cell.old_address if self.side == OLD else cell.new_address
+        if address is None:
+            parts = cell.old_parts if self.side == OLD else cell.new_parts
+            self.notify("这一格是几项之和，请在所含各项上修改：" + "、".join(parts) if parts
+                        else "这一侧没有这一格", severity="warning")
+        return address
+
+    def editable_models(self):
+        return list(self.models)
+
+    def repaint(self, model, address=None, full=False):
+        self.refresh_side(self.models.index(model))
 
     def _after_first_paint(self):
         # Full garbage collections scan the whole heap (the app, both reports, every table row)
@@ -256,6 +302,7 @@ class CompareScreen(Screen):
         self._start_diffs()
 
     def on_unmount(self):
+        self.release_locks()
         if self._frozen:
             gc.unfreeze()
             self._frozen = False

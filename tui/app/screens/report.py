@@ -9,9 +9,9 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
-from tui.app.editing import FIXED, TEXT, cell_kind
 from tui.app.layout import report_blocks
-from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
+from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
+from tui.app.screens.editing import EditingMixin
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
@@ -46,7 +46,7 @@ def title_text(model, colours):
     return t
 
 
-class ReportScreen(Screen):
+class ReportScreen(EditingMixin, Screen):
     SCOPE = "report"
     BINDINGS = bindings("report")
     DEFAULT_CSS = """
@@ -62,7 +62,6 @@ class ReportScreen(Screen):
     def __init__(self, model, context_loader=None, **kwargs):
         super().__init__(**kwargs)
         self.model = model
-        self.lock = None
         self.others = []  # other reviewers holding the file open for editing
         self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
@@ -102,58 +101,13 @@ class ReportScreen(Screen):
             self._focus_block(blocks[0], first=True)
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
-        self._take_lock()
-        self.call_after_refresh(self._offer_recovery)
+        self.others = self.take_lock(self.model)
+        self.call_after_refresh(lambda: self.offer_recovery(self.model))
         if self.model.read_only:
             self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)
 
     def on_unmount(self):
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
-
-    def _take_lock(self):
-        if not self.model.editable or self.model.read_only:
-            return
-        from tui.store import lock
-
-        self.lock = lock.acquire(self.model.path)
-        self.others = lock.holders(self.model.path, exclude=self.lock)
-        if self.others:
-            who = "；".join(lock.describe(h) for h in self.others)
-            self.notify(f"{who} 也打开了此文件进行编辑，保存前请先协调", title="注意", severity="warning", timeout=12)
-
-    def _offer_recovery(self):
-        if not self.model.editable:
-            return
-        from tui.store import recovery
-
-        found = recovery.find(self.model.path)
-        if found is None or not found.edits:
-            return
-        when = f"（{found.written}）" if found.written else ""
-        warn = "" if found.matches_file else "\n注意：文件在此之后已被修改，恢复时逐项重新应用。"
-        message = f"上次未保存就中断了{when}，有 {len(found.edits)} 处修改：\n" + "\n".join(
-            f"  {a} = {v!r}" for a, v in found.edits[:8]) + ("\n  ……" if len(found.edits) > 8 else "") + warn
-
-        def chosen(choice):
-            if choice == "restore":
-                failed = recovery.apply(self.model.doc, found)
-                self.model._sync()
-                self.refresh_marks()
-                recovery.discard(self.model.path)
-                if failed:
-                    self.notify("以下修改无法恢复：" + "；".join(f"{a}：{why}" for a, why in failed),
-                                severity="error", timeout=12)
-                else:
-                    self.notify(f"已恢复 {len(found.edits)} 处修改（尚未保存）")
-            elif choice == "discard":
-                recovery.discard(self.model.path)
-                self.notify("已丢弃恢复的修改")
-
-        self.app.push_screen(ChoiceDialog("发现未保存的修改", message,
-                                          [("restore", "恢复", "r"), ("discard", "丢弃", "d"), ("later", "暂不处理", "l")]),
-                             chosen)
+        self.release_locks()
 
     def _load_context(self):
         loader = self.context_loader
@@ -382,62 +336,33 @@ class ReportScreen(Screen):
 
     # -- editing --------------------------------------------------------
 
-    def _can_edit(self):
-        m = self.model
-        if not m.editable or m.read_only:
-            self.notify(m.read_only or "此报告不能修改", title="只读", severity="warning")
-            return False
-        return True
+    def edit_model(self):
+        return self.model
 
-    def action_edit(self):
-        finding = self._finding_to_add()
-        if finding is not None:  # `e` on a report.schema finding about a missing key
-            if self._can_edit():
-                shown = self._resolve(finding.first, self._order())
-                self._offer_insert(shown if self._block_of(shown) is not None else finding.first)
-            return
-        address = self.address
-        if address is None or not self._can_edit():
-            return
-        m = self.model
-        kind = cell_kind(m.form, address)
-        title = m.form.label(address)
-        if kind == FIXED:
-            self.notify(f"{title}不能在工作台中修改", severity="warning")
-            return
-        value = m.doc.get(address)
-        from tui.core.address import MISSING
+    def edit_address(self):
+        return self.address
 
-        if value is MISSING:
-            self._offer_insert(address)
-            return
-        if kind == TEXT:
-            dialog = EditTextDialog(title, address, value)
-        else:
-            dialog = EditCellDialog(title, address, kind, value)
-        self.app.push_screen(dialog, lambda result: self._apply(address, result))
+    def editable_models(self):
+        return [self.model]
+
+    def repaint(self, model, address=None, full=False):
+        """Repaint after the data changed: only changed cells after an edit, everything after a reload."""
+        self.refresh_marks(incremental=not full)
+        if address is not None:
+            self.goto(address)
 
     def on_data_table_cell_selected(self, event):
         if isinstance(event.data_table, GridTable):
             event.stop()
             self.action_edit()
 
-    def _apply(self, address, value):
-        if value is None:
-            return
-        if value is BlankValue:
-            value = ""
-        from tui.store.document import EditError
-
-        try:
-            changed = self.model.set(address, value)
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未修改", severity="error", timeout=8)
-            return
-        if changed:
-            self.after_change(address)
-
-    # -- adding what the file lacks -------------------------------------
+    def missing_key_to_add(self):
+        """`e` on a report.schema finding about a missing key (highlighted in the findings panel)."""
+        finding = self._finding_to_add()
+        if finding is None:
+            return None
+        shown = self._resolve(finding.first, self._order())
+        return shown if self._block_of(shown) is not None else finding.first
 
     def _finding_to_add(self):
         """The report.schema finding highlighted in the focused findings panel, if its key is missing."""
@@ -457,205 +382,12 @@ class ReportScreen(Screen):
         except EditError:
             return None
 
-    def _insertion(self, address):
-        """For a cell the file lacks: (key to add, its default value, the cell
-        the editor edits, where that cell sits in the value: index, field or None)."""
-        from tui.app.editing import AMOUNT, CHANGE, COUNT, UNIT
-        from tui.core.address import MISSING, format_address, parse_address
-
-        m = self.model
-        a = parse_address(address)
-        keys, form = a.keys, m.form
-        zero = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
-        if keys[0] in ("applications", "appeals") and form.table_row(keys) is not None:
-            row = format_address(keys)
-            if m.doc.get(row) is MISSING:  # the whole row: its cells are shown, the key is not in the file
-                width = len(form.application_columns if keys[0] == "applications" else form.appeal_columns)
-                index = a.index if a.index is not None and a.index < width else 0
-                return row, [0] * width, format_address(keys, index), index
-        if keys[0] == "active" and len(keys) in (2, 3) and keys[1] in form.active_map:
-            spec, row = form.active_map[keys[1]], format_address(keys[:2])
-            if m.doc.get(row) is MISSING:  # a row of 二: an inline table of its required fields
-                fields = [f for f in spec.fields if f.required or (len(keys) == 3 and f.key == keys[2])]
-                value = {f.key: zero.get(f.kind, "") for f in fields}
-                field = keys[2] if len(keys) == 3 and keys[2] in value else fields[0].key
-                return row, value, format_address(keys[:2] + (field,)), field
-        kind = cell_kind(form, address)
-        return address, zero.get(kind, ""), address, None
-
-    def _offer_insert(self, address):
-        """Ask whether to add a missing key, then edit its value with the usual editor."""
-        m = self.model
-        try:
-            key, default, cell, part = self._insertion(address)
-        except ValueError:
-            key = None
-        reason = m.doc.can_insert(key) if key is not None else "地址无法解析"
-        if reason:
-            self.notify(f"文件中没有 {address}，无法添加：{reason}", severity="warning", timeout=8)
-            return
-        kind = cell_kind(m.form, cell)
-        if kind == FIXED:
-            self.notify(f"{m.form.label(cell)}不能在工作台中修改", severity="warning")
-            return
-
-        def edit(choice):
-            if choice != "add":
-                return
-            title = m.form.label(cell)
-            current = default if part is None else default[part]
-            dialog = EditTextDialog(title, cell, current) if kind == TEXT else EditCellDialog(title, cell, kind, current)
-            self.app.push_screen(dialog, lambda result: self._insert(key, default, part, cell, result))
-
-        self.app.push_screen(ChoiceDialog("文件中没有此项，添加？", f"{m.form.label(key)}\n{key}",
-                                          [("add", "添加", "y"), (None, "取消", "n")]), edit)
-
-    def _insert(self, key, default, part, cell, result):
-        if result is None:
-            return
-        if result is BlankValue:
-            result = ""
-        if part is None:
-            value = result
-        else:
-            value = list(default) if isinstance(default, list) else dict(default)
-            value[part] = result
-        from tui.store.document import EditError
-
-        try:
-            self.model.insert(key, value)
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未添加", severity="error", timeout=8)
-            return
-        self.notify(f"已添加 {key}（尚未保存）")
-        self.after_change(cell)
-
-    def after_change(self, address=None):
-        """Repaint marks, findings, title and status after the data changed."""
-        self.refresh_marks(incremental=True)
-        if address is not None:
-            self.goto(address)
-
-    def action_undo(self):
-        address = self.model.undo()
-        if address is None:
-            self.notify("没有可撤销的修改")
-            return
-        self.after_change(address)
-
-    def action_redo(self):
-        address = self.model.redo()
-        if address is None:
-            self.notify("没有可重做的修改")
-            return
-        self.after_change(address)
-
-    def action_save(self, force=False):
-        m = self.model
-        if not m.editable:
-            self.notify(m.read_only or "此报告不能保存", severity="warning")
-            return
-        if m.read_only:
-            self.notify(f"{m.read_only}：请用“另存为”（Ctrl+O）", title="只读", severity="warning")
-            return
-        if not m.dirty and not force:
-            self.notify("没有需要保存的修改")
-            return
-        from tui.store.document import ConflictError, WriteError
-
-        try:
-            m.doc.save(force=force)
-        except ConflictError as exc:
-            self._conflict(str(exc))
-            return
-        except WriteError as exc:
-            self.notify(f"{exc}\n原文件保持不变。", title="保存失败", severity="error", timeout=15)
-            return
-        self._saved(f"已保存 {m.path}")
-
-    def _saved(self, message):
-        from tui.store import recovery
-
-        recovery.discard(self.model.path)
-        self.model.recheck()
-        self.refresh_marks()
-        self.notify(message)
-
-    def _conflict(self, message):
-        def chosen(choice):
-            if choice == "reload":
-                self._confirm_reload()
-            elif choice == "overwrite":
-                self.action_save(force=True)
-            elif choice == "save_as":
-                self.action_save_as()
-
-        self.app.push_screen(ChoiceDialog("文件已被他人修改", message, [
-            ("reload", "重新载入（放弃我的修改）", "r"), ("overwrite", "保留我的（覆盖）", "k"),
-            ("save_as", "另存为", "a"), (None, "取消", "c")]), chosen)
-
-    def _confirm_reload(self):
-        def chosen(choice):
-            if choice == "yes":
-                self._reload()
-
-        if self.model.dirty:
-            self.app.push_screen(ChoiceDialog("重新载入", f"将放弃 {len(self.model.doc.edits)} 处未保存的修改，确定吗？",
-                                              [("yes", "放弃并重新载入", "y"), (None, "取消", "n")]), chosen)
-        else:
-            self._reload()
-
-    def _reload(self):
-        from tui.store.document import OpenError
-
-        try:
-            self.model.reload()
-        except (OpenError, ValueError) as exc:
-            self.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
-            return
-        self.refresh_marks()
-        self.notify("已重新载入")
-
-    def action_reload(self):
-        if self.model.editable:
-            self._confirm_reload()
-
-    def action_save_as(self):
-        if not self.model.editable:
-            return
-
-        def chosen(path):
-            if not path:
-                return
-            from tui.store.document import WriteError
-
-            try:
-                self.model.doc.save_as(path)
-            except FileExistsError:
-                self.notify(f"{path} 已存在，不会覆盖", severity="error")
-                return
-            except WriteError as exc:
-                self.notify(str(exc), title="另存失败", severity="error", timeout=12)
-                return
-            if self.lock is not None:
-                self.lock.release()
-                self.lock = None
-            self.model.read_only = self.model.doc.read_only_reason
-            self.model._sync()
-            self._take_lock()
-            self._saved(f"已另存为 {path}")
-
-        import os
-
-        base, ext = os.path.splitext(self.model.path)
-        self.app.push_screen(PromptDialog("另存为", "新文件路径（不会覆盖已有文件）", f"{base}-修改{ext}"), chosen)
-
     # -- review records ---------------------------------------------------
 
     def _saved_first(self, then):
         """Review records are appended to the file on disk: save edits first."""
         m = self.model
-        if not self._can_edit():
+        if not self.can_edit(m):
             return
         if not m.dirty:
             then()
