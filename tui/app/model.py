@@ -97,10 +97,9 @@ class ReportModel:
         self.report = fresh
         self.recheck()
 
-    def set(self, address, value):
-        """Apply one edit; False if the value was already there. Raises EditError/ValueError."""
-        if not self.doc.set(address, value):
-            return False
+    def _sync_or_roll_back(self):
+        """After a change to the document: recheck, or undo it if the report no
+        longer has a usable identity (then re-raise)."""
         try:
             self._sync()
         except ValueError:
@@ -109,16 +108,14 @@ class ReportModel:
             raise
         return True
 
+    def set(self, address, value):
+        """Apply one edit; False if the value was already there. Raises EditError/ValueError."""
+        return self.doc.set(address, value) and self._sync_or_roll_back()
+
     def insert(self, address, value):
         """Add a key the file lacks (a row, a field, a [text] key). Raises EditError/ValueError."""
         self.doc.insert(address, value)
-        try:
-            self._sync()
-        except ValueError:
-            self.doc.undo()
-            self._sync()
-            raise
-        return True
+        return self._sync_or_roll_back()
 
     def undo(self):
         address = self.doc.undo() if self.doc else None

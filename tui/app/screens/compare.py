@@ -28,6 +28,7 @@ from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.layout import applications_block
 from tui.app.marks import Mark, marks_for
+from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.compare_table import CompareTable, signed
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.paragraph import Paragraph
@@ -820,15 +821,7 @@ class CompareScreen(EditingMixin, Screen):
             f.action_cursor_down() if direction > 0 else f.action_cursor_up()
 
     def _text_scroll(self, view, direction):
-        box = self.query_one("#texts", VerticalScroll)
-        top, bottom = view.virtual_region.y, view.virtual_region.bottom
-        if direction > 0 and bottom > box.scroll_y + box.size.height:
-            box.scroll_relative(y=1, animate=False, immediate=True)
-            return True
-        if direction < 0 and top < box.scroll_y:
-            box.scroll_relative(y=-1, animate=False, immediate=True)
-            return True
-        return False
+        return scroll_within(self.query_one("#texts", VerticalScroll), view, direction)
 
     def action_cursor_down(self):
         self._vertical(1)

@@ -13,6 +13,7 @@ from tui.app.layout import report_blocks
 from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
 from tui.app.screens.editing import EditingMixin
 from tui.app.widgets.findings import FindingsPanel
+from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
@@ -255,15 +256,7 @@ class ReportScreen(EditingMixin, Screen):
 
     def _narrative_scroll(self, block, direction):
         """Scroll within a long narrative; True if it scrolled, False at its end."""
-        view = self.query_one("#report-view", VerticalScroll)
-        top, bottom = block.virtual_region.y, block.virtual_region.bottom
-        if direction > 0 and bottom > view.scroll_y + view.size.height:
-            view.scroll_relative(y=1, animate=False, immediate=True)
-            return True
-        if direction < 0 and top < view.scroll_y:
-            view.scroll_relative(y=-1, animate=False, immediate=True)
-            return True
-        return False
+        return scroll_within(self.query_one("#report-view", VerticalScroll), block, direction)
 
     def _vertical(self, direction):
         f = self.focused

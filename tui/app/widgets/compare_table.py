@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.layout import display_value
+from tui.app.widgets.cursor import CellCursorMixin
 from tui.app.widgets.paragraph import break_offsets
 from tui.core.compare import BOTH, NEW, OLD
 from tui.core.rules import fmt
@@ -114,7 +115,7 @@ SCREEN_KEYS = [Binding("up", "screen.cursor_up", show=False), Binding("down", "s
                Binding("home", "screen.first_cell", show=False), Binding("end", "screen.last_cell", show=False)]
 
 
-class CompareTable(DataTable, inherit_bindings=False):
+class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
     BINDINGS = SCREEN_KEYS
     DEFAULT_CSS = """
     CompareTable { height: auto; max-height: 1000; margin: 0 0 1 0; overflow: hidden hidden; }
@@ -337,6 +338,10 @@ class CompareTable(DataTable, inherit_bindings=False):
         line = self.lines[self.cursor_coordinate.row] if self.lines else None
         return None if line is None or line.heading else line.row
 
+    def selectable_columns(self, row):
+        line = self.lines[row]
+        return [] if line.heading else [i + 2 for i, x in enumerate(line.cells) if x is not None]
+
     def positions(self):
         """(row, column) of every selectable cell, in reading order."""
         return [(n, i + 2) for n, line in enumerate(self.lines) if not line.heading
@@ -349,42 +354,6 @@ class CompareTable(DataTable, inherit_bindings=False):
         pos = self.positions()
         if pos:
             self.select_position(*(pos[-1] if last else pos[0]))
-
-    def _step(self, drow, dcol):
-        c = self.cursor_coordinate
-        row, col = c.row, c.column
-        if dcol:
-            col += dcol
-            while 2 <= col < 2 + self.ncols:
-                if self.cell_at(row, col) is not None:
-                    self.move_cursor(row=row, column=col, animate=False)
-                    return True
-                col += dcol
-            return False
-        row += drow
-        while 0 <= row < len(self.lines):
-            line = self.lines[row]
-            cols = [] if line.heading else [i + 2 for i, x in enumerate(line.cells) if x is not None]
-            if cols:
-                target = col if col in cols else min(cols, key=lambda i: abs(i - col))
-                self.move_cursor(row=row, column=target, animate=False)
-                return True
-            row += drow
-        return False
-
-    def action_cursor_down(self):
-        if not self._step(1, 0):
-            self.post_message(self.Leave(self, 1))
-
-    def action_cursor_up(self):
-        if not self._step(-1, 0):
-            self.post_message(self.Leave(self, -1))
-
-    def action_cursor_left(self):
-        self._step(0, -1)
-
-    def action_cursor_right(self):
-        self._step(0, 1)
 
     def row_region(self, row):
         """The region of a display row inside the table (header included), for scrolling."""

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.layout import cell_value, display_value
+from tui.app.widgets.cursor import CellCursorMixin
 
 LABEL_MIN = 10
 
@@ -19,7 +20,7 @@ def _at(cells, i):
     return cells[i] if i < len(cells) else None
 
 
-class GridTable(DataTable):
+class GridTable(CellCursorMixin, DataTable):
     DEFAULT_CSS = """
     GridTable { height: auto; margin: 0 0 1 0; }
     """
@@ -183,6 +184,10 @@ class GridTable(DataTable):
         c = self.cursor_coordinate
         return self.address_at(c.row, c.column)
 
+    def selectable_columns(self, row):
+        r = self.block.rows[row]
+        return [] if r.heading else [i for i, a in enumerate(r.cells, 1) if a]
+
     def has(self, address):
         return address in self._where
 
@@ -194,44 +199,6 @@ class GridTable(DataTable):
         else:
             return
         self.move_cursor(row=row, column=col, animate=False)
-
-    def _step(self, drow, dcol):
-        """Move to the next selectable cell in a direction; False at the edge."""
-        c = self.cursor_coordinate
-        row, col = c.row, c.column
-        rows = self.block.rows
-        if dcol:
-            col += dcol
-            while 1 <= col <= len(self.block.columns):
-                if self.address_at(row, col):
-                    self.move_cursor(row=row, column=col, animate=False)
-                    return True
-                col += dcol
-            return False
-        row += drow
-        while 0 <= row < len(rows):
-            r = rows[row]
-            cols = [] if r.heading else [i for i, a in enumerate(r.cells, 1) if a]
-            if cols:
-                target = col if col in cols else min(cols, key=lambda i: abs(i - col))
-                self.move_cursor(row=row, column=target, animate=False)
-                return True
-            row += drow
-        return False
-
-    def action_cursor_down(self):
-        if not self._step(1, 0):
-            self.post_message(self.Leave(self, 1))
-
-    def action_cursor_up(self):
-        if not self._step(-1, 0):
-            self.post_message(self.Leave(self, -1))
-
-    def action_cursor_left(self):
-        self._step(0, -1)
-
-    def action_cursor_right(self):
-        self._step(0, 1)
 
     def watch_cursor_coordinate(self, old, new):
         super().watch_cursor_coordinate(old, new)
