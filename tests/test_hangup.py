@@ -155,3 +155,35 @@ def test_terminal_gone_with_sighup_ignored_does_not_spin(report, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_hang_up_exits_even_when_saving_recovery_fails(report, monkeypatch):
+    """A failure while writing recovery files (e.g. the code's folder vanished)
+    must not leave the app running without its terminal."""
+    from tui.app import app as app_module
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.editing import EditingMixin
+
+    def broken(self):
+        raise ImportError("the installation went away")
+
+    timers = []
+
+    class FakeTimer:
+        def __init__(self, delay, fn, args=()):
+            timers.append((delay, fn, args))
+            self.daemon = False
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(EditingMixin, "write_recovery", broken)
+    monkeypatch.setattr(app_module.threading, "Timer", FakeTimer)
+    app = NianbaoApp([str(report)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.hang_up(signal.SIGHUP)
+        await pilot.pause()
+    assert app.return_code == 128 + signal.SIGHUP
+    # and a hard exit is armed in case the graceful one stalls on a dead terminal
+    assert timers and timers[0][1] is os._exit and timers[0][2] == (128 + signal.SIGHUP,)

@@ -3,14 +3,19 @@
 import os
 import signal
 import sys
+import threading
 
 from textual.app import App
 
 from tui.app.actions import bindings, keymap_from_config
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider
+from tui.app.screens.editing import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
+
+
+HARD_EXIT_AFTER = 1.5  # seconds a graceful exit may take after a hang-up
 
 
 class NianbaoApp(App):
@@ -42,6 +47,7 @@ class NianbaoApp(App):
         self.config = config or load_config()
         self.requested_theme = theme
         self.startup_messages = []
+        self._hung_up = False
         if self.config.error:
             self.startup_messages.append(self.config.error)
         self.set_keymap(keymap_from_config(self.config.keys))
@@ -158,8 +164,6 @@ class NianbaoApp(App):
     # -- leaving --------------------------------------------------------
 
     def _dirty_screens(self, screens=None):
-        from tui.app.screens.editing import EditingMixin
-
         return [s for s in (screens if screens is not None else self.screen_stack)
                 if isinstance(s, EditingMixin) and any(m.dirty for m in s.editable_models())]
 
@@ -224,14 +228,28 @@ class NianbaoApp(App):
             self.hang_up(signal.SIGHUP)
 
     def hang_up(self, sig=signal.SIGHUP):
-        """Write recovery files for every unsaved report, release locks, exit."""
-        if getattr(self, "_hung_up", False):
+        """Write recovery files for every unsaved report, release locks, exit.
+
+        Whatever fails here, the process must end: an app left running without
+        its terminal spins. So saving is best effort, and if Textual's own
+        shutdown stalls on the dead terminal a timer ends the process.
+        """
+        if self._hung_up:
             return
         self._hung_up = True
-        from tui.app.screens.editing import EditingMixin
-
-        for screen in self.screen_stack:
-            if isinstance(screen, EditingMixin):
-                screen.write_recovery()
-                screen.release_locks()
-        self.exit(return_code=128 + int(sig))
+        code = 128 + int(sig)
+        try:
+            for screen in self.screen_stack:
+                if isinstance(screen, EditingMixin):
+                    screen.write_recovery()
+                    screen.release_locks()
+        except Exception:  # noqa: BLE001 - nothing may stop the exit
+            pass
+        finally:
+            watchdog = threading.Timer(HARD_EXIT_AFTER, os._exit, args=(code,))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                self.exit(return_code=code)
+            except Exception:  # noqa: BLE001
+                os._exit(code)
