@@ -249,6 +249,14 @@ class CompareScreen(EditingMixin, Screen):
         return list(self.query(TextDiffView))
 
     def on_mount(self):
+        # The frame paints first and the tables fill in the next turn of the event
+        # loop: restyling the screen and rendering its tables in one go held the
+        # interpreter ~150 ms, and keys typed meanwhile waited that long.
+        self.call_after_refresh(self._fill_first)
+        for model in self.models:
+            self.take_lock(model)
+
+    def _fill_first(self):
         self._paint()
         # Start on the first year-over-year problem in the tables, else at the top.
         findings = self._ordered_entries()
@@ -258,8 +266,6 @@ class CompareScreen(EditingMixin, Screen):
         else:
             self._focus_table(self.tables[0], first=True)
         self.call_after_refresh(self._after_first_paint)
-        for model in self.models:
-            self.take_lock(model)
         for model in self.models:
             self.call_after_refresh(lambda m=model: self.offer_recovery(m))
 
@@ -298,13 +304,19 @@ class CompareScreen(EditingMixin, Screen):
         # now takes it out of those scans (measured in benchmarks/bench_compare_screen.py:
         # the largest pause while diffing drops from about 100 ms to under 40 ms).
         # Undone when the screen goes, so nothing it held stays uncollectable.
+        # Full collections are then put off while the screen is open (young ones stay
+        # automatic and take a millisecond or two): the worker's garbage is young, and one
+        # full collection held the interpreter for up to ~100 ms mid-keystroke.
         gc.freeze()
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1_000_000)
         self._frozen = True
         self._start_diffs()
 
     def on_unmount(self):
         self.release_locks()
         if self._frozen:
+            gc.set_threshold(*self._gc_threshold)
             gc.unfreeze()
             self._frozen = False
 
