@@ -48,8 +48,27 @@ async def test_bad_theme_file_gives_message_and_default_theme():
         assert any("broken" in m and "默认主题" in m for m in messages)
 
 
-async def test_theme_option_selects_a_shipped_theme():
-    app = NianbaoApp([str(REPORTS / "huaian-2024.toml")], theme="nianbao-contrast")
+@pytest.mark.parametrize("theme", ["nianbao-dark", "nianbao-light", "nianbao-contrast"])
+async def test_every_shipped_theme_renders_marks(theme):
+    """Marks use the theme's severity colours; the 16-colour theme names them
+    `ansi_bright_red` etc., which must still work in tables, lists and dialogs."""
+    from tui.app.screens.report import ReportScreen
+
+    app = NianbaoApp([str(REPORTS)], theme=theme)
     async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.theme == "nianbao-contrast"
+        assert app.theme == theme
+        app.screen.query_one("#filter").value = "2023"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportScreen) and screen.model.findings
+        row = screen.query_one("#block-appeals").get_row_at(0)
+        assert str(row[5]).startswith("✗")
+        await pilot.press("o")  # the sign-off dialog lists the errors in colour too
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
