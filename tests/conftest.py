@@ -1,6 +1,9 @@
 """Shared fixtures. Tests use the copies under reports/ and tests/conformance/,
 never ../shared, so a fresh clone is self-contained."""
 
+import datetime
+import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -49,3 +52,19 @@ def run_cli(*args, cwd=None, env=None, input=None, timeout=60):
         full_env.update(env)
     return subprocess.run([sys.executable, "-m", "tui", *map(str, args)], cwd=cwd or REPO, env=full_env,
                           input=input, capture_output=True, text=True, timeout=timeout)
+
+
+def spec_digest(data):
+    """FORMAT.md §3 written out again from the text, independently of tui.core.digest."""
+    def plain(v):
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, (datetime.date, datetime.time)):
+            return v.isoformat()
+        return v
+
+    body = plain({k: v for k, v in data.items() if k != "review"})
+    c = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return "sha256:" + hashlib.sha256(c).hexdigest()

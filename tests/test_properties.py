@@ -11,7 +11,6 @@
 
 import copy
 import datetime
-import hashlib
 import json
 import math
 import random
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, spec_digest
 from tui.core.address import format_address, parse_address
 from tui.core.blank import blank_report
 from tui.core.checker import check_loaded
@@ -392,21 +391,6 @@ def test_huge_text_pair_is_linear():
 
 
 # -- (c) digest -----------------------------------------------------------
-
-def spec_digest(data):
-    """FORMAT.md §3 written out independently of tui.core.digest."""
-    def plain(v):
-        if isinstance(v, dict):
-            return {k: plain(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [plain(x) for x in v]
-        if isinstance(v, (datetime.date, datetime.time)):
-            return v.isoformat()
-        return v
-    body = plain({k: v for k, v in data.items() if k != "review"})
-    c = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return "sha256:" + hashlib.sha256(c).hexdigest()
-
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+\Z")
 

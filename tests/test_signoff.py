@@ -2,7 +2,6 @@
 
 import datetime
 import getpass
-import hashlib
 import json
 import os
 import re
@@ -14,7 +13,7 @@ import types
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, spec_digest
 from tui.core import review as rv
 from tui.store import signoff as so
 from tui.store import sshsig
@@ -25,22 +24,6 @@ USER = getpass.getuser()
 
 
 # -- helpers ----------------------------------------------------------------
-
-def independent_digest(data):
-    """FORMAT.md §3, written again from the text, not from tui.core.digest."""
-    def plain(v):
-        if isinstance(v, dict):
-            return {k: plain(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [plain(x) for x in v]
-        if isinstance(v, (datetime.date, datetime.time)):
-            return v.isoformat()
-        return v
-
-    body = {k: v for k, v in data.items() if k != "review"}
-    c = json.dumps(plain(body), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return "sha256:" + hashlib.sha256(c).hexdigest()
-
 
 def load(path):
     raw = path.read_bytes()
@@ -68,9 +51,9 @@ def test_signoff_clean_report_then_verify(reports_copy):
     assert tail.startswith("\n[[review.signoff]]\n")  # one blank line: `before` ends with a newline
 
     data = load(f)
-    assert independent_digest(data) == independent_digest(tomllib.loads(before.decode("utf-8")))
+    assert spec_digest(data) == spec_digest(tomllib.loads(before.decode("utf-8")))
     rec = data["review"]["signoff"][-1]
-    assert rec["digest"] == independent_digest(data)
+    assert rec["digest"] == spec_digest(data)
     assert rec["digest"] in r.stdout
     assert rec["reviewer"] == "审核人甲"
     assert rec["user"] == USER

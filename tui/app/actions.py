@@ -26,6 +26,18 @@ class Action:
         return self.id
 
 
+def _cell_moves(scope):
+    """Cursor movement: the same keys on every screen with a cell cursor."""
+    return [
+        Action("cursor_down", "down,j", "下移", "光标下移", scope, show=False),
+        Action("cursor_up", "up,k", "上移", "光标上移", scope, show=False),
+        Action("cursor_left", "left,h", "左移", "光标左移", scope, show=False),
+        Action("cursor_right", "right,l", "右移", "光标右移", scope, show=False),
+        Action("first_cell", "g,home", "开头", "跳到开头", scope, show=False),
+        Action("last_cell", "G,end", "末尾", "跳到末尾", scope, show=False),
+    ]
+
+
 SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较"}
 
 ACTIONS = [
@@ -43,12 +55,7 @@ ACTIONS = [
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
     # compare (side by side)
-    Action("cursor_down", "down,j", "下移", "光标下移", "compare", show=False),
-    Action("cursor_up", "up,k", "上移", "光标上移", "compare", show=False),
-    Action("cursor_left", "left,h", "左移", "光标左移", "compare", show=False),
-    Action("cursor_right", "right,l", "右移", "光标右移", "compare", show=False),
-    Action("first_cell", "g,home", "开头", "跳到开头", "compare", show=False),
-    Action("last_cell", "G,end", "末尾", "跳到末尾", "compare", show=False),
+    *_cell_moves("compare"),
     Action("next_difference", "d", "下一不同", "跳到下一处不同（表格中的单元格，正文视图中的一节）", "compare"),
     Action("previous_difference", "D", "上一不同", "跳到上一处不同", "compare", show=False),
     Action("next_finding", "n", "下一问题", "跳到两份报告中下一个问题所在单元格", "compare"),
@@ -63,12 +70,7 @@ ACTIONS = [
     Action("save_as", "ctrl+o", "另存为", "把当前一侧另存为新文件", "compare", show=False),
     Action("reload", "ctrl+l", "重新载入", "放弃当前一侧的修改，重新读取文件", "compare", show=False),
     # report
-    Action("cursor_down", "down,j", "下移", "光标下移", "report", show=False),
-    Action("cursor_up", "up,k", "上移", "光标上移", "report", show=False),
-    Action("cursor_left", "left,h", "左移", "光标左移", "report", show=False),
-    Action("cursor_right", "right,l", "右移", "光标右移", "report", show=False),
-    Action("first_cell", "g,home", "开头", "跳到报告开头", "report", show=False),
-    Action("last_cell", "G,end", "末尾", "跳到报告末尾", "report", show=False),
+    *_cell_moves("report"),
     Action("next_finding", "n", "下一问题", "跳到下一个问题所在单元格", "report"),
     Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report", show=False),
     Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", show=False, priority=True),
