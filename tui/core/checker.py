@@ -102,11 +102,10 @@ def _jobs(jobs):
     return (os.cpu_count() or 1) if jobs is None else jobs
 
 
-def _pool(jobs):
+def _pool(jobs, start_method="fork"):
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    return ctx.Pool(jobs)
+    return multiprocessing.get_context(start_method).Pool(jobs)
 
 
 def iter_loaded(items, jobs=None, start_method="fork"):
@@ -116,10 +115,8 @@ def iter_loaded(items, jobs=None, start_method="fork"):
     since forking a threaded process can deadlock the child."""
     jobs = _jobs(jobs)
     if jobs > 1 and len(items) >= PARALLEL_FROM:
-        import multiprocessing
-
-        chunk = max(4, len(items) // (jobs * 16))
-        with multiprocessing.get_context(start_method).Pool(jobs) as pool:
+        chunk = max(8, len(items) // (jobs * 8))
+        with _pool(jobs, start_method) as pool:
             yield from pool.imap(_load_one_in_worker, items, chunksize=chunk)
     else:
         for item in items:
@@ -127,12 +124,7 @@ def iter_loaded(items, jobs=None, start_method="fork"):
 
 
 def _load_all(items, jobs):
-    jobs = _jobs(jobs)
-    if jobs > 1 and len(items) >= PARALLEL_FROM:
-        chunk = max(8, len(items) // (jobs * 8))
-        with _pool(jobs) as pool:
-            return pool.map(_load_one_in_worker, items, chunksize=chunk)
-    return [_load_one(i) for i in items]
+    return list(iter_loaded(items, jobs))
 
 
 # The year-over-year rules compare texts (yoy.text-copied), which costs about
