@@ -487,11 +487,26 @@ def save_snapshot(data):
     return target
 
 
+_SNAPSHOTS = {}  # digest → (file stat, data) of snapshots that verified
+
+
 def load_snapshot(digest):
-    """The signed data for `digest` if a snapshot exists and re-hashes to it, else None."""
+    """The signed data for `digest` if a snapshot exists and re-hashes to it, else None.
+
+    The workbench asks after every edit of a stale report; a verified load is
+    reused while the file is unchanged (one stat), and any change to the file
+    means reading and verifying it again."""
     target = _snapshot_path(digest)
     if target is None:
         return None
+    try:
+        st = target.stat()
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    cached = _SNAPSHOTS.get(digest)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     try:
         body = target.read_bytes()
     except OSError:
@@ -499,9 +514,11 @@ def load_snapshot(digest):
     if "sha256:" + hashlib.sha256(body).hexdigest() != digest:
         return None
     try:
-        return json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
+    _SNAPSHOTS[digest] = (stamp, data)
+    return data
 
 
 def _same(a, b):
