@@ -45,25 +45,16 @@ COMPARE = r"""
 import sys
 from tui.app.app import NianbaoApp
 from tui.app.screens.compare import CompareScreen
-_mount = CompareScreen.on_mount
-def on_mount(self):
-    _mount(self)
+_fill = CompareScreen._fill_first  # the tables are filled here, after the frame's first paint
+def fill_first(self):
+    _fill(self)
     self.call_after_refresh(self.app.exit)
-CompareScreen.on_mount = on_mount
+CompareScreen._fill_first = fill_first
 NianbaoApp(sys.argv[1:3]).run(headless=True, size=(120, 40))
 """
 
-REPORT = r"""
-import sys
-from tui.app.app import NianbaoApp
-from tui.app.screens.report import ReportScreen
-_mount = ReportScreen.on_mount
-def on_mount(self):
-    _mount(self)
-    self.call_after_refresh(self.app.exit)
-ReportScreen.on_mount = on_mount
-NianbaoApp([sys.argv[1]]).run(headless=True, size=(120, 40))
-"""
+from bench_startup import NIANBAO as REPORT  # the report screen, timed the same way
+
 
 
 def largest_pair():
@@ -90,7 +81,7 @@ def bench_open(runs):
     mc, mr = statistics.median(compare), statistics.median(report)
     print(f"pair: {pair[0]} ({os.path.getsize(REPO / pair[0])} bytes) vs {pair[1]}, {runs} runs each")
     print(f"  report screen, start to first paint:  median {mr * 1000:7.1f} ms")
-    print(f"  compare screen, start to first paint: median {mc * 1000:7.1f} ms  ({mc / mr:.2f}x)")
+    print(f"  compare screen, start to tables painted: median {mc * 1000:7.1f} ms  ({mc / mr:.2f}x)")
     return pair
 
 
