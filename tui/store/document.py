@@ -23,7 +23,6 @@ objects); it is cached per text and must not be mutated by callers.
 
 import copy
 import datetime as _dt
-import hashlib
 import math
 import os
 import re
@@ -35,7 +34,9 @@ from tui.core.load import BOM, from_data, parse_text
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_string
 from tui.store import spans as _spans
-from tui.store.atomic import WriteError, replace_file
+from tui.store.atomic import (
+    Conflict, ConflictError, DiskState, Failed, Outcome, ReadOnly, Saved, Unchanged, WriteError,
+    clean_stale_temps, create_file, read_state, replace_file, state_of)
 from tui.store.fsinfo import file_readonly_reason, folder_unwritable_reason, os_error_text
 
 
@@ -53,12 +54,6 @@ class OpenError(Exception):
 
 class EditError(ValueError):
     """An edit was refused; the document is unchanged. Chinese message."""
-
-
-class ConflictError(WriteError):
-    """The file changed on disk since it was opened or last saved; nothing was
-    written. Catch it before WriteError. Save again with force=True to
-    overwrite, or reload()."""
 
 
 class ReadOnlyError(WriteError):
@@ -84,23 +79,6 @@ class Edit:
 
     def __repr__(self):
         return f"Edit({self.address!r}, {self.old!r} → {self.new!r})"
-
-
-class DiskState:
-    """What the file on disk was when we last read or wrote it."""
-
-    __slots__ = ("mtime_ns", "size", "sha256")
-
-    def __init__(self, mtime_ns, size, sha256):
-        self.mtime_ns = mtime_ns
-        self.size = size
-        self.sha256 = sha256
-
-    def __eq__(self, other):
-        return isinstance(other, DiskState) and (self.size, self.sha256) == (other.size, other.sha256)
-
-    def __repr__(self):
-        return f"DiskState(size={self.size}, sha256={self.sha256[:12]}…)"
 
 
 def same_data(a, b):
@@ -467,8 +445,13 @@ def _header_line_end(text, keys):
 # ---------------------------------------------------------------------------
 
 
-def _sha256(raw):
-    return hashlib.sha256(raw).hexdigest()
+def _clean_beside(path):
+    """Remove what a killed save left beside `path` (our temporaries, an
+    empty lock file nobody holds). Best effort."""
+    from tui.store import lock
+
+    clean_stale_temps(os.path.dirname(os.path.realpath(path)) or ".")
+    lock.clean_empty(path)
 
 
 def _address(address):
@@ -504,15 +487,23 @@ class EditableReport:
     @classmethod
     def open(cls, path, display=None):
         """Read and parse `path`. Raises OpenError (Chinese message with file,
-        line and column) when it cannot be read or is not valid TOML."""
+        line and column) when it cannot be read or is not valid TOML. Stale
+        temporary files of ours left beside it by a killed save are removed."""
         path = os.fspath(path)
         name = display if display is not None else path
         try:
             if os.path.isdir(path):
                 raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name)
-            with open(path, "rb") as fh:
-                raw = fh.read()
-                st = os.fstat(fh.fileno())
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    raise OpenError(f"{name}: 不是普通文件，不能作为报告打开", name)
+                with os.fdopen(os.dup(fd), "rb") as fh:
+                    raw = fh.read()
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
         except FileNotFoundError:
             raise OpenError(f"{name}: 文件不存在", name) from None
         except PermissionError:
@@ -521,7 +512,8 @@ class EditableReport:
             raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name) from None
         except OSError as exc:
             raise OpenError(f"{name}: 无法读取文件（{os_error_text(exc)}）", name) from None
-        return cls.from_bytes(raw, path, display, DiskState(st.st_mtime_ns, len(raw), _sha256(raw)))
+        _clean_beside(path)
+        return cls.from_bytes(raw, path, display, state_of(raw, st))
 
     @classmethod
     def from_bytes(cls, raw, path, display=None, disk=None):
@@ -533,7 +525,7 @@ class EditableReport:
             raise OpenError(parsed.error, name, parsed.line, parsed.column)
         data, text, bom = parsed
         if disk is None:
-            disk = DiskState(None, len(raw), _sha256(raw))
+            disk = state_of(raw)
         return cls(path, raw, text, bom, data, disk, display)
 
     # -- reading ------------------------------------------------------------
@@ -994,21 +986,11 @@ class EditableReport:
         body = self._state[0].encode("utf-8")
         return BOM + body if self.bom else body
 
-    def _read_disk(self, path=None):
-        """(bytes, DiskState) of the file on disk now, or (None, None)."""
-        try:
-            with open(path or self.path, "rb") as fh:
-                raw = fh.read()
-                st = os.fstat(fh.fileno())
-        except OSError:
-            return None, None
-        return raw, DiskState(st.st_mtime_ns, len(raw), _sha256(raw))
-
     def disk_changed(self):
         """True if the file on disk is no longer what we opened or last saved
         (content compared by size and sha256; a mere touch is no change).
         A deleted or unreadable file counts as changed."""
-        _, now = self._read_disk()
+        _, now = read_state(self.path)
         return now is None or now != self._disk
 
     @property
@@ -1024,42 +1006,40 @@ class EditableReport:
             text = text[:edit.pos] + edit.old_raw + text[edit.pos + len(edit.new_raw):]
         return text == self._open_text
 
-    def _verifier(self, intended, expected):
+    def _verifier(self, expected):
         name = self.display
 
-        def verify(tmp):
-            try:
-                with open(tmp, "rb") as fh:
-                    got = fh.read()
-            except OSError as exc:
-                raise WriteError(f"{name}：无法读回刚写入的内容（{os_error_text(exc)}），原文件未改动") from exc
-            if got != intended:
-                raise WriteError(f"{name}：读回的内容与写入的不一致，原文件未改动")
+        def verify(got):
             parsed = parse_text(got, name)
             if isinstance(parsed, Invalid):
-                raise WriteError(f"{name}：写入的内容无法读取（{parsed.error}），原文件未改动")
+                raise WriteError(f"写入的内容无法读取（{parsed.error}），原文件未改动")
             data, text, _ = parsed
             if not same_data(data, expected):
-                raise WriteError(f"{name}：写入的数据与编辑后的数据不一致，原文件未改动")
+                raise WriteError("写入的数据与编辑后的数据不一致，原文件未改动")
             if not self._unchanged_outside_edits(text):
-                raise WriteError(f"{name}：写入的内容在编辑之外也有变化，原文件未改动")
+                raise WriteError("写入的内容在编辑之外也有变化，原文件未改动")
 
         return verify
 
-    def _write(self, target):
-        state = self._state
-        text = state[0]
+    def _write(self, target, expect=None, new=False):
+        """Write the document to `target` through the one write path."""
+        text = self._state[0]
         expected = self.data
         intended = self.render()
+        verify = self._verifier(expected)
         try:
-            replace_file(target, intended, verify=self._verifier(intended, expected))
+            if new:
+                disk = create_file(target, intended, verify=verify)
+            else:
+                disk = replace_file(target, intended, verify=verify, expect=expect)
+        except FileExistsError:
+            raise
+        except ConflictError as exc:
+            raise ConflictError(f"{self.display}：{exc}；保存将覆盖对方的修改。可重新载入，或强制保存") from None
         except WriteError as exc:
-            if str(exc).startswith(self.display):
-                raise
             raise WriteError(f"{self.display}：{exc}") from exc
-        _, disk = self._read_disk(target)
-        if disk is None or disk.sha256 != _sha256(intended):
-            disk = DiskState(0, len(intended), _sha256(intended))
+        except OSError as exc:
+            raise WriteError(f"{target}：无法写入（{os_error_text(exc)}）") from exc
         self._disk = disk
         self._saved_text = text
         self._saved_data = expected
@@ -1068,13 +1048,14 @@ class EditableReport:
         """Write the document over its file, atomically, after verifying the
         written bytes. Returns True if written, False when there was nothing
         to save. Raises ReadOnlyError, ConflictError (the file changed on
-        disk; force=True overwrites) or WriteError; in every case the file
-        on disk is left as it was."""
+        disk since it was opened or saved, or while this save ran;
+        force=True overwrites an earlier change) or WriteError; in every
+        case the file on disk is left as it was."""
         reason = self.read_only_reason
         if reason:
             raise ReadOnlyError(f"{self.display}：{reason}，不能保存（可另存为其他文件）")
         if not force:
-            _, now = self._read_disk()
+            _, now = read_state(self.path)
             if now is None:
                 raise ConflictError(f"{self.display}：文件在打开后已被删除或移走；强制保存将重新写出")
             if now != self._disk:
@@ -1082,7 +1063,7 @@ class EditableReport:
                                     "保存将覆盖对方的修改。可重新载入，或强制保存")
             if not self.dirty:
                 return False
-        self._write(self.path)
+        self._write(self.path, expect=None if force else self._disk)
         return True
 
     def save_as(self, new_path, overwrite=False):
@@ -1091,7 +1072,8 @@ class EditableReport:
         new_path = os.fspath(new_path)
         if os.path.isdir(new_path):
             raise WriteError(f"{new_path}：这是一个文件夹")
-        if os.path.lexists(new_path):
+        exists = os.path.lexists(new_path)
+        if exists:
             if not overwrite:
                 raise WriteError(f"{new_path}：文件已存在，未覆盖")
             try:
@@ -1103,9 +1085,38 @@ class EditableReport:
         reason = folder_unwritable_reason(folder)
         if reason:
             raise ReadOnlyError(f"{new_path}：{reason}")
-        self._write(new_path)
+        try:
+            self._write(new_path, new=not exists)
+        except FileExistsError:
+            raise WriteError(f"{new_path}：文件已存在，未覆盖") from None
         self.path = new_path
         self.display = new_path
+
+    def try_save(self, force: bool = False) -> Outcome:
+        """save() as an outcome for the UI: Saved, Unchanged, Conflict,
+        ReadOnly or Failed, each with a Chinese message. Never raises for
+        file-system trouble."""
+        try:
+            written = self.save(force=force)
+        except ReadOnlyError as exc:
+            return ReadOnly(self.path, str(exc))
+        except ConflictError as exc:
+            return Conflict(self.path, str(exc))
+        except WriteError as exc:
+            return Failed(self.path, str(exc))
+        if not written:
+            return Unchanged(self.path)
+        return Saved(self.path, f"已保存 {self.display}")
+
+    def try_save_as(self, new_path, overwrite: bool = False) -> Outcome:
+        """save_as() as an outcome (Saved with the new path, ReadOnly, Failed)."""
+        try:
+            self.save_as(new_path, overwrite=overwrite)
+        except ReadOnlyError as exc:
+            return ReadOnly(os.fspath(new_path), str(exc))
+        except WriteError as exc:
+            return Failed(os.fspath(new_path), str(exc))
+        return Saved(self.path, f"已另存为 {self.display}")
 
     def reload(self):
         """Discard all edits and history and read the file again. Raises

@@ -52,7 +52,7 @@ from tui.core.load import BOM, load_bytes, load_path
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_key, toml_string
 from tui.store import sshsig
-from tui.store.atomic import WriteError, create_file, replace_file
+from tui.store.atomic import ConflictError, WriteError, create_file, ensure_private_dir, read_private, replace_file, state_of
 
 DECISIONS = (rv.APPROVED, rv.REJECTED)
 DECISION_NAMES = {rv.APPROVED: "通过", rv.REJECTED: "退回"}
@@ -309,23 +309,15 @@ def _append(path, raw, old_data, records, force=False):
         raise Refused(_layout_problem(old_text, old_data, tables, exc)) from None
     _check_append(old_data, new_data, records)
 
-    def verify(tmp_path):
-        with open(tmp_path, "rb") as fh:
-            if fh.read() != new_raw:
-                raise WriteError("写入的临时文件与预期不符，原文件未改动")
-        try:
-            with open(path, "rb") as fh:
-                current = fh.read()
-        except OSError as exc:
-            raise WriteError(f"写入前无法再次读取原文件（{exc.strerror or exc}），原文件未改动") from None
-        if current != raw:
-            raise WriteError("文件在读取之后已被修改（可能有人同时在编辑），为免覆盖，已放弃写入；请重新检查后再试")
+    def verify(got):
+        if _parse(got)[0] != new_data:
+            raise WriteError("写入的内容读回后与预期不符，原文件未改动")
 
     try:
-        replace_file(path, new_raw, verify=verify)
+        replace_file(path, new_raw, verify=verify, expect=state_of(raw))
+    except ConflictError:
+        raise Refused("文件在读取之后已被修改（可能有人同时在编辑），为免覆盖，已放弃写入；请重新检查后再试") from None
     except WriteError as exc:
-        if "已被修改" in str(exc):
-            raise Refused(str(exc)) from None
         raise WriteFailed(str(exc)) from None
     return AppendResult(os.fspath(path), records, new_data, new_raw)
 
@@ -478,11 +470,11 @@ def save_snapshot(data):
     body = canonical_bytes(data)
     target = _snapshot_path("sha256:" + hashlib.sha256(body).hexdigest())
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(target.parent)
         create_file(target, body)
     except FileExistsError:
         pass
-    except OSError:
+    except (OSError, WriteError):
         return None
     return target
 
@@ -508,7 +500,7 @@ def load_snapshot(digest):
     if cached is not None and cached[0] == stamp:
         return cached[1]
     try:
-        body = target.read_bytes()
+        body = read_private(os.fspath(target))
     except OSError:
         return None
     if "sha256:" + hashlib.sha256(body).hexdigest() != digest:
