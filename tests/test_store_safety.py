@@ -288,3 +288,150 @@ def test_lock_path_checks_do_not_truncate_a_damaged_lock_of_ours(folder):
     assert json.loads(lpath.read_text())["holders"][0]["pid"] == os.getpid()
     held.release()
     assert not lpath.exists()
+
+
+# -- exact comparison of edits (issue 10.7) ----------------------------------------
+
+def test_same_data_compares_exact_representation():
+    import datetime as dt
+
+    from tui.store.document import same_data
+
+    east = dt.datetime(2024, 1, 1, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    utc = dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.timezone.utc)
+    assert east == utc and not same_data(east, utc)
+    assert not same_data(0.0, -0.0) and not same_data({"a": [0.0]}, {"a": [-0.0]})
+    assert same_data(float("nan"), float("nan")) and same_data(east, east) and same_data(-0.0, -0.0)
+
+
+def test_set_keeps_a_change_of_sign_or_offset_the_user_asked_for(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "r.toml"
+    raw = (REPORTS / "hongze-2023.toml").read_bytes().replace(
+        b"[report]\n", b"[report]\npublished = 2024-01-01T18:00:00+08:00\n", 1)
+    path.write_bytes(raw.replace(b"[active]\n", b"[active]\nratio = 0.0\n", 1))
+    doc = EditableReport.open(path)
+    utc = dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.timezone.utc)
+    assert doc.set("report.published", utc) is True
+    assert doc.set("active.ratio", -0.0) is True
+    assert doc.set("active.ratio", -0.0) is False  # the same value again is no change
+    doc.save()
+    text = path.read_text("utf-8")
+    assert "published = 2024-01-01T10:00:00+00:00" in text and "ratio = -0.0" in text
+    assert doc.changes() == []
+
+
+# -- the latest sign-off (issue 10.8) ----------------------------------------------
+
+SIGNED = """
+[[review.signoff]]
+reviewer = "甲"
+user = "r1"
+decision = "{d1}"
+at = {at1}
+digest = "{digest}"
+
+[[review.signoff]]
+reviewer = "乙"
+user = "r2"
+decision = "{d2}"
+at = {at2}
+digest = "{digest}"
+"""
+
+
+def _with_signoffs(tmp_path, first, second):
+    from tui.core.load import load_bytes
+
+    raw = (REPORTS / "hongze-2023.toml").read_bytes()
+    digest = load_bytes(raw, "x").digest
+    (d1, at1), (d2, at2) = first, second
+    path = tmp_path / "r.toml"
+    path.write_bytes(raw + SIGNED.format(d1=d1, at1=at1, d2=d2, at2=at2, digest=digest).encode())
+    return path
+
+
+def test_moving_an_older_approval_after_a_newer_rejection_does_not_bring_it_back(tmp_path):
+    from tui.core.review import latest_signoff
+
+    old, new = ("approved", "2024-01-01T10:00:00+08:00"), ("rejected", "2024-01-02T10:00:00+08:00")
+    path = _with_signoffs(tmp_path, new, old)  # the approval moved below the rejection
+    r = run_cli("check", path, "--format", "json")
+    assert json.loads(r.stdout)["reports"][0]["signoff"] == "rejected", r.stdout
+    r = run_cli("verify", path)
+    assert r.returncode == 1 and "已退回" in r.stdout + r.stderr
+    # compared as instants: 10:00+08:00 is before 03:00Z of the same day
+    from tui.core.load import load_path
+
+    path = _with_signoffs(tmp_path, ("rejected", "2024-01-01T03:00:00Z"), ("approved", "2024-01-01T10:00:00+08:00"))
+    assert latest_signoff(load_path(path, "x").data)["decision"] == "rejected"
+    # equal instants: the last in the file
+    path = _with_signoffs(tmp_path, ("rejected", "2024-01-01T02:00:00Z"), ("approved", "2024-01-01T10:00:00+08:00"))
+    assert latest_signoff(load_path(path, "x").data)["decision"] == "approved"
+
+
+# -- ssh-keygen, stale locks of other hosts (issue 10.7) --------------------------
+
+def test_ssh_keygen_timeout_kills_its_whole_process_group(tmp_path, monkeypatch):
+    from tui.store import sshsig
+
+    pidfile = tmp_path / "child.pid"
+    fake = tmp_path / "ssh-keygen"
+    fake.write_text(f"#!/bin/sh\nsleep 600 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sshsig, "find_ssh_keygen", lambda: str(fake))
+    monkeypatch.setattr(sshsig, "TIMEOUT", 1)
+    key = tmp_path / "key"
+    key.write_text("not a key")
+    with pytest.raises(sshsig.SignatureError, match="没有完成"):
+        sshsig.sign("message", key)
+    child = int(pidfile.read_text())
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as fh:
+            if fh.read().split(") ")[1].startswith("Z"):
+                break  # killed, waiting to be reaped by init
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        pytest.fail("ssh-keygen's child outlived the timeout")
+
+
+def _stale_lock_elsewhere(folder):
+    (folder / ".r.toml.nianbao-lock").write_text(json.dumps({"version": 1, "holders": [
+        {"user": "reviewer2", "host": "elsewhere", "pid": 1234, "started": "2020-01-02T10:31:00+08:00"}]}))
+
+
+def test_signoff_with_a_stale_lock_from_another_host_can_be_forced_with_a_reason(folder):
+    _stale_lock_elsewhere(folder)
+    path = folder / "r.toml"
+    r = run_cli("signoff", path, "--decision", "rejected", "--reviewer", "甲")
+    assert r.returncode == 1
+    assert "reviewer2@elsewhere" in r.stderr and "2020年1月2日" in r.stderr and "天" in r.stderr
+    assert "--force" in r.stderr
+    r = run_cli("signoff", path, "--decision", "rejected", "--reviewer", "甲", "--force", " ")
+    assert r.returncode == 2
+    r = run_cli("signoff", path, "--decision", "rejected", "--reviewer", "甲", "--note", "数字有误",
+                "--force", "锁是旧服务器遗留的")
+    assert r.returncode == 0, r.stderr
+    import tomllib
+
+    (record,) = tomllib.loads(path.read_text("utf-8"))["review"]["signoff"]
+    assert record["note"].startswith("数字有误；强制签核：锁是旧服务器遗留的（当时编辑锁由 reviewer2@elsewhere")
+
+
+# -- SIGHUP with an unwritable state folder (issue 10.7) ---------------------------
+
+def test_recovery_falls_back_beside_the_report_when_the_state_folder_is_unwritable(folder, monkeypatch, tmp_path):
+    state = tmp_path / "state"
+    state.write_text("a file where the state folder should be")
+    monkeypatch.setattr(recovery, "recovery_dir", lambda: str(state / "recovery"))
+    doc = _edited(folder / "r.toml")
+    written = recovery.write(doc)
+    assert written == str(folder / ".r.toml.nianbao-recovery.json")
+    found = recovery.find(folder / "r.toml")
+    assert found.file == written and found.edits == [("applications.new_received[0]", 4242)]

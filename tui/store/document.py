@@ -82,16 +82,22 @@ class Edit:
 
 
 def same_data(a, b):
-    """Equality of parsed TOML data that also compares types (so 1, 1.0 and
-    True differ)."""
+    """Equality of parsed TOML data that also compares types and exact
+    representation, as the digest does: 1, 1.0 and True differ, 0.0 and
+    -0.0 differ, and an offset date-time moved to another offset for the
+    same instant differs."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
     if isinstance(a, list):
         return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)  # an untouched `nan` elsewhere must not refuse edits
+    if isinstance(a, float):
+        if math.isnan(a):
+            return math.isnan(b)  # an untouched `nan` elsewhere must not refuse edits
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)  # 0.0 is not -0.0
+    if isinstance(a, (_dt.date, _dt.time)):
+        return a.isoformat() == b.isoformat()  # the same instant at another offset is a change
     return a == b
 
 
@@ -588,7 +594,7 @@ class EditableReport:
             raise EditError(f"{self.display}：没有单元格 {name}")
         if isinstance(old, (dict, list)):
             raise EditError(f"{self.display}：{name} 不是单个单元格")
-        if type(old) is type(value) and old == value:
+        if same_data(old, value):
             return False
         found = self._spans(text)
         span = found.get(_spans.path_of(addr)) if found is not None else None

@@ -487,6 +487,27 @@ def describe(holder):
     return f"{user}@{host}{tail}"
 
 
+def age(holder):
+    """How long ago the holder started editing: '5 分钟', '3 小时', '2 天', or None."""
+    started = holder.get("started") if isinstance(holder, dict) else None
+    if not isinstance(started, str):
+        return None
+    try:
+        when = _dt.datetime.fromisoformat(started)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.astimezone()
+    seconds = (_dt.datetime.now().astimezone() - when).total_seconds()
+    if seconds < 0:
+        return None
+    if seconds < 3600:
+        return f"{max(int(seconds // 60), 1)} 分钟"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} 小时"
+    return f"{int(seconds // 86400)} 天"
+
+
 def _since(started):
     if not isinstance(started, str):
         return None

@@ -265,6 +265,20 @@ def _holders(path):
     return found, describe
 
 
+def _who_holds(holders, describe):
+    """'reviewer2@srv1（进程 1234，自 3月1日 10:31 起编辑，已 2 天）；…'."""
+    from tui.store import lock
+
+    age = getattr(lock, "age", lambda h: None)
+    out = []
+    for h in holders:
+        text, since = describe(h), age(h)
+        if since:
+            text = text[:-1] + f"，已 {since}）" if text.endswith("）") else f"{text}（已 {since}）"
+        out.append(text)
+    return "；".join(out)
+
+
 def _hostname():
     import socket
 
@@ -295,8 +309,9 @@ def _append(path, raw, old_data, records, force=False):
     """Append `records` to the file whose bytes were `raw`; return AppendResult."""
     holders, describe = _holders(path)
     if holders and not force:
-        who = "；".join(describe(h) for h in holders)
-        raise Refused(f"{os.fspath(path)} 正由他人编辑（{who}），为免覆盖对方的修改，暂不写入审核记录")
+        raise Refused(f"{os.fspath(path)} 正由他人编辑（{_who_holds(holders, describe)}），"
+                      "为免覆盖对方的修改，暂不写入审核记录。若确认对方已不在编辑（例如另一台主机上遗留的锁），"
+                      "可用 --force 理由 强制写入，理由将记入签核记录的 note")
     review = old_data.get("review")
     if review is not None and not isinstance(review, dict):
         raise Refused("文件中的 review 不是表，无法追加审核记录；请手工修正该键")
@@ -386,7 +401,8 @@ def _accepted_fields(finding, reason, user, at):
     return {"rule": rule, "cells": list(cells), "reason": reason, "user": user, "at": at}
 
 
-def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign_key=None, force=False):
+def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign_key=None, force=False,
+                   force_reason=None):
     """Check the file (with its siblings) and append a sign-off.
 
     `approved` is refused (Refused, with .findings) while unaccepted error
@@ -395,6 +411,12 @@ def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign
     sign-off. `rejected` is always allowed. `sign_key` makes an SSH signature
     (SigningFailed when it cannot). The digest is that of the bytes that were
     checked; if the file changes before the write, nothing is written.
+
+    Another live holder of the report's edit lock refuses the sign-off
+    (the message names holder, host and age). `force_reason` signs anyway
+    (e.g. a stale lock left on another host): the reason and the holders
+    are recorded in the sign-off's `note` ("强制签核：…"), so the record
+    says why the lock was overridden.
     """
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {DECISIONS}")
@@ -402,6 +424,8 @@ def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign
         raise Refused("审核人姓名不能为空")
     if accept_reason is not None and not accept_reason.strip():
         raise Refused("接受错误的理由不能为空")
+    if force_reason is not None and not force_reason.strip():
+        raise Refused("强制签核的理由不能为空")
     raw, report = _read(path)
     checked = check_with_siblings(report, path)
     blocking = [f for f in checked.findings if f.blocking]
@@ -416,8 +440,16 @@ def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign
     for f in accepted:
         records.append(("accepted", _accepted_fields(f, accept_reason.strip(), user, at)))
     fields = {"reviewer": reviewer.strip(), "user": user, "decision": decision, "at": at, "digest": digest}
-    if note is not None and note.strip():
-        fields["note"] = note.strip()
+    note = note.strip() if note is not None and note.strip() else None
+    if force_reason is not None:
+        holders, describe = _holders(path)
+        forced = f"强制签核：{force_reason.strip()}"
+        if holders:
+            forced += f"（当时编辑锁由 {_who_holds(holders, describe)} 持有）"
+        note = f"{note}；{forced}" if note else forced
+        force = True
+    if note:
+        fields["note"] = note
     if sign_key:
         try:
             fields["signature"] = sshsig.sign(sshsig.message(digest, decision, user, at), sign_key)
