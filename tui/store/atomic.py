@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tui.core.readfile import Unreadable, read_regular
 from tui.store import lock as _locks
 from tui.store.fsinfo import os_error_text
 
@@ -156,19 +157,9 @@ def read_state(path: str | os.PathLike[str]) -> tuple[bytes | None, DiskState | 
     """(bytes, DiskState) of a regular file now, or (None, None) when it is
     missing, unreadable or not a regular file (never blocks on a FIFO)."""
     try:
-        fd = os.open(path, os.O_RDONLY | _O_CLOEXEC | _O_NONBLOCK)
-    except OSError:
+        raw, st = read_regular(path, limit=None)
+    except Unreadable:
         return None, None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return None, None
-        raw = _read_fd(fd)
-        st = os.fstat(fd)
-    except OSError:
-        return None, None
-    finally:
-        os.close(fd)
     return raw, state_of(raw, st)
 
 

@@ -28,6 +28,7 @@ import tomllib
 
 from tui.core.address import MISSING, Address, get_value, parse_address, set_value
 from tui.core.load import BOM, from_data, parse_text
+from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.store import insertion as _insertion
 from tui.store import spans as _spans
@@ -129,26 +130,9 @@ class EditableReport:
         path = os.fspath(path)
         name = display if display is not None else path
         try:
-            if os.path.isdir(path):
-                raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name)
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-            try:
-                st = os.fstat(fd)
-                if not stat.S_ISREG(st.st_mode):
-                    raise OpenError(f"{name}: 不是普通文件，不能作为报告打开", name)
-                with os.fdopen(os.dup(fd), "rb") as fh:
-                    raw = fh.read()
-                st = os.fstat(fd)
-            finally:
-                os.close(fd)
-        except FileNotFoundError:
-            raise OpenError(f"{name}: 文件不存在", name) from None
-        except PermissionError:
-            raise OpenError(f"{name}: 没有读取权限", name) from None
-        except IsADirectoryError:
-            raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name) from None
-        except OSError as exc:
-            raise OpenError(f"{name}: 无法读取文件（{os_error_text(exc)}）", name) from None
+            raw, st = read_regular(path)
+        except Unreadable as exc:
+            raise OpenError(f"{name}: {exc.reason}", name) from None
         _clean_beside(path)
         return cls.from_bytes(raw, path, display, state_of(raw, st))
 

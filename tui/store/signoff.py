@@ -42,6 +42,7 @@ from tui.core.address import format_address, parse_address
 from tui.core.digest import canonical_bytes
 from tui.core.findings import GLYPHS
 from tui.core.load import BOM, load_bytes, load_path
+from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_key, toml_string
 from tui.store import sshsig
@@ -287,13 +288,9 @@ def _read(path):
     """(raw bytes, data) of a report file, or raise Unreadable."""
     display = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        loaded = load_path(path, display)  # for its message (missing, permission, folder)
-        if not isinstance(loaded, Invalid):
-            loaded = Invalid(display, f"{display}: 无法读取文件")
-        raise Unreadable(loaded) from None
+        raw, _ = read_regular(path)
+    except NotReadable as exc:
+        raise Unreadable(Invalid(display, f"{display}: {exc.reason}")) from None
     loaded = load_bytes(raw, display)
     if isinstance(loaded, Invalid):
         raise Unreadable(loaded)
