@@ -405,6 +405,8 @@ def replace_file(path: str | os.PathLike[str], data: bytes, verify: Callable[[by
     with _locks.saving(path):
         _, before = read_state(path)
         if expect is not None:
+            if before is None and os.path.lexists(path):
+                raise WriteError("无法读取原文件以核对是否被他人修改，原文件未改动")
             if before is None:
                 raise ConflictError("文件在打开后已被删除或移走")
             if before != expect:

@@ -409,6 +409,8 @@ class EditableReport:
             raise ReadOnlyError(f"{self.display}：{reason}，不能保存（可另存为其他文件）")
         if not force:
             _, now = read_state(self.path)
+            if now is None and os.path.lexists(self.path):
+                raise WriteError(f"{self.display}：无法读取原文件以核对是否被他人修改，原文件未改动")
             if now is None:
                 raise ConflictError(f"{self.display}：文件在打开后已被删除或移走；强制保存将重新写出")
             if now != self._disk:
