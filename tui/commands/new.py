@@ -2,7 +2,6 @@
 
 import sys
 
-from tui.core.blank import blank_report
 from tui.core.forms import form_by_edition, form_for_year
 
 
@@ -17,16 +16,21 @@ def run(args):
         print(f"nianbao new：{args.year} 年度报告应使用{wanted.name}格式（--form {wanted.id.rsplit('/', 1)[-1]}），"
               f"不是{form.name}", file=sys.stderr)
         return 2
-    text = blank_report(form, agency, args.year)
+    from tui.store.build import blank_data, blank_header, build_report
+
+    text = build_report(form, blank_data(form, agency, args.year), blank_header(form, agency, args.year))
     if not args.output:
         sys.stdout.write(text)
         return 0
-    from tui.store.atomic import create_file
+    from tui.store.atomic import WriteError, create_file
 
     try:
         create_file(args.output, text.encode("utf-8"))
     except FileExistsError:
         print(f"nianbao new：{args.output} 已存在，不会覆盖", file=sys.stderr)
+        return 2
+    except WriteError as exc:
+        print(f"nianbao new：无法写入 {args.output}：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"nianbao new：无法写入 {args.output}：{exc.strerror or exc}", file=sys.stderr)
