@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.inert import inert
+
+if TYPE_CHECKING:
+    from tui.store.atomic import Outcome
 
 COMMENT_COLUMN = 56  # where row labels start, as in the printed tables
 _REPORT_ORDER = ("form", "agency", "region", "year", "title", "published", "source")
@@ -190,7 +193,7 @@ def build_report(form: Any, data: Mapping[str, Any], header: Iterable[str] = ())
     return tomlkit.dumps(doc)
 
 
-def set_config_value(section: str, key: str, value: Any, path: str | os.PathLike[str] | None = None):
+def set_config_value(section: str, key: str, value: Any, path: str | os.PathLike[str] | None = None) -> Outcome:
     """Set `[section] key = value` in the user's config.toml (created when
     missing), keeping the user's comments, order and other settings; written
     through the one write path. Returns an outcome (Saved, Conflict, Failed)."""
