@@ -13,6 +13,8 @@ from tui.core.address import Address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
+# Data files beside the forms that are not forms themselves.
+NOT_FORMS = frozenset({"claims.toml"})
 
 
 class Column:
@@ -158,7 +160,8 @@ class Form:
             return [labels.get(keys[1], keys[1])] if len(keys) >= 2 else ["叙述部分"]
         if head == "report":
             names = {"form": "报告格式", "agency": "发布机关", "year": "报告年度", "region": "地区",
-                     "title": "标题", "source": "来源", "published": "发布日期"}
+                     "title": "标题", "source": "来源", "published": "发布日期",
+                     "level": "报告级别"}
             return ["报告信息"] + ([names.get(keys[1], keys[1])] if len(keys) >= 2 else [])
         return [str(address)]
 
@@ -190,7 +193,7 @@ def all_forms():
     if _FORMS is None:
         forms = []
         for name in sorted(os.listdir(_FORMS_DIR)):
-            if name.endswith(".toml"):
+            if name.endswith(".toml") and name not in NOT_FORMS:
                 with open(os.path.join(_FORMS_DIR, name), "rb") as fh:
                     forms.append(Form(tomllib.load(fh)))
         forms.sort(key=lambda f: f.first_year)
