@@ -219,7 +219,6 @@ def _schema_active(report):
 
 
 def _schema_table(report, section, width):
-    form = report.form
     found = []
     for row, cells in table_rows(report, section):
         a = addr(row.keys)
