@@ -52,8 +52,8 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "cells": self.cells,
-            "expected": _jsonable(self.expected),
-            "actual": _jsonable(self.actual),
+            "expected": jsonable(self.expected),
+            "actual": jsonable(self.actual),
             "accepted": self.accepted,
         }
         if self.previous is not None:
@@ -71,7 +71,7 @@ class Finding:
         return f"Finding({self.rule!r}, {self.severity!r}, {self.first!r})"
 
 
-def _jsonable(value):
+def jsonable(value):
     """`expected`/`actual` for the JSON output: a number, a string or a
     boolean (cell.value reports the cell's own value, FORMAT.md §2), else
     null. `nan` and `inf` (valid TOML floats) become null too: json.dumps
