@@ -28,9 +28,24 @@ def signoffs(data):
     return _records(data, "signoff")
 
 
+def _instant(at):
+    """A record's `at` as a comparable instant: an offset date-time, else None."""
+    if isinstance(at, datetime.datetime) and at.utcoffset() is not None:
+        return at
+    return None
+
+
 def latest_signoff(data):
-    records = signoffs(data)
-    return records[-1] if records else None
+    """The sign-off with the greatest `at`, compared as instants; among equal
+    instants the last in the file (FORMAT.md §5), so moving records around
+    cannot bring an older decision back. A record whose `at` is not an
+    offset date-time ranks below every record that has one."""
+    latest, best = None, None
+    for record in signoffs(data):
+        at = _instant(record.get("at"))
+        if best is None or (at is not None and at >= best):
+            latest, best = record, at
+    return latest
 
 
 def signoff_state(data, current_digest):
