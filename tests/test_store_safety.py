@@ -469,3 +469,16 @@ def test_sighup_with_an_unwritable_state_folder_keeps_the_edits_beside_the_repor
     assert report.read_bytes() == (REPORTS / "hongze-2023.toml").read_bytes()
     found = recovery.find(report)
     assert found is not None and found.file == str(beside)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs to make a file of another user")
+def test_a_recovery_file_planted_beside_the_report_by_someone_else_is_ignored(folder):
+    doc = _edited(folder / "r.toml")
+    planted = recovery.beside_path(folder / "r.toml")
+    with open(planted, "w", encoding="utf-8") as fh:
+        json.dump({"version": 1, "path": str(folder / "r.toml"), "base_sha256": doc.disk_state.sha256,
+                   "edits": [["applications.new_received[0]", 999]]}, fh)
+    os.chown(planted, 4321, 4321)
+    assert recovery.find(folder / "r.toml") is None
+    os.chown(planted, os.geteuid(), os.getegid())
+    assert recovery.find(folder / "r.toml").edits == [("applications.new_received[0]", 999)]

@@ -151,10 +151,11 @@ def write(doc: EditableReport) -> str | None:
 
 
 def _load(file):
-    """A Recovery from one recovery file, or None if missing or damaged
-    (a link, a FIFO or an oversized file counts as damaged)."""
+    """A Recovery from one recovery file, or None if missing or damaged (a
+    link, a FIFO, an oversized file or another user's file counts as
+    damaged: in a shared folder anybody could plant one beside a report)."""
     try:
-        payload = json.loads(read_private(file).decode("utf-8"))
+        payload = json.loads(read_private(file, own=True).decode("utf-8"))
         if not isinstance(payload, dict) or payload.get("version") != VERSION:
             return None
         path, base = payload["path"], payload["base_sha256"]
