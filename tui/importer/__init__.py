@@ -25,38 +25,13 @@ class Imported:
 
 
 def read_bytes(path):
-    """A regular file's bytes, at most MAX_BYTES (else Refused)."""
-    import os
-    import stat
+    """A regular file's bytes, at most MAX_BYTES (else Refused): the shared bounded reader."""
+    from tui.core.readfile import Unreadable, read_regular
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise Refused("文件不存在") from None
-    except IsADirectoryError:
-        raise Refused("这是文件夹，不是文件") from None
-    except OSError as exc:
-        raise Refused(f"无法读取：{exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Refused("不是普通文件（设备、管道或文件夹），不会读取")
-        if st.st_size > MAX_BYTES:
-            raise Refused(f"文件过大（{st.st_size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限")
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > MAX_BYTES:
-                raise Refused("文件过大，超过上限")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise Refused(f"无法读取：{exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
+        return read_regular(path, MAX_BYTES)[0]
+    except Unreadable as exc:
+        raise Refused(exc.reason) from None
 
 
 def import_bytes(raw, source_name, *, form=None, agency=None, year=None, user="", at=None):
