@@ -256,3 +256,45 @@ def test_loading_the_import_command_pulls_in_no_reader_or_textual():
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+# -- import.unconfirmed (FORMAT §2.1, §6) -----------------------------------------
+
+def _checked(text):
+    from tui.core.load import load_bytes
+    from tui.core.review import mark_accepted
+    from tui.core.rules import check_report
+
+    report = load_bytes(text.encode("utf-8"), "x.toml")
+    return [f for f in mark_accepted(check_report(report), report.data) if f.rule == "import.unconfirmed"]
+
+
+def test_unconfirmed_flag_is_an_error_until_edited_or_accepted():
+    result, _ = imported("hongze-2023.pdf")
+    text = result.text
+    found = _checked(text)
+    cell = "applications.outcome.denied.prohibited_by_law[0]"
+    f = next(f for f in found if f.first == cell)
+    assert f.severity == "error" and f.expected is None and f.actual == 0 and f.glyph == "?"
+    assert "标签近似匹配" in f.message and "page 3, table 2, row 9, column 4" in f.message
+    # 14 value flags (report.agency, 7 + 7 cells); the two `missing` flags carry no value.
+    assert len(found) == 15
+    # Editing the cell to another value confirms it ...
+    edited = text.replace("outcome.denied.prohibited_by_law = [0,", "outcome.denied.prohibited_by_law = [1,")
+    assert cell not in [f.first for f in _checked(edited)]
+    # ... and so does the same value of another TOML type (0 → 0.0 is an edit).
+    retyped = text.replace("outcome.denied.prohibited_by_law = [0,", "outcome.denied.prohibited_by_law = [0.0,")
+    assert cell not in [f.first for f in _checked(retyped)]
+    # Accepting the finding (§5) confirms it.
+    accepted = text + (f'\n[[review.accepted]]\nrule = "import.unconfirmed"\ncells = ["{cell}"]\n'
+                       'reason = "已与原件核对"\nuser = "u"\nat = 2026-11-29T10:00:00+08:00\n')
+    assert next(f for f in _checked(accepted) if f.first == cell).accepted
+
+
+def test_check_text_output_shows_the_question_mark(tmp_path):
+    out = tmp_path / "h.toml"
+    assert run_cli("import", DOCS / "hongze-2023.pdf", "-o", out).returncode == 1
+    proc = run_cli("check", out)
+    assert proc.returncode == 1
+    assert any(line.lstrip().startswith("?") and "导入待核对" in line for line in proc.stdout.splitlines()), \
+        proc.stdout
