@@ -79,7 +79,7 @@ def import_bytes(raw, source_name, *, form=None, agency=None, year=None, user=""
     text, guessed = sections(source, chosen)
     id_flags = []
     if ident.get("agency_raw") and agency == ident["agency"]:
-        id_flags.append(Flag("report.agency", agency, "fuzzy-label", ident["agency_raw"], "title"))
+        id_flags.append(Flag("report.agency", agency, "fuzzy-label", ident["agency_raw"], "opening paragraph"))
     for key, printed in guessed.items():
         id_flags.append(Flag(f"text.{key}", text[key], "fuzzy-label", printed, "heading"))
     all_flags = id_flags + flags

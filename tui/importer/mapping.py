@@ -258,7 +258,8 @@ class Mapper:
             if c0 >= first_value_col:
                 break
             t = norm(cell.text)
-            if t and CORNER not in t and t not in ("三、本年度办理结果", "三.本年度办理结果"):
+            if t and CORNER not in t and t not in ("三、本年度办理结果", "三.本年度办理结果") \
+                    and not _is_number_text(t):
                 parts.append((t, cell))
         return parts
 
@@ -335,13 +336,19 @@ class Mapper:
         row_cells = [cells.get(i) for i in range(width)]
         realigned = False
         if any(cell is None for cell in row_cells):
-            values = [cell for cell, c0, _ in runs if c0 >= first_value_col]
-            if 2 <= len(values) < width:
-                trial = [None] * (width - len(values)) + values
-                nums = [parse_value(c.text)[0] if c is not None else 0 for c in trial]
+            # A short row (a label cell missing, values shifted left): take the
+            # row's last `width` value-like cells, only if the row total then holds.
+            tail = []
+            for cell, _, _ in reversed(runs):
+                value, why = parse_value(cell.text)
+                if not (isinstance(value, (int, float)) or why == "blank") or len(tail) == width:
+                    break
+                tail.insert(0, cell)
+            if len(tail) == width:
+                nums = [parse_value(c.text)[0] for c in tail]
                 nums = [v if isinstance(v, (int, float)) else 0 for v in nums]
                 if sum(nums[:-1]) == nums[-1]:
-                    row_cells, realigned = trial, True
+                    row_cells, realigned = tail, True
         split = "split-table" if shift else None
         if inherited and not split:
             nums = [parse_value(c.text)[0] if c is not None else 0 for c in row_cells]

@@ -39,14 +39,16 @@ def is_traditional(texts):
 def identity(source):
     """{'agency', 'year', 'title', 'agency_raw'} from the title and the opening lines (values may be None)."""
     candidates = []
-    if source.title:
-        candidates.append(source.title)
     head = []
     for line in source.lines[:8]:
         if _NUMERAL.match(line.strip()):
             break
         head.append(line.strip())
         candidates.append("".join(head))
+    if source.title:
+        # A web page's <title> is its title; a Word file's title property is
+        # often left over from the template, so the printed lines come first.
+        candidates.insert(0 if source.kind == "html" else len(candidates), source.title)
     out = {"agency": None, "year": None, "title": None, "agency_raw": None}
     for cand in candidates:
         m = _TITLE.search(re.sub(r"\s+", "", cand))
@@ -111,7 +113,9 @@ def _heading_of(line, form, key):
         for k in range(1, len(line) + 1):
             if norm(line[:k]) == target:
                 return line[:k]
-    m = re.match(r"^[一二三四五六]\s*[、.．,，][^。；;，,]{0,30}?(?:情况|事项|措施|问题)", line)
+    if len(line) <= 40 and not any(p in line for p in "。；;"):
+        return line  # a heading on its own line
+    m = re.match(r"^[一二三四五六]\s*[、.．,，][^。；;，,]{0,30}(?:情况|事项|措施|问题)", line)
     if m:
         return m.group(0)
     return line if len(line) <= 40 else line[:40]
