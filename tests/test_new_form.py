@@ -7,7 +7,6 @@ rules take widths, totals and printed names from the file.
 """
 
 import json
-import shutil
 
 import pytest
 
