@@ -14,6 +14,8 @@ from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.forms import form_for_year
 
 RULES = {}
+# report.level (FORMAT.md §1): a 本级政府 report or a 部门 report.
+LEVELS = {"government": "本级政府", "department": "部门"}
 _NUMBERS = frozenset((int, float))  # exact types: a bool is not a count
 _INTS = frozenset((int,))
 
@@ -222,6 +224,9 @@ def schema(report):
     if "published" in ident and not isinstance(ident["published"], datetime.date):
         label = form.identity_map["published"].label if "published" in form.identity_map else "published"
         found.append(_schema(report, "report.published", f"report.published（{label}）应为日期，如 2021-01-29"))
+    if "level" in ident and not (isinstance(ident["level"], str) and ident["level"] in LEVELS):
+        found.append(_schema(report, "report.level",
+                             "report.level（报告级别）应为 \"government\"（本级政府）或 \"department\"（部门）"))
     text = data.get("text")
     if text is not None:
         if not isinstance(text, dict):
@@ -471,3 +476,7 @@ def check_report(report):
     finally:
         _memo.tables = None
     return found
+
+
+# The narrative and identity rules (FORMAT.md §2.1) register themselves here.
+from tui.core import narrative  # noqa: E402,F401
