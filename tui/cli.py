@@ -44,6 +44,24 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
+def accept_spec(text):
+    """`RULE@CELL=REASON` → (rule, cell, reason); the cell may hold quoted keys with `=`."""
+    rule, at, rest = text.partition("@")
+    quoted = False
+    for i, ch in enumerate(rest):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "=" and not quoted:
+            cell, reason = rest[:i].strip(), rest[i + 1:].strip()
+            if rule.strip() and cell and reason:
+                return rule.strip(), cell, reason
+            break
+    raise argparse.ArgumentTypeError(f"应写作 规则@单元格=理由，实为 {text!r}")
+
+
+accept_spec.__name__ = "规则@单元格=理由"
+
+
 def _sub(sub, name, summary, details, exits):
     """A subcommand whose --help shows what it does and its exit statuses."""
     return sub.add_parser(name, help=summary, description=f"{summary}。{details}".rstrip(),
@@ -78,6 +96,9 @@ def build_parser():
                    help="他人（如另一台主机上遗留的锁）持有编辑锁时仍写入；理由记入签核记录的 note")
     s.add_argument("--accept-findings", metavar="REASON", dest="accept_findings",
                    help="将尚未接受的错误逐条记为已接受，并写明理由")
+    s.add_argument("--accept", metavar="RULE@CELL=REASON", action="append", default=[], type=accept_spec,
+                   help="接受指定的一条错误并写明理由，可重复，如 "
+                        "--accept 'appeals.row-total@appeals.reconsideration[4]=原件如此'")
     s.add_argument("--sign", metavar="KEY", help="用 SSH 密钥签名（私钥文件，或由 ssh-agent 持有私钥的公钥文件）")
 
     v = _sub(sub, "verify", "发布前核验：最新签核为通过且与当前内容一致",
