@@ -19,6 +19,7 @@ ALLOWED = {
     "name", "reason", "key", "reports", "toml", "ssh", "keygen", "agent", "md", "level", "department",
     "government", "force", "import", "opinion", "summary", "html", "docx", "csv", "out", "dir",
     "rule", "cell", "jobs", "config", "yyyy", "themes", "cpu", "unicode", "true", "false",
+    "appeals", "reconsideration", "row", "total",  # the example cell address in signoff --help
 }
 
 
