@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import run_cli
 from tui.core.tomlerrors import GENERIC, describe, to_chinese
 
-SUBCOMMANDS = ("check", "new", "signoff", "verify", "diff")
+SUBCOMMANDS = ("check", "new", "signoff", "verify", "diff", "import")
 
 # ASCII words a Chinese help text legitimately contains: the program, its
 # commands, option names and metavars, values the user types, file names.

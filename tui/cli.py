@@ -11,7 +11,8 @@ import sys
 from tui.argtext import install as _chinese_argparse, integer
 from tui.core.forms import EditionChoices, FormError
 
-COMMANDS = ("check", "new", "signoff", "verify", "diff")
+COMMANDS = ("check", "new", "signoff", "verify", "diff", "import")
+MODULES = {"import": "import_"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +26,7 @@ EXIT_SIGNOFF = "退出状态：0 已写入；1 被拒绝（仍有未接受的错
 EXIT_VERIFY = "退出状态：0 全部通过；1 有报告未通过（未签核、已过期、被退回或签名无效）；2 文件无法读取或用法错误。"
 EXIT_NEW = "退出状态：0 已生成；2 参数有误或目标文件已存在。"
 EXIT_DIFF = "退出状态：0 已输出；2 文件无法读取或用法错误。"
+EXIT_IMPORT = "退出状态：0 全部单元格导入且无标记；1 已写入但有待核对的标记；2 拒绝导入（无法读取、格式不支持、找不到表格）。"
 
 
 class _Version(argparse.Action):
@@ -111,6 +113,17 @@ def build_parser():
              "列出数值不同的每一格，并以 [-删除-]{+新增+} 标出正文各段的改动。", EXIT_DIFF)
     d.add_argument("old", metavar="OLD", help="旧报告（如上年）")
     d.add_argument("new", metavar="NEW", help="新报告（如本年）")
+    i = _sub(sub, "import", "把公开发布的年报（网页、Word .docx、带文字层的 PDF）导入为报告文件",
+             "按表格的印刷标签对应到报告格式；拿不准的单元格记为导入标记，须在工作台逐一核对确认。",
+             EXIT_IMPORT)
+    i.add_argument("files", nargs="+", metavar="FILE", help="原件（.html .htm .docx .pdf）")
+    out = i.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="FILE", help="写入文件（只导入一个文件时；不覆盖已有文件）")
+    out.add_argument("--out-dir", metavar="DIR", dest="out_dir", help="写入此文件夹（文件名同原件，扩展名 .toml）")
+    i.add_argument("--form", choices=EditionChoices(), help="报告格式版本（默认按表二表头和年度判断）")
+    i.add_argument("--agency", metavar="NAME", help="发布机关全称（默认取标题）")
+    i.add_argument("--year", type=integer, metavar="YEAR", help="报告年度（默认取标题）")
+    i.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     return p
 
 
@@ -137,7 +150,7 @@ def main(argv=None):
     try:
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)
-            module = __import__(f"tui.commands.{args.command}", fromlist=["run"])
+            module = __import__(f"tui.commands.{MODULES.get(args.command, args.command)}", fromlist=["run"])
             return module.run(args)
         if argv and argv[0] in ("-h", "--help") and len(argv) == 1:
             build_parser().print_help()
