@@ -20,6 +20,7 @@ ALLOWED = {
     "government", "force", "import", "opinion", "summary", "html", "docx", "csv", "out", "dir",
     "rule", "cell", "jobs", "config", "yyyy", "themes", "cpu", "unicode", "true", "false",
     "appeals", "reconsideration", "row", "total",  # the example cell address in signoff --help
+    "pdf", "word", "htm",  # file kinds import reads
 }
 
 
