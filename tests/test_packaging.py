@@ -54,8 +54,18 @@ def test_wheel_carries_the_shipped_themes_and_forms(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert THEMES and {f"tui/app/shipped_themes/{t}" for t in THEMES} <= names
     assert FORMS and {f"tui/core/forms/{f}" for f in FORMS} <= names
-    data = {n for n in names if not n.endswith(".py") and ".dist-info/" not in n}
-    assert data == {f"tui/app/shipped_themes/{t}" for t in THEMES} | {f"tui/core/forms/{f}" for f in FORMS}
+    assert not [n for n in names if n.startswith(("tui/app/themes/", "tui/app/styles/"))]
+
+
+def test_every_package_data_pattern_matches_a_file():
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        package_data = tomllib.load(fh)["tool"]["setuptools"]["package-data"]
+    for package, patterns in package_data.items():
+        folder = REPO.joinpath(*package.split("."))
+        for pattern in patterns:
+            assert list(folder.glob(pattern)), f"{package}: {pattern} matches nothing"
 
 
 PROBE = r"""
