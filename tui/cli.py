@@ -55,6 +55,8 @@ def build_open_parser():
     p = _Parser(prog="nianbao", description="打开审核工作台：文件夹列出其中报告，两份文件并排比较；不带路径时打开 ./reports。"
                 f"子命令：{' | '.join(COMMANDS)}（nianbao 命令 --help 查看说明）。")
     p.add_argument("--theme", metavar="NAME", help="界面主题（themes/ 下的文件名）")
+    p.add_argument("--check-config", action="store_true", dest="check_config",
+                   help="只检查配置文件（[keys] 按键、主题），报告问题后退出：0 无问题，1 有问题，2 无法读取")
     p.add_argument("paths", nargs="*", metavar="PATH")
     return p
 

@@ -7,7 +7,7 @@ import threading
 
 from textual.app import App
 
-from tui.app.actions import bindings, keymap_from_config
+from tui.app.actions import bindings, check_keys
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider
 from tui.app.screens.editing import EditingMixin
@@ -50,7 +50,11 @@ class NianbaoApp(App):
         self._hung_up = False
         if self.config.error:
             self.startup_messages.append(self.config.error)
-        self.set_keymap(keymap_from_config(self.config.keys))
+        # [keys] checked once: bad entries are reported and keep their defaults; help,
+        # the palette and the footer read the result (never Textual's private keymap).
+        self.key_check = check_keys(self.config.section("keys"))
+        self.startup_messages.extend(f"配置文件 {self.config.path}：{p}" for p in self.key_check.problems)
+        self.set_keymap(self.key_check.keymap())
         self._setup_themes()
 
     def _setup_themes(self):

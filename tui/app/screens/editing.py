@@ -261,7 +261,10 @@ class EditingMixin:
             self.notify(model.read_only or "此报告不能保存", severity="warning")
             return
         if model.read_only:
-            self.notify(f"{model.read_only}：请用“另存为”（Ctrl+O）", title="只读", severity="warning")
+            from tui.app.actions import key_label
+
+            self.notify(f"{model.read_only}：请用“另存为”（{key_label(self.app, self.SCOPE, 'save_as')}）", title="只读",
+                        severity="warning")
             return
         if not model.dirty and not force:
             self.notify("没有需要保存的修改")

@@ -7,7 +7,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.app.actions import bindings
+from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
 from tui.app.layout import report_blocks
 from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
@@ -84,7 +84,8 @@ class ReportScreen(EditingMixin, Screen):
                     yield NarrativeBlock(block, id=f"block-text-{block.key}")
         yield FindingsPanel(id="findings")
         yield StatusLine(id="status")
-        yield Input(placeholder="搜索标签和正文，回车跳转，Esc 取消", id="search")
+        yield Input(placeholder=f"搜索标签和正文，回车跳转，{key_label(self.app, 'report', 'close_search')} 取消",
+                    id="search")
         yield Footer()
 
     @property
@@ -510,14 +511,13 @@ class ReportScreen(EditingMixin, Screen):
             self.notify(f"未找到“{query}”", severity="warning")
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
             return
-        self.notify(f"“{query}”：{len(self._matches)} 处，Ctrl+N 下一处")
+        self.notify(f"“{query}”：{len(self._matches)} 处，{key_label(self.app, 'report', 'search_next')} 下一处")
         self.goto(self._matches[0])
 
-    def on_key(self, event):
+    def action_close_search(self):
         box = self.query_one("#search", Input)
-        if event.key == "escape" and box.has_class("visible"):
+        if box.has_class("visible"):
             box.remove_class("visible")
-            event.stop()
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
 
     def _search(self, query):

@@ -17,10 +17,10 @@ reports cursor moves; the screen owns marks, findings and the status line.
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from tui.app.actions import bindings
 from tui.app.layout import display_value
 from tui.app.widgets.cursor import CellCursorMixin
 from tui.app.widgets.paragraph import break_offsets
@@ -108,11 +108,9 @@ def wrap_lines(text, width, limit):
 
 # Keys the screen handles: it knows which table the cursor is in even while focus is still
 # moving between tables (Textual moves focus later), and the scrolling container around the
-# tables must not take the arrows for itself.
-SCREEN_KEYS = [Binding("up", "screen.cursor_up", show=False), Binding("down", "screen.cursor_down", show=False),
-               Binding("left", "screen.cursor_left", show=False),
-               Binding("right", "screen.cursor_right", show=False),
-               Binding("home", "screen.first_cell", show=False), Binding("end", "screen.last_cell", show=False)]
+# tables must not take the arrows for itself. The registry's cursor actions, sent to the screen.
+SCREEN_KEYS = bindings("compare", only=("cursor_up", "cursor_down", "cursor_left", "cursor_right", "first_cell",
+                                        "last_cell"), target="screen")
 
 
 class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
