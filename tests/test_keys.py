@@ -217,3 +217,110 @@ async def test_list_escape_clears_an_applied_filter():
         await pilot.press("slash", *"huaian", "escape")  # Esc while typing: cleared too, back in the list
         await pilot.pause()
         assert len(screen.shown) == total and screen.query_one("#reports", DataTable).has_focus
+
+
+@pytest.fixture
+def pair_copy(tmp_path):
+    import shutil
+
+    for name in ("hongze-2023.toml", "hongze-2024.toml"):
+        shutil.copy(REPORTS / name, tmp_path / name)
+    return [str(tmp_path / "hongze-2023.toml"), str(tmp_path / "hongze-2024.toml")]
+
+
+async def test_compare_o_signs_off_the_side_the_cursor_is_on(pair_copy):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.signoff import SignoffDialog
+
+    app = NianbaoApp(pair_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SignoffDialog) and app.screen.model is screen.models[1]  # 新 2024
+        await pilot.press("escape")
+        await pilot.press("tab", "tab")  # 新 → problem list → 旧
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SignoffDialog) and app.screen.model is screen.models[0]
+        assert app.screen.model.report.year == 2023
+
+
+async def test_compare_c_comments_the_cell_on_the_side_the_cursor_is_on(pair_copy):
+    import pathlib
+
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import PromptDialog
+
+    app = NianbaoApp(pair_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        screen.goto("old", "applications.new_received[0]")
+        await pilot.press("tab", "tab")  # 新 → problem list → 旧
+        await pilot.pause()
+        assert screen.side == "old"
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"核对无误", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        old_text = pathlib.Path(pair_copy[0]).read_text(encoding="utf-8")
+        assert "[[review.comment]]" in old_text and "核对无误" in old_text
+        assert "[[review.comment]]" not in pathlib.Path(pair_copy[1]).read_text(encoding="utf-8")
+        assert "applications.new_received[0]" in screen.models[0].comments
+
+
+def _status(app):
+    from tui.app.screens.compare import CompareScreen, CompareStatus
+    from tui.app.widgets.status import StatusLine
+
+    if isinstance(app.screen, CompareScreen):
+        return app.screen.query_one(CompareStatus).text.plain
+    return str(app.screen.query_one(StatusLine).render())
+
+
+async def test_report_n_N_say_when_they_wrap():
+    from tui.app.app import NianbaoApp
+
+    app = NianbaoApp([str(REPORTS / "hongze-2023.toml")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        first = screen.address  # opens on the first problem
+        await pilot.press("N")
+        await pilot.pause()
+        assert "已从第一个问题回到最后一个" in _status(app)
+        last = screen.address
+        assert last != first
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.address == first and "已从最后一个问题回到第一个" in _status(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "回到" not in _status(app)  # an ordinary step says nothing
+
+
+async def test_compare_n_N_say_when_they_wrap(pair_copy):
+    from tui.app.app import NianbaoApp
+
+    app = NianbaoApp(pair_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("g")  # the top: before every problem
+        await pilot.press("N")
+        await pilot.pause()
+        assert "已从第一个问题回到最后一个" in _status(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "已从最后一个问题回到第一个" in _status(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "回到" not in _status(app)
+        assert screen.vm.entries

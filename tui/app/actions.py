@@ -293,11 +293,6 @@ def check_keys(section):
     return KeyCheck(overrides, problems)
 
 
-def keymap_from_config(keys):
-    """config [keys] {action id: key} → Textual keymap {binding id: key} (the valid entries)."""
-    return check_keys(keys).keymap()
-
-
 _KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "空格", "enter": "回车", "tab": "Tab",
               "escape": "Esc", "down": "Down", "up": "Up", "left": "Left", "right": "Right", "home": "Home",
               "end": "End"}

@@ -10,7 +10,7 @@ from textual.app import App
 from tui.app.actions import bindings, check_keys
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider
-from tui.app.screens.editing import EditingMixin
+from tui.app.screens.edit_actions import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
 
@@ -243,6 +243,15 @@ class NianbaoApp(App):
         self._hung_up = True
         code = 128 + int(sig)
         try:
+            for screen in self.screen_stack:  # an edit dialog still open: what is typed counts too
+                keep = getattr(screen, "keep", None)
+                if keep is not None:
+                    try:
+                        typed = screen.pending()
+                        if typed is not None:
+                            keep(typed)
+                    except Exception:  # noqa: BLE001 - an invalid value is not an edit
+                        pass
             for screen in self.screen_stack:
                 if isinstance(screen, EditingMixin):
                     screen.write_recovery()

@@ -29,7 +29,13 @@ class BlankValue:
 
 
 class EditCellDialog(ModalScreen):
-    """Edit one value; validates as you type; Enter accepts, Esc cancels."""
+    """Edit one value; validates as you type; Enter accepts, Esc cancels.
+
+    `keep`, set by the opener: applies a value to the model without the
+    dialog's answer (a hang-up writes what is typed into the recovery file).
+    """
+
+    keep = None
 
     BINDINGS = bindings("dialog", only=("cancel", "blank"))
     DEFAULT_CSS = _CSS.format(name="EditCellDialog")
@@ -71,6 +77,14 @@ class EditCellDialog(ModalScreen):
         if ok:
             self.dismiss(value)
 
+    def pending(self):
+        """What is typed, as a value, if it is valid and differs from the original; else None."""
+        try:
+            value = parse_input(self.kind, self.query_one(Input).value)
+        except ValueError:
+            return None
+        return None if value == self.value and type(value) is type(self.value) else value
+
     def action_blank(self):
         if self.kind == COUNT:
             self.dismiss(BlankValue)
@@ -82,7 +96,9 @@ class EditCellDialog(ModalScreen):
 
 
 class EditTextDialog(ModalScreen):
-    """Edit a narrative section in a TextArea; Ctrl+S accepts, Esc cancels."""
+    """Edit a narrative section in a TextArea; Ctrl+S accepts, Esc cancels. `keep`: as EditCellDialog's."""
+
+    keep = None
 
     BINDINGS = bindings("dialog", only=("cancel", "accept"))
     DEFAULT_CSS = _CSS.format(name="EditTextDialog") + """
@@ -105,6 +121,10 @@ class EditTextDialog(ModalScreen):
 
     def on_mount(self):
         self.query_one(TextArea).focus()
+
+    def pending(self):
+        text = self.query_one(TextArea).text
+        return None if text == self.value else parse_input(TEXT, text)
 
     def action_accept(self):
         self.dismiss(parse_input(TEXT, self.query_one(TextArea).text))
