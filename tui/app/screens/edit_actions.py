@@ -9,7 +9,7 @@ locks and recovery files — lives here once.
 
 import os
 
-from tui.app.editing import FIXED, TEXT, cell_kind
+from tui.core.cells import FIXED, TEXT, cell_kind
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
 
