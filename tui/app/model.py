@@ -168,7 +168,7 @@ class ReportModel:
     def save(self, force=False):
         """Write the edits over the file (verified, atomic). Outcome kinds: saved, nothing,
         read_only, conflict (changed on disk: force=True overwrites), failed."""
-        from tui.store.document import ConflictError, ReadOnlyError, WriteError
+        from tui.store.document import Conflict, Failed, ReadOnly, Saved
 
         if self.doc is None:
             return Outcome("read_only", self.read_only or "此报告不能保存")
@@ -176,16 +176,17 @@ class ReportModel:
             return Outcome("read_only", self.read_only)
         if not self.dirty and not force:
             return Outcome("nothing", "没有需要保存的修改")
-        try:
-            self.doc.save(force=force)
-        except ConflictError as exc:
-            return Outcome("conflict", str(exc))
-        except ReadOnlyError as exc:
-            return Outcome("read_only", str(exc))
-        except WriteError as exc:
-            return Outcome("failed", f"{exc}\n原文件保持不变。")
-        self._saved()
-        return Outcome("saved", f"已保存 {self.path}")
+        done = self.doc.try_save(force=force)
+        if isinstance(done, Saved):
+            self._saved()
+            return Outcome("saved", f"已保存 {self.path}")
+        if isinstance(done, Conflict):
+            return Outcome("conflict", done.message)
+        if isinstance(done, ReadOnly):
+            return Outcome("read_only", done.message)
+        if isinstance(done, Failed):
+            return Outcome("failed", f"{done.message}\n原文件保持不变。")
+        return Outcome("nothing", done.message)
 
     def _saved(self):
         from tui.store import recovery
@@ -195,19 +196,16 @@ class ReportModel:
 
     def save_as(self, path):
         """Write to a new file, which this model then edits (its lock moves with it).
-        Outcome kinds: saved, exists, failed."""
-        from tui.store.document import WriteError
+        Outcome kinds: saved, exists, read_only, failed."""
+        from tui.store.document import Saved
 
         if self.doc is None:
             return Outcome("read_only", self.read_only or "此报告不能保存")
         if os.path.lexists(path):
             return Outcome("exists", f"{path} 已存在，不会覆盖")
-        try:
-            self.doc.save_as(path)
-        except FileExistsError:
-            return Outcome("exists", f"{path} 已存在，不会覆盖")
-        except WriteError as exc:
-            return Outcome("failed", str(exc))
+        done = self.doc.try_save_as(path)
+        if not isinstance(done, Saved):
+            return Outcome("failed", done.message)
         self.release_lock()
         self.read_only = self.doc.read_only_reason
         self._sync()
