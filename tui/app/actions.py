@@ -89,6 +89,8 @@ ACTIONS = [
     Action("sort_reverse", "S", "倒序", "反转排序方向", "list", show=False),
     Action("refresh", "r", "重新检查", "重新读取并检查文件夹中的报告", "list", show=False),
     Action("toggle_mark", "space", "标记", "标记或取消标记光标所在的报告（最多两份），供并排比较", "list"),
+    Action("import_file", "i", "导入", "导入公开发布的年报（网页 .html、Word .docx、带文字层的 PDF），"
+           "写成本文件夹中的报告文件并打开", "list", show=False),
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
     # compare (side by side)
@@ -122,6 +124,8 @@ ACTIONS = [
     Action("save_as", "ctrl+o", "另存为", "把当前内容另存为新文件", "report", show=False),
     Action("reload", "ctrl+l", "重新载入", "放弃修改，重新读取文件", "report", show=False),
     *_review("report", ""),
+    Action("confirm_import", "y", "核对无误", "确认光标所在单元格（? 导入待核对）已与原件核对无误"
+           "（记为接受，理由“已与原件核对”）；改成正确的值也算确认", "report", show=False),
     # dialogs (modal: only their own keys are live)
     Action("cancel", "escape", "取消", "关闭对话框，不做任何修改", "dialog", palette=False),
     Action("accept", "ctrl+s", "确定", "正文编辑框：确定修改（单行输入框按回车确定）", "dialog", palette=False,

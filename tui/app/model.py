@@ -303,6 +303,12 @@ class ReportModel:
         return self._review(lambda: append_signoff(self.path, decision, reviewer, note=note,
                                                    accept_reason=accept_reason, sign_key=sign_key), said)
 
+    def unconfirmed(self):
+        """Import flags (? cells) not yet confirmed against the original."""
+        from tui.core.findings import UNCONFIRMED
+
+        return [f for f in self.findings if f.rule == UNCONFIRMED and not f.accepted]
+
     def accept(self, finding, reason):
         from tui.store.signoff import append_accepted
 

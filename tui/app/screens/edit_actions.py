@@ -331,8 +331,16 @@ class EditingMixin:
         config = self.app.config
 
         def chosen(choice):
-            if choice:
-                self._reviewed(model, model.write_signoff(**choice))
+            if not choice:
+                return
+            left = model.unconfirmed()
+            if choice["decision"] == "approved" and left:
+                # An import flag is a doubt about the value itself: it is confirmed
+                # one by one (y), never swept up by accepting every error at once.
+                self.notify(f"还有 {len(left)} 个导入待核对的单元格（?），请逐一与原件核对（y）或改正后再签核通过",
+                            title="未签核", severity="error", timeout=15)
+                return
+            self._reviewed(model, model.write_signoff(**choice))
 
         self.app.push_screen(SignoffDialog(model, config.reviewer_name or login_name(), model.stale_text,
                                            config.reviewer_key), chosen)

@@ -19,6 +19,8 @@ from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
+CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an import flag (issue 11)
+
 
 def title_text(model, colours):
     r = model.report
@@ -369,6 +371,27 @@ class ReportScreen(EditingMixin, Screen):
         mark = self.model.marks.get(self.address)
         found = next((f for f in mark.findings if f.blocking), None) if mark else None
         return (self.model, found) if found else None
+
+    def action_confirm_import(self):
+        from tui.core.findings import UNCONFIRMED
+
+        model = self.model
+        mark = model.marks.get(self.address)
+        finding = next((f for f in mark.findings if f.rule == UNCONFIRMED and not f.accepted), None) if mark else None
+        if finding is None:
+            left = len(model.unconfirmed())
+            self.notify(f"这里没有导入待核对的单元格（全文还有 {left} 个，按 n 跳到下一个问题）" if left
+                        else "没有导入待核对的单元格")
+            return
+
+        def confirm():
+            outcome = model.accept(finding, CONFIRMED_REASON)
+            if outcome.ok:
+                outcome.message = (f"已核对：{model.form.short_label(finding.first)}"
+                                   f"（还有 {len(model.unconfirmed())} 个待核对）")
+            self._reviewed(model, outcome)
+
+        self._saved_first(model, confirm)
 
     def action_search(self):
         box = self.query_one("#search", Input)
