@@ -458,12 +458,14 @@ def test_sighup_with_an_unwritable_state_folder_keeps_the_edits_beside_the_repor
             seen += drain(master, 0.4)
         if "已修改".encode() not in seen:
             read_until(master, "已修改".encode(), timeout=5)
-        proc.send_signal(_signal.SIGHUP)
+        proc.send_signal(_signal.SIGHUP)  # (the pty stays open here, so what the app says can be read)
+        said = read_until(master, ".nianbao-recovery.json".encode(), timeout=10)
         proc.wait(timeout=5)
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
+    assert "未保存的修改已写入恢复文件".encode() in said
     beside = tmp_path / ".hongze-2023.toml.nianbao-recovery.json"
     assert json.loads(beside.read_text("utf-8"))["edits"] == [["appeals.reconsideration[4]", 7]]
     assert report.read_bytes() == (REPORTS / "hongze-2023.toml").read_bytes()
