@@ -18,10 +18,6 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub("", text))
 
 
-def shingles(text: str) -> set[str]:
-    return _substrings(normalise(text))
-
-
 def similarity(this_year: str, last_year: str) -> float:
     a_text, b_text = normalise(this_year), normalise(last_year)
     if len(a_text) < N:
