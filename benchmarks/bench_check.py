@@ -27,7 +27,6 @@ Kept out of CI. Nothing here is a test.
 """
 
 import argparse
-import json
 import os
 import random
 import re
