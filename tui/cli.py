@@ -8,6 +8,8 @@ or diff-match-patch. No subcommand opens the workbench.
 import argparse
 import sys
 
+from tui.core.forms import EditionChoices, FormError
+
 COMMANDS = ("check", "new", "signoff", "verify", "diff")
 
 
@@ -27,7 +29,7 @@ def build_parser():
     c.add_argument("paths", nargs="+", metavar="PATH")
 
     n = sub.add_parser("new", help="生成一份空白报告（各数均为 0，注释为表格标签）")
-    n.add_argument("--form", required=True, choices=("2019", "2021"), help="报告格式版本")
+    n.add_argument("--form", required=True, choices=EditionChoices(), help="报告格式版本（取自报告格式文件）")
     n.add_argument("--agency", required=True, help="发布机关全称")
     n.add_argument("--year", required=True, type=int, help="报告年度")
     n.add_argument("-o", "--output", metavar="FILE", help="写入文件（不覆盖已有文件）；省略时输出到标准输出")
@@ -37,6 +39,8 @@ def build_parser():
     s.add_argument("--decision", required=True, choices=("approved", "rejected"))
     s.add_argument("--reviewer", metavar="NAME", help="审核人显示名（默认取配置）")
     s.add_argument("--note", metavar="TEXT")
+    s.add_argument("--force", metavar="REASON",
+                   help="他人（如另一台主机上遗留的锁）持有编辑锁时仍写入；理由记入签核记录的 note")
     s.add_argument("--accept-findings", metavar="REASON", dest="accept_findings",
                    help="将尚未接受的错误逐条记为已接受，并写明理由")
     s.add_argument("--sign", metavar="KEY", help="用 SSH 密钥签名（私钥文件，或由 ssh-agent 持有私钥的公钥文件）")
@@ -83,6 +87,9 @@ def main(argv=None):
         from tui.commands.open import run
 
         return run(args)
+    except FormError as exc:  # a broken form file (tui/core/forms/ or $NIANBAO_FORMS)
+        print(f"nianbao：{exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         try:
             sys.stdout = None

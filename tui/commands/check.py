@@ -130,7 +130,7 @@ def report_lines(c, color=False):
         out.append("  " + paint("✓ 未发现问题", "accepted", color))
     for f in c.findings:
         label = r.form.label(f.first) if f.first else ""
-        tail = "（已接受）" if f.accepted else ""
+        tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")
         out.append(f"  {paint(f.glyph, _style(f), color)} {f.first}  {paint(label, 'dim', color)}  {f.message}{tail}")
     return out
 
