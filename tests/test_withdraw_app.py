@@ -68,7 +68,7 @@ async def test_comment_listed_whole_then_changed_then_withdrawn(folder):
         texts = panel_texts(screen)
         assert any("已核实" in t for t in texts) and not any(LONG in t for t in texts)
 
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("1")
@@ -94,7 +94,7 @@ async def test_acceptance_withdrawn_brings_the_error_back(folder):
         await pilot.press(*"原件如此", "enter")
         await pilot.pause()
         assert {f.first: f.accepted for f in screen.model.findings}["appeals.reconsideration[4]"]
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("1")
@@ -112,7 +112,7 @@ async def test_nothing_to_withdraw_says_so(folder):
         screen = await opened(pilot)
         screen.goto("applications.new_received[0]")
         await pilot.pause()
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert app.screen is screen
 
