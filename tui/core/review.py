@@ -21,6 +21,31 @@ def _records(data, name):
     return [r for r in items if isinstance(r, dict)]
 
 
+def _void(data, kind):
+    """{(first cell, made)} of the `kind` records ("accepted" or "comment") that
+    a `review.withdrawn` record takes back (FORMAT.md §5)."""
+    out = set()
+    for w in _records(data, "withdrawn"):
+        if w.get("record") == kind and isinstance(w.get("cell"), str) and "made" in w:
+            out.add((normal_address(w["cell"]), w["made"]))
+    return out
+
+
+def _live(data, name, kind, first_cell):
+    """The `name` records that no withdrawn record voids."""
+    records = _records(data, name)
+    void = _void(data, kind) if records else set()
+    if not void:
+        return records
+    return [r for r in records
+            if not (isinstance(first_cell(r), str) and (normal_address(first_cell(r)), r.get("at")) in void)]
+
+
+def _first_of(rec):
+    cells = rec.get("cells")
+    return cells[0] if isinstance(cells, list) and cells else None
+
+
 def signoffs(data):
     return _records(data, "signoff")
 
@@ -50,7 +75,7 @@ def normal_address(text):
 def accepted_keys(data):
     """{(rule, first cell)} of every review.accepted record."""
     keys = set()
-    for rec in _records(data, "accepted"):
+    for rec in accepted_records(data):
         cells = rec.get("cells")
         rule = rec.get("rule")
         if isinstance(rule, str) and isinstance(cells, list) and cells and isinstance(cells[0], str):
@@ -59,12 +84,13 @@ def accepted_keys(data):
 
 
 def accepted_records(data):
-    return _records(data, "accepted")
+    """review.accepted records still in force (not withdrawn)."""
+    return _live(data, "accepted", "accepted", _first_of)
 
 
 def comments(data):
     """Comments pinned to cells: [{cell, text, user, at}]."""
-    return [c for c in _records(data, "comment") if isinstance(c.get("cell"), str)]
+    return [c for c in _live(data, "comment", "comment", lambda r: r.get("cell")) if isinstance(c.get("cell"), str)]
 
 
 def mark_accepted(findings, data):
@@ -72,3 +98,21 @@ def mark_accepted(findings, data):
     for f in findings:
         f.accepted = bool(f.cells) and (f.rule, normal_address(f.cells[0])) in keys
     return findings
+
+
+def accepting_record(finding, data):
+    """The review.accepted record that accepts `finding` (the latest in the file), or None."""
+    if not finding.cells:
+        return None
+    first = normal_address(finding.cells[0])
+    exact = loose = None
+    for rec in accepted_records(data):
+        cells = rec.get("cells")
+        if rec.get("rule") != finding.rule or not isinstance(cells, list) or not cells \
+                or not isinstance(cells[0], str) or normal_address(cells[0]) != first:
+            continue
+        loose = rec
+        if not ("expected" in rec or "actual" in rec) or \
+                (rec.get("expected") == finding.expected and rec.get("actual") == finding.actual):
+            exact = rec
+    return exact or loose
