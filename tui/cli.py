@@ -8,7 +8,7 @@ or diff-match-patch. No subcommand opens the workbench.
 import argparse
 import sys
 
-COMMANDS = ("check", "new", "signoff", "verify", "diff")
+COMMANDS = ("check", "new", "signoff", "verify", "diff", "opinion")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +48,19 @@ def build_parser():
     d = sub.add_parser("diff", help="逐格、逐段比较两份报告")
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
+
+    o = sub.add_parser("opinion", help="写出审查意见（每份报告一份）；--summary 写出多份报告的汇总表",
+                       description="写出审查意见：标识、签核状态、按表格顺序列出的问题（印刷标签、发布值、应为值、说明）、"
+                       "已接受的问题及理由、批注和跨年对照。--summary：每份报告一行的汇总表，附合计。"
+                       "已存在的输出文件不会被覆盖（加 --force 才覆盖）。")
+    o.add_argument("--summary", action="store_true", help="汇总表：每份报告一行（机关、年度、格式、错误、警告、已接受、签核状态、审核人、日期）")
+    o.add_argument("--format", choices=("md", "html", "docx", "csv"), default=None,
+                   help="输出格式：md、html、docx（汇总表另可 csv）；默认按 -o 的扩展名，否则 md")
+    o.add_argument("-o", "--output", metavar="FILE", help="写入一个文件（多份报告的审查意见合为一份文件）")
+    o.add_argument("--out-dir", metavar="DIR", dest="out_dir", help="每份报告写一个文件：DIR/<文件名>.opinion.<扩展名>")
+    o.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    o.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    o.add_argument("paths", nargs="+", metavar="PATH")
     return p
 
 
