@@ -1,0 +1,61 @@
+"""tui.core.inert: untrusted text never reaches a terminal as live control sequences."""
+
+import re
+
+from hypothesis import given, strategies as st
+
+from tui.core.inert import has_controls, inert
+
+LIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def test_plain_text_is_unchanged():
+    s = "灵武市民政局 2020 年度 [b]粗体[/b] \\u202e"
+    assert inert(s) is s or inert(s) == s
+    assert not has_controls(s)
+
+
+def test_escape_sequences_become_visible():
+    assert inert("a\x1b]0;PWNED\x07b") == "a␛]0;PWNED␇b"
+    assert inert("\x1b[2J") == "␛[2J"
+    assert inert("x\by\rz") == "x␈y␍z"
+    assert inert("\x7f") == "␡"
+    assert inert("\x9b31m") == "\\u009b31m"
+    assert inert("abc\u202edef") == "abc\\u202edef"
+    assert inert("\u2066x\u2069") == "\\u2066x\\u2069"
+    assert inert("\u200f") == "\\u200f"
+
+
+def test_one_line_fields_cannot_fake_lines():
+    assert inert("备注\n✓ b.toml：可以发布") == "备注␊✓ b.toml：可以发布"
+    assert inert("a\u2028b\u2029c\x85d\x1ce") == "a\\u2028b\\u2029c\\u0085d␜e"
+    assert inert("a\tb") == "a␉b"
+    assert "\n" not in inert("a\r\nb")
+
+
+def test_multiline_keeps_newlines_and_tabs():
+    assert inert("一\n二\t三\r\n四\r五\x1b", multiline=True) == "一\n二\t三\n四␍五␛"
+
+
+def test_file_names_with_undecodable_bytes():
+    name = b"bad\xff.toml".decode("utf-8", "surrogateescape")
+    shown = inert(name)
+    assert shown == "bad\\udcff.toml"
+    shown.encode("utf-8")  # printable on a strict UTF-8 stream
+
+
+def test_non_strings():
+    assert inert(None) == ""
+    assert inert(12) == "12"
+
+
+@given(st.text())
+def test_never_leaves_a_live_character(s):
+    out = inert(s)
+    assert LIVE.search(out) is None
+    assert "\n" not in out and "\t" not in out
+    out.encode("utf-8")
+    multi = inert(s, multiline=True)
+    assert LIVE.search(multi) is None
+    # Nothing is lost: every character is kept or replaced by a visible form.
+    assert len(out) >= len(s.replace("\r\n", "\n")) - s.count("\r\n")

@@ -1,0 +1,74 @@
+"""Make untrusted text inert before it is shown (issue 10.2).
+
+Every string that comes from a report file or the environment (agency,
+region, title, cell strings, narrative, notes, reviewer, file names, a lock's
+`user`, …) passes through `inert()` before it reaches a terminal, in the
+command-line text output and in the workbench. JSON output stays exact.
+
+The scheme (documented in README):
+
+- C0 control characters U+0000–U+001F and DEL U+007F become their Unicode
+  Control Pictures: ESC → ␛, BEL → ␇, backspace → ␈, CR → ␍, LF → ␊,
+  TAB → ␉, NUL → ␀, DEL → ␡. In `multiline` text (the narrative), LF and
+  TAB stay as they are and CR LF becomes LF.
+- C1 controls U+0080–U+009F, bidirectional formatting characters (U+061C,
+  U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), the line and paragraph
+  separators U+2028/U+2029 and lone surrogates (undecodable bytes of a file
+  name) become `\\u` escapes: U+202E → `\\u202e`.
+
+The pictures and escapes are plain printable characters of width 1 each, so
+an inert string can never move the cursor, set the terminal title, change
+colours, reorder what follows it or start a new line in a one-line field.
+Backslashes are left alone: `\\u202e` typed literally in a report reads the
+same as an escaped U+202E, which is harmless.
+"""
+
+import re
+
+# LF and TAB are handled separately (kept in multiline text).
+_BAD = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but TAB, LF), DEL, C1
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides, isolates
+    "\u2028\u2029"  # line / paragraph separator
+    "\ud800-\udfff"  # lone surrogates (os.fsdecode of undecodable bytes)
+)
+_ONE_LINE = re.compile(f"[{_BAD}\t\n]")
+_MULTI_LINE = re.compile(f"\r\n|[{_BAD}]")
+
+
+def visible(ch):
+    """The visible form of one character that `inert` replaces."""
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\u{code:04x}"
+
+
+def _one(match):
+    return visible(match.group())
+
+
+def _multi(match):
+    s = match.group()
+    return "\n" if s == "\r\n" else visible(s)
+
+
+def inert(text, multiline=False):
+    """`text` with every control and bidi character shown visibly (see module doc).
+
+    Not a string (None, a number, …): converted with str() first. With
+    `multiline`, newlines and tabs are kept (CR LF becomes LF).
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    pattern = _MULTI_LINE if multiline else _ONE_LINE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_multi if multiline else _one, text)
+
+
+def has_controls(text, multiline=False):
+    """True when `inert(text, multiline)` would change `text`."""
+    return isinstance(text, str) and (_MULTI_LINE if multiline else _ONE_LINE).search(text) is not None
