@@ -38,7 +38,7 @@ def _cell_moves(scope):
     ]
 
 
-SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较"}
+SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较", "preview": "审查意见预览"}
 
 ACTIONS = [
     Action("help", "question_mark", "帮助", "显示所有按键和命令", "app"),
@@ -54,6 +54,9 @@ ACTIONS = [
     Action("toggle_mark", "space", "标记", "标记或取消标记光标所在的报告（最多两份），供并排比较", "list"),
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
+    Action("preview_opinion", "p", "意见预览", "以文字预览光标所在报告的审查意见", "list", show=False),
+    Action("export_summary", "x", "导出汇总", "把标记的报告（未标记时为列表中显示的全部报告）的汇总表导出为"
+           " .md、.html、.csv 或 .docx 文件（默认放在报告所在文件夹；已有文件须确认才覆盖）", "list", show=False),
     # compare (side by side)
     *_cell_moves("compare"),
     Action("next_difference", "d", "下一不同", "跳到下一处不同（表格中的单元格，正文视图中的一节）", "compare"),
@@ -86,6 +89,15 @@ ACTIONS = [
     Action("accept_finding", "a", "接受问题", "接受光标所在单元格（或问题列表中选中）的错误，须填写理由", "report",
            show=False),
     Action("comment", "c", "批注", "给光标所在单元格添加批注，写入报告文件", "report", show=False),
+    Action("preview_opinion", "p", "意见预览", "以文字预览本报告的审查意见（结论、问题、已接受的问题、批注、跨年对照）",
+           "report", show=False),
+    Action("export_opinion", "x", "导出意见", "把本报告的审查意见导出为 .md、.html 或 .docx 文件"
+           "（默认放在报告旁边；已有文件须确认才覆盖）", "report", show=False),
+    # review opinion preview
+    Action("scroll_down_line", "j", "下移", "向下滚动一行（也可用方向键、PageDown）", "preview", show=False),
+    Action("scroll_up_line", "k", "上移", "向上滚动一行（也可用方向键、PageUp）", "preview", show=False),
+    Action("export_opinion", "x", "导出", "把审查意见导出为 .md、.html 或 .docx 文件（默认放在报告旁边；已有文件须确认才覆盖）",
+           "preview"),
 ]
 
 BY_ID = {a.id: a for a in ACTIONS}

@@ -143,9 +143,7 @@ def run_summary(args):
     if not result.checked:
         _err("没有可读取的报告")
         return 2
-    data = render_summary(Summary(result.checked, result.invalid), fmt)
-    if fmt == "csv" and args.output:
-        data = b"\xef\xbb\xbf" + data  # a BOM in files, so spreadsheets read UTF-8
+    data = render_summary(Summary(result.checked, result.invalid), fmt, to_file=bool(args.output))
     if _emit(data, fmt, args.output, args.force):
         return 2
     if args.output:

@@ -31,8 +31,10 @@ def render_opinions(ops, fmt):
     return _bytes(mod.render_opinions(ops))
 
 
-def render_summary(summary, fmt):
-    return _bytes(_renderer(fmt).render_summary(summary))
+def render_summary(summary, fmt, to_file=True):
+    """Bytes of the summary; CSV written to a file starts with a BOM, so spreadsheets read it as UTF-8."""
+    data = _bytes(_renderer(fmt).render_summary(summary))
+    return b"\xef\xbb\xbf" + data if fmt == "csv" and to_file else data
 
 
 def format_of_path(path, allowed):

@@ -2,39 +2,34 @@
 
 Report files are untrusted: an agency name, a comment or a quoted clause may
 hold control characters, bidirectional overrides, markup or table syntax.
-`printable` shows invisible and control characters as escapes (`\\x1b`,
-`\\u202e`) and turns every kind of line break into `\\n`; each renderer then
-escapes its own syntax on top.
+`printable` applies the house scheme (tui.core.inert: controls as Control
+Pictures, bidi and separators as `\\u` escapes; newlines kept) and also shows
+Unicode noncharacters as escapes (they are parse errors in HTML5 and invalid
+in XML); each renderer then escapes its own syntax on top.
 """
 
-_BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
-_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n"}
+import re
+
+from tui.core.inert import inert
+
+_NONCHAR = re.compile("[\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff"
+                      "\U0004fffe\U0004ffff\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff"
+                      "\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff"
+                      "\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff"
+                      "\U0010fffe\U0010ffff]")
 
 
-def _noncharacter(cp):
-    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
-
-
-def _escape_char(ch):
-    cp = ord(ch)
-    if cp < 0x20 and ch not in "\n\t" or 0x7F <= cp < 0xA0:
-        return f"\\x{cp:02x}"
-    if cp in _BIDI or _noncharacter(cp) or 0xD800 <= cp <= 0xDFFF:
-        return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
-    return ch
+def _nonchar(m):
+    cp = ord(m.group())
+    return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
 
 
 def printable(value):
-    """`value` as text with line breaks normalised to \\n and controls shown as escapes."""
-    s = value if isinstance(value, str) else str(value)
-    for old, new in _BREAKS.items():
-        if old in s:
-            s = s.replace(old, new)
-    if s.isprintable():
-        return s
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape_char(ch) for ch in s).replace("\t", " ")
+    """`value` as inert text; newlines kept, tabs as spaces."""
+    s = inert(value, multiline=True).replace("\t", " ")
+    return _NONCHAR.sub(_nonchar, s) if _NONCHAR.search(s) else s
 
 
 def one_line(value):
-    """`printable`, with line breaks as spaces (headings, table cells of plain text)."""
+    """`printable`, with line breaks as spaces (headings, plain-text lines)."""
     return printable(value).replace("\n", " ")

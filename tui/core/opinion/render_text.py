@@ -23,7 +23,8 @@ def _problem(p):
 def render_opinion(op):
     out = [one_line(op.title), ""]
     width = max(len(k) for k, _ in op.heading())
-    out += [f"  {k:<{width}}  {one_line(v)}" for k, v in op.heading()]
+    # The labels are Chinese (two columns each): pad with ideographic spaces.
+    out += [f"  {k}{'　' * (width - len(k))}  {one_line(v)}" for k, v in op.heading()]
     out += ["", "【结论】"]
     out += [f"  {one_line(line)}" for line in op.conclusion()]
     out += ["", "【问题】"]
