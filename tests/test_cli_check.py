@@ -331,13 +331,13 @@ def test_new_loads_and_checks_clean(tmp_path, edition, year):
     form = form_by_edition(edition)
     lines = text.splitlines()
     for row in form.application_rows:
-        line = next(l for l in lines if l.startswith(f"{row.key} = ["))
+        line = next(ln for ln in lines if ln.startswith(f"{row.key} = ["))
         assert line.endswith(f"# {row.label}"), line
         assert re.match(rf"{re.escape(row.key)} = \[0(, 0){{6}}\]", line)
     for row in form.appeal_rows:
-        assert any(l.startswith(f"{row.key} = [0, 0, 0, 0, 0]") and f"# {row.label}" in l for l in lines)
+        assert any(ln.startswith(f"{row.key} = [0, 0, 0, 0, 0]") and f"# {row.label}" in ln for ln in lines)
     for row in form.active_rows:
-        line = next(l for l in lines if l.startswith(f"{row.key} = {{"))
+        line = next(ln for ln in lines if ln.startswith(f"{row.key} = {{"))
         assert f"# {row.label}：" in line
     for heading in ("# 一、总体情况", "# 二、主动公开政府信息情况", "# 三、收到和处理政府信息公开申请情况",
                     "# 四、政府信息公开行政复议、行政诉讼情况", "# 五、存在的主要问题及改进情况"):

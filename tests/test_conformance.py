@@ -38,10 +38,26 @@ def test_runner_against_command_line():
     assert proc.returncode == 0
 
 
+def _norm(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def _key(file, rule, severity, first, f, values):
+    # As the runner: expected, actual and accepted are compared in cases whose
+    # expected.json has them (FORMAT.md §2, §5).
+    k = (file, rule, severity, first)
+    if values:
+        k += (json.dumps(_norm(f.get("expected")), ensure_ascii=False),
+              json.dumps(_norm(f.get("actual")), ensure_ascii=False), bool(f.get("accepted")))
+    return k
+
+
 def _expected(case):
     exp = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    findings = collections.Counter((f["file"], f["rule"], f["severity"], f["first"]) for f in exp["findings"])
-    return findings, sorted(exp["invalid"])
+    values = any("expected" in f for f in exp["findings"])
+    findings = collections.Counter(_key(f["file"], f["rule"], f["severity"], f["first"], f, values)
+                                   for f in exp["findings"])
+    return findings, sorted(exp["invalid"]), values
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -50,14 +66,14 @@ def test_case_in_process(case, jobs, monkeypatch):
     if jobs > 1:
         # Force the worker-process path even for these small cases.
         monkeypatch.setattr("tui.core.checker.PARALLEL_FROM", 1)
-    want, want_invalid = _expected(case)
+    want, want_invalid, values = _expected(case)
     result = check_paths([case], jobs=jobs)
     got = collections.Counter()
     for c in result.checked:
         for f in c.findings:
-            got[(pathlib.Path(c.report.file).name, f.rule, f.severity, f.cells[0])] += 1
+            got[_key(pathlib.Path(c.report.file).name, f.rule, f.severity, f.cells[0], f.to_json(), values)] += 1
     invalid = sorted(pathlib.Path(i.file).name for i in result.invalid)
     assert got == want, f"missing {sorted(want - got)}, unexpected {sorted(got - want)}"
     assert invalid == want_invalid
-    want_status = 2 if want_invalid else (1 if any(k[2] == "error" for k in want) else 0)
+    want_status = 2 if want_invalid else (1 if any(k[2] == "error" and not (values and k[6]) for k in want) else 0)
     assert result.exit_status == want_status

@@ -158,7 +158,8 @@ def test_cell_value_placeholder_is_a_finding_and_counts_as_zero(placeholder):
     data["applications"]["outcome"]["granted"][2] = placeholder
     found = findings_of(data)
     f = only(found, "cell.value")
-    assert (f.severity, f.cells, f.expected, f.actual) == (ERROR, ["applications.outcome.granted[2]"], None, None)
+    # FORMAT.md §2: cell.value's `actual` is the cell's own value (a string here).
+    assert (f.severity, f.cells, f.expected, f.actual) == (ERROR, ["applications.outcome.granted[2]"], None, placeholder)
     assert len(found) == 1  # counts as 0: the sums still hold
 
 
@@ -171,11 +172,13 @@ def test_cell_value_placeholder_replacing_a_figure(placeholder):
     rt = only(found, "applications.row-total")
     assert (rt.cells[0], rt.expected, rt.actual) == ("applications.new_received[6]", 118, 3119)
     bal = only(found, "applications.balance")  # column 6 still balances
-    assert (bal.cells[0], bal.expected, bal.actual) == ("applications.new_received[0]", 0 + 34, 2932 + 103)
+    # From the first cell's point of view: the 新收 that balances the column
+    # (三（七）+四−二) against the 新收 as counted (blank = 0).
+    assert (bal.cells[0], bal.expected, bal.actual) == ("applications.new_received[0]", 2932 + 103 - 34, 0)
 
 
 @pytest.mark.parametrize("value,actual", [
-    (1.5, 1.5), (0.0, 0.0), (-2, -2), (True, None), (False, None), ("十二", None), ("12", None),
+    (1.5, 1.5), (0.0, 0.0), (-2, -2), (True, True), (False, False), ("十二", "十二"), ("12", "12"),
     ([1], None), ({"a": 1}, None),
 ], ids=["float", "float-zero", "negative", "true", "false", "text", "digits-as-text", "array", "table"])
 def test_cell_value_kinds_in_appeals(value, actual):
@@ -369,8 +372,9 @@ def test_balance_fail():
     data["applications"]["carried_forward"][6] = 104
     found = findings_of(data)
     got = sorted((f.cells[0], f.expected, f.actual) for f in by_rule(found, "applications.balance"))
-    assert got == [("applications.new_received[0]", 3001 + 34, 2932 + 104),
-                   ("applications.new_received[6]", 3119 + 34, 3050 + 104)]
+    # expected = 三（七）[c] + 四[c] − 二[c], actual = 一[c] (FORMAT.md §2).
+    assert got == [("applications.new_received[0]", 2932 + 104 - 34, 3001),
+                   ("applications.new_received[6]", 3050 + 104 - 34, 3119)]
     f = by_rule(found, "applications.balance")[0]
     assert f.severity == ERROR
     assert f.cells == ["applications.new_received[0]", "applications.carried_over[0]",

@@ -1,7 +1,7 @@
 """Theme files are validated: a bad colour gives a clear message and the default theme."""
 
 from tui.app.app import NianbaoApp
-from tui.app.themes import DEFAULT_THEME, load_themes, parse_theme, ThemeError, theme_dirs
+from tui.app.themes import DEFAULT_THEME, load_themes, parse_theme, ThemeError
 from tui.config import config_dir
 
 import pytest

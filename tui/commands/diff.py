@@ -15,7 +15,7 @@ tell "no differences" from "could not compare").
 import sys
 
 from tui.commands.color import enabled, paint
-from tui.core.compare import ACTIVE, SEP, compare_reports
+from tui.core.compare import SEP, compare_reports
 from tui.core.load import load_path
 from tui.core.report import Invalid
 from tui.core.rules import fmt, is_number

@@ -65,12 +65,11 @@ class Finding:
 
 
 def _jsonable(value):
-    """A number for the JSON output, else null. `nan` and `inf` (valid TOML
-    floats) become null too: json.dumps would write NaN/Infinity, which is
-    not JSON, and FORMAT.md §2 allows only numbers or null."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    """`expected`/`actual` for the JSON output: a number, a string or a
+    boolean (cell.value reports the cell's own value, FORMAT.md §2), else
+    null. `nan` and `inf` (valid TOML floats) become null too: json.dumps
+    would write NaN/Infinity, which is not JSON."""
+    if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None

@@ -91,8 +91,12 @@ def _count_problem(v):
 
 def _value_finding(report, keys, index, v, why):
     a = addr(keys, index)
+    # FORMAT.md §2: for cell.value, `actual` is the cell's value itself when
+    # it is a string, number or boolean (so an acceptance of a blank cell
+    # lapses when the blank becomes "/"), else null.
+    actual = v if isinstance(v, (str, int, float)) else None
     return Finding("cell.value", ERROR, f"{report.form.short_label(a)}{why}，实为{describe(v)}",
-                   [a], None, v if is_number(v) else None)
+                   [a], None, actual)
 
 
 @rule("cell.value")
@@ -210,7 +214,6 @@ def _schema_active(report):
 
 
 def _schema_table(report, section, width):
-    form = report.form
     found = []
     for row, cells in table_rows(report, section):
         a = addr(row.keys)
@@ -312,11 +315,13 @@ def balance(report):
         received = num(cell(new, c)) + num(cell(over, c))
         handled = num(cell(total, c)) + num(cell(fwd, c))
         if received != handled:
+            # Expected/actual from the first cell's point of view (FORMAT.md
+            # §2): the 新收 that would balance the column, against the 新收 as is.
             found.append(Finding(
                 "applications.balance", ERROR,
                 f"三·本列勾稽关系（{col.label}）：一+二 = {fmt(received)}，三（七）+四 = {fmt(handled)}",
                 [addr(r.keys, c) for r in (new_row, over_row, total_row, fwd_row)],
-                received, handled))
+                handled - num(cell(over, c)), num(cell(new, c))))
     return found
 
 

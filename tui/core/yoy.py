@@ -162,6 +162,6 @@ def text_copied(report, prev):
             found.append(Finding(
                 "yoy.text-copied", WARNING,
                 f"{labels.get(key, key)}与 {prev.year} 年报告内容雷同：{score:.0%} 的文字已见于上年",
-                [a], None, round(score, 4),
+                [a], None, round(score, 2),
                 {"file": prev.file, "cells": [a]}))
     return found

@@ -16,7 +16,6 @@ import gc
 import os
 import time
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -328,7 +327,6 @@ class CompareScreen(EditingMixin, Screen):
 
     def _paint(self):
         """Render everything from the current comparison (after mount, an edit or a resize)."""
-        c = self.comparison
         colours = severity_colours(self.app)
         width = self.size.width or self.app.size.width
         self._width = width

@@ -552,7 +552,7 @@ class ReportScreen(EditingMixin, Screen):
 
     def _search(self, query):
         q = query.lower()
-        form, data = self.model.form, self.model.data
+        form = self.model.form
         hits = []
         for b in self.blocks:
             if isinstance(b, NarrativeBlock):

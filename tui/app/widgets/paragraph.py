@@ -39,7 +39,7 @@ def break_offsets(line, width):
             used = sum(u[2] for u in units[cut:i])
             continue  # re-place unit i on the new line
         if w > width:  # a single unit longer than a line: fold it by characters
-            chunk_start, chunk_w = start, used
+            chunk_w = used
             for j, ch in enumerate(line[start:end]):
                 cw = cell_len(ch)
                 if chunk_w + cw > width and chunk_w:
