@@ -63,12 +63,20 @@ class Config:
         return os.path.expanduser(value) if isinstance(value, str) and value.strip() else None
 
 
+CONFIG_LIMIT = 1024 * 1024
+
+
 def load_config(path=None):
     path = path or config_path()
+    from tui.core.inert import inert
+    from tui.core.readfile import Unreadable, read_regular
+
     try:
-        with open(path, "rb") as fh:
-            return Config(tomllib.load(fh), path=path)
-    except FileNotFoundError:
-        return Config(path=path)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return Config(error=f"配置文件 {path} 无法读取：{exc}", path=path)
+        raw, _ = read_regular(path, CONFIG_LIMIT)  # never a FIFO or a device
+        return Config(tomllib.loads(raw.decode("utf-8")), path=path)
+    except Unreadable as exc:
+        if exc.missing:
+            return Config(path=path)
+        return Config(error=f"配置文件 {inert(path)} 无法读取：{exc.reason}", path=path)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return Config(error=f"配置文件 {inert(path)} 无法读取：{inert(exc)}", path=path)

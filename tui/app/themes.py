@@ -34,11 +34,16 @@ def theme_dirs():
 
 def parse_theme(path):
     """One theme file → Theme; raise ThemeError naming the file and the key."""
+    from tui.core.inert import inert
+    from tui.core.readfile import Unreadable, read_regular
+
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ThemeError(f"主题文件 {path} 无法读取：{exc}") from exc
+        raw, _ = read_regular(path, 1024 * 1024)  # never a FIFO or a device
+        data = tomllib.loads(raw.decode("utf-8"))
+    except Unreadable as exc:
+        raise ThemeError(f"主题文件 {inert(path)} 无法读取：{exc.reason}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ThemeError(f"主题文件 {inert(path)} 无法读取：{inert(exc)}") from exc
     unknown = set(data) - set(COLOUR_KEYS) - OTHER_KEYS
     if unknown:
         raise ThemeError(f"主题文件 {path}：未知的键 {', '.join(sorted(unknown))}")

@@ -14,10 +14,13 @@ import os
 import sys
 
 from tui.core.checker import check_loaded
+from tui.core.inert import inert
 from tui.core.load import load_path
+from tui.core.readfile import Unreadable, check_regular
 from tui.core.report import Invalid
 from tui.core.rules import check_report
 from tui.store.signoff import publication_check, sibling_paths
+from tui.store.sshsig import SIGNERS_LIMIT
 
 
 def _check_all(files):
@@ -53,10 +56,9 @@ def run(args):
     signers = args.allowed_signers
     if signers is not None:
         try:
-            with open(signers, "rb"):
-                pass
-        except OSError as exc:
-            print(f"nianbao verify：签名人名单 {signers} 无法读取：{exc.strerror or exc}", file=sys.stderr)
+            check_regular(signers, SIGNERS_LIMIT)
+        except Unreadable as exc:
+            print(f"nianbao verify：签名人名单 {inert(signers)} 无法读取：{exc.reason}", file=sys.stderr)
             return 2
     files = list(dict.fromkeys(args.files))
     results = _check_all(files)

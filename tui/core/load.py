@@ -8,6 +8,7 @@ import re
 import tomllib
 
 from tui.core.forms import all_forms, get_form
+from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
 
 BOM = b"\xef\xbb\xbf"
@@ -157,14 +158,7 @@ def load_path(path, display=None):
     """Load a report file. `display` is the name used in messages (default: path)."""
     file = display if display is not None else str(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        return invalid(file, "文件不存在")
-    except IsADirectoryError:
-        return invalid(file, "这是一个文件夹，不是报告文件")
-    except PermissionError:
-        return invalid(file, "没有读取权限")
-    except OSError as exc:
-        return invalid(file, f"无法读取文件：{exc.strerror or exc}")
+        raw, _ = read_regular(path)
+    except Unreadable as exc:
+        return invalid(file, exc.reason)
     return load_bytes(raw, file)

@@ -32,6 +32,7 @@ import tomllib
 
 from tui.core.address import MISSING, Address, format_address, get_value, parse_address, quote_key, set_value
 from tui.core.load import BOM, from_data, parse_text
+from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_string
 from tui.store import spans as _spans
@@ -508,19 +509,9 @@ class EditableReport:
         path = os.fspath(path)
         name = display if display is not None else path
         try:
-            if os.path.isdir(path):
-                raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name)
-            with open(path, "rb") as fh:
-                raw = fh.read()
-                st = os.fstat(fh.fileno())
-        except FileNotFoundError:
-            raise OpenError(f"{name}: 文件不存在", name) from None
-        except PermissionError:
-            raise OpenError(f"{name}: 没有读取权限", name) from None
-        except IsADirectoryError:
-            raise OpenError(f"{name}: 这是一个文件夹，不是报告文件", name) from None
-        except OSError as exc:
-            raise OpenError(f"{name}: 无法读取文件（{os_error_text(exc)}）", name) from None
+            raw, st = read_regular(path)
+        except Unreadable as exc:
+            raise OpenError(f"{name}: {exc.reason}", name) from None
         return cls.from_bytes(raw, path, display, DiskState(st.st_mtime_ns, len(raw), _sha256(raw)))
 
     @classmethod
@@ -997,10 +988,8 @@ class EditableReport:
     def _read_disk(self, path=None):
         """(bytes, DiskState) of the file on disk now, or (None, None)."""
         try:
-            with open(path or self.path, "rb") as fh:
-                raw = fh.read()
-                st = os.fstat(fh.fileno())
-        except OSError:
+            raw, st = read_regular(path or self.path)
+        except Unreadable:
             return None, None
         return raw, DiskState(st.st_mtime_ns, len(raw), _sha256(raw))
 

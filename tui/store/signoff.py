@@ -49,6 +49,7 @@ from tui.core.address import format_address, parse_address
 from tui.core.digest import canonical_bytes, digest as compute_digest
 from tui.core.findings import GLYPHS
 from tui.core.load import BOM, load_bytes, load_path
+from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_key, toml_string
 from tui.store import sshsig
@@ -278,13 +279,9 @@ def _read(path):
     """(raw bytes, data) of a report file, or raise Unreadable."""
     display = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        loaded = load_path(path, display)  # for its message (missing, permission, folder)
-        if not isinstance(loaded, Invalid):
-            loaded = Invalid(display, f"{display}: 无法读取文件")
-        raise Unreadable(loaded) from None
+        raw, _ = read_regular(path)
+    except NotReadable as exc:
+        raise Unreadable(Invalid(display, f"{display}: {exc.reason}")) from None
     loaded = load_bytes(raw, display)
     if isinstance(loaded, Invalid):
         raise Unreadable(loaded)
@@ -314,10 +311,9 @@ def _append(path, raw, old_data, records, force=False):
             if fh.read() != new_raw:
                 raise WriteError("写入的临时文件与预期不符，原文件未改动")
         try:
-            with open(path, "rb") as fh:
-                current = fh.read()
-        except OSError as exc:
-            raise WriteError(f"写入前无法再次读取原文件（{exc.strerror or exc}），原文件未改动") from None
+            current, _ = read_regular(path)
+        except NotReadable as exc:
+            raise WriteError(f"写入前无法再次读取原文件（{exc.reason}），原文件未改动") from None
         if current != raw:
             raise WriteError("文件在读取之后已被修改（可能有人同时在编辑），为免覆盖，已放弃写入；请重新检查后再试")
 

@@ -17,8 +17,13 @@ import shutil
 import subprocess
 import tempfile
 
+from tui.core.inert import inert
+from tui.core.readfile import Unreadable, check_regular, read_regular
+
 NAMESPACE = "nianbao-signoff"
 TIMEOUT = 20  # seconds; signing through an agent on a smartcard can be slow
+SIGNERS_LIMIT = 4 * 1024 * 1024  # an allowed_signers file is one line per key
+KEY_LIMIT = 1024 * 1024  # an SSH key file is a few KB
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
 ARMOR_END = "-----END SSH SIGNATURE-----"
 
@@ -106,6 +111,10 @@ def sign(text, key_path):
         raise SignatureError(f"{key_path} 是文件夹，不是密钥文件")
     if not os.access(key_path, os.R_OK):
         raise SignatureError(f"没有读取密钥 {key_path} 的权限")
+    try:
+        check_regular(key_path, KEY_LIMIT)  # a FIFO or device would hang ssh-keygen
+    except Unreadable as exc:
+        raise SignatureError(f"密钥 {inert(key_path)} 无法使用：{exc.reason}") from None
     with tempfile.TemporaryDirectory(prefix="nianbao-sign-") as tmp:
         msg_path = os.path.join(tmp, "message")
         with open(msg_path, "wb") as fh:
@@ -135,29 +144,33 @@ def verify(text, signature, allowed_signers, identity):
     if not isinstance(identity, str) or not identity.strip():
         return False, "签核记录没有登录名（user），无法核对签名人"
     try:
-        with open(allowed_signers, "rb"):
-            pass
-    except OSError as exc:
-        return False, f"签名人名单 {allowed_signers} 无法读取：{exc.strerror or exc}"
+        # A private copy for ssh-keygen: the named file is read once, as a
+        # regular file of bounded size (a FIFO or device would hang it).
+        signers_bytes, _ = read_regular(allowed_signers, SIGNERS_LIMIT)
+    except Unreadable as exc:
+        return False, f"签名人名单 {inert(allowed_signers)} 无法读取：{exc.reason}"
     data = text.encode("utf-8")
     try:
         with tempfile.TemporaryDirectory(prefix="nianbao-verify-") as tmp:
+            copy = os.path.join(tmp, "allowed_signers")
+            with open(copy, "wb") as fh:
+                fh.write(signers_bytes)
             sig_path = os.path.join(tmp, "signature.sig")
             with open(sig_path, "w", encoding="ascii", errors="replace", newline="\n") as fh:
                 fh.write(normalize_signature(signature))
-            rc, out, err = _run([exe, "-Y", "verify", "-f", allowed_signers, "-I", identity,
+            rc, out, err = _run([exe, "-Y", "verify", "-f", copy, "-I", identity,
                                  "-n", NAMESPACE, "-s", sig_path], data)
             if rc == 0:
                 m = re.search(r"with (\S+) key (\S+)", out)
                 return True, f"签名有效（{m.group(1)} 密钥 {m.group(2)}）" if m else "签名有效"
-            return False, _diagnose(exe, sig_path, data, allowed_signers, identity, err)
+            return False, _diagnose(exe, sig_path, data, copy, identity, err, inert(allowed_signers))
     except SignatureError as exc:
         return False, str(exc)
     except OSError as exc:
         return False, f"无法核验签名：{exc.strerror or exc}"
 
 
-def _diagnose(exe, sig_path, data, allowed_signers, identity, err):
+def _diagnose(exe, sig_path, data, allowed_signers, identity, err, shown):
     """Why did verify fail? One or two more ssh-keygen calls, only on failure."""
     low = err.lower()
     if "couldn't parse signature" in low or "sshsig_armor" in low:
@@ -165,7 +178,7 @@ def _diagnose(exe, sig_path, data, allowed_signers, identity, err):
     if "namespace" in low:
         return "签名不是为 nianbao 签核所做（命名空间不符）"
     if "allowed keys file" in low:
-        return f"签名人名单 {allowed_signers} 无法读取"
+        return f"签名人名单 {shown} 无法读取"
     if "incorrect signature" in low:
         return "签名与签核记录不符（记录或签名已被改动）"
     rc, _out, _err = _run([exe, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig_path], data)
@@ -174,5 +187,5 @@ def _diagnose(exe, sig_path, data, allowed_signers, identity, err):
     rc, out, _err = _run([exe, "-Y", "find-principals", "-f", allowed_signers, "-s", sig_path])
     principals = [p.strip() for p in out.splitlines() if p.strip()] if rc == 0 else []
     if not principals:
-        return f"签名密钥不在签名人名单 {allowed_signers} 中"
-    return f"签名密钥在名单中属于 {'、'.join(principals)}，不是签核记录中的用户 {identity}"
+        return f"签名密钥不在签名人名单 {shown} 中"
+    return f"签名密钥在名单中属于 {inert('、'.join(principals))}，不是签核记录中的用户 {inert(identity)}"
