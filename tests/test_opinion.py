@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import REPO, REPORTS
 from tui.core.checker import check_paths
 from tui.core.grouping import group_findings
-from tui.core.opinion import render_opinions, render_summary
+from tui.render import render_opinions, render_summary
 from tui.core.opinion.model import Opinion, Summary, opinions
 
 GOLDEN = REPO / "tests" / "golden"

@@ -86,7 +86,7 @@ async def test_export_opinion_from_the_report_beside_it_and_ask_before_overwriti
         assert "`appeals.litigation_after_reconsideration[4]`" in text
         # the CLI writes the same document
         from tui.core.checker import check_paths
-        from tui.core.opinion import render_opinions
+        from tui.render import render_opinions
         from tui.core.opinion.model import opinions
 
         cli = render_opinions(opinions(check_paths([str(report)] + [str(p) for p in folder.glob("*.toml")]),

@@ -84,7 +84,7 @@ def _out_names(checked, out_dir, ext):
 
 
 def run_opinions(args):
-    from tui.core.opinion import render_opinions
+    from tui.render import render_opinions
     from tui.core.opinion.model import Opinion
 
     fmt = _format(args, OPINION_FORMATS)
@@ -128,7 +128,7 @@ def run_opinions(args):
 
 
 def run_summary(args):
-    from tui.core.opinion import render_summary
+    from tui.render import render_summary
     from tui.core.opinion.model import Summary
 
     if args.out_dir:

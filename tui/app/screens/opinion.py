@@ -50,7 +50,8 @@ class OpinionScreen(Screen):
             self.notify(self.export_refusal, severity="warning", timeout=8)
             return
         from tui.app.export import export_document, opinion_path
-        from tui.core.opinion import OPINION_FORMATS, render_opinions
+        from tui.core.opinion import OPINION_FORMATS
+        from tui.render import render_opinions
 
         op = self.opinion
         export_document(self, "审查意见", opinion_path(op.file), OPINION_FORMATS,

@@ -333,7 +333,8 @@ class ReportListScreen(Screen):
             self.notify("列表中没有报告", severity="warning")
             return
         from tui.app.export import export_document, summary_path
-        from tui.core.opinion import SUMMARY_FORMATS, render_summary
+        from tui.core.opinion import SUMMARY_FORMATS
+        from tui.render import render_summary
         from tui.core.opinion.model import Summary
 
         summary = Summary([e.checked for e in chosen if e.checked], [e.invalid for e in chosen if e.invalid])

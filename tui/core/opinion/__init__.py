@@ -1,8 +1,9 @@
 """Review opinions (审查意见) and folder summaries: one model, several renderers.
 
-`build` and `summarize` make the data (tui.core.opinion.model); `render_*`
-turn it into bytes of one format. Renderer modules are imported only when
-their format is asked for (DOCX needs python-docx).
+tui.core.opinion.model makes the data; the text formats (Markdown, HTML,
+CSV, plain text) are rendered here, each module imported only when its
+format is asked for. DOCX needs python-docx, which the core never loads: it
+is rendered by tui.render, which callers use for every format.
 """
 
 import importlib
@@ -11,11 +12,12 @@ OPINION_FORMATS = ("md", "html", "docx")
 SUMMARY_FORMATS = ("md", "html", "csv", "docx")
 TEXT_FORMATS = ("md", "html", "csv", "text")
 EXTENSIONS = {"md": ".md", "html": ".html", "docx": ".docx", "csv": ".csv", "text": ".txt"}
-_MODULES = {"md": "render_md", "html": "render_html", "docx": "render_docx", "csv": "render_csv",
-            "text": "render_text"}
+_MODULES = {"md": "render_md", "html": "render_html", "csv": "render_csv", "text": "render_text"}
 
 
 def _renderer(fmt):
+    if fmt not in _MODULES:
+        raise ValueError(f"not a text format: {fmt} (DOCX is rendered by tui.render)")
     return importlib.import_module(f"tui.core.opinion.{_MODULES[fmt]}")
 
 

@@ -1,5 +1,6 @@
-"""DOCX (the format agencies edit), with real Word tables. Needs python-docx,
-imported only here, so nothing else pays for it."""
+"""DOCX (the format agencies edit), with real Word tables, from the opinion
+model of tui.core.opinion. Needs python-docx, imported only here (and only
+when a DOCX is asked for), so nothing else pays for it."""
 
 import io
 
