@@ -1,5 +1,5 @@
 """Pilot tests of review opinions in the workbench: the preview screen (80×24),
-export of the open report's opinion and of the list's summary, never
+export (w) of the open report's opinion and of the list's summary, never
 overwriting without asking."""
 
 import csv
@@ -77,7 +77,7 @@ async def test_export_opinion_from_the_report_beside_it_and_ask_before_overwriti
     app = NianbaoApp([str(report)])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one(Input).value == str(target)  # default: beside the report
         await answer(pilot)
@@ -94,14 +94,14 @@ async def test_export_opinion_from_the_report_beside_it_and_ask_before_overwriti
         assert text == cli
 
         target.write_text("keep", encoding="utf-8")
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot)
         assert isinstance(app.screen, ChoiceDialog)  # exists: ask
         await pilot.press("c")
         await settle(pilot)
         assert target.read_text(encoding="utf-8") == "keep"
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot)
         await pilot.press("o")  # overwrite
@@ -109,7 +109,7 @@ async def test_export_opinion_from_the_report_beside_it_and_ask_before_overwriti
         assert target.read_text(encoding="utf-8").startswith("# 审查意见")
 
         # another format, chosen by the extension
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot, str(folder / "op.html"))
         assert (folder / "op.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -121,13 +121,13 @@ async def test_export_refused_while_edits_are_unsaved(folder):
         await settle(pilot)
         screen = app.screen
         screen.model.set("applications.new_received[0]", 999)
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert app.screen is screen  # no dialog
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, OpinionScreen) and "含未保存的修改" in _screen_text(app)
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, OpinionScreen)
         assert not list(folder.glob("*.opinion.*"))
@@ -145,7 +145,7 @@ async def test_export_opinion_from_the_preview(folder):
         await pilot.pause()
         assert isinstance(app.screen, OpinionScreen)
         assert "灵武市民政局 2020 年度" in app.screen.text and "结论：未发现问题。" in app.screen.text
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot, str(folder / "lingwu.docx"))
         docx = pytest.importorskip("docx")
@@ -162,7 +162,7 @@ async def test_export_summary_of_the_list_all_or_marked(folder):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         default = app.screen.query_one(Input).value
         assert default == str(folder / "opinion-summary.md")  # beside the reports
@@ -175,21 +175,21 @@ async def test_export_summary_of_the_list_all_or_marked(folder):
         files = [e.file for e in screen.shown]
         screen.query_one("#reports").move_cursor(row=files.index(str(folder / "hongze-2023.toml")))
         await pilot.press("space")
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         assert "标记的 1 份" in str(app.screen.title_text)
         await answer(pilot, str(folder / "marked.csv"))
         rows = _rows(folder / "marked.csv")
         assert [r[9] for r in rows[1:-1]] == [str(folder / "hongze-2023.toml")]
 
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot, str(folder / "marked.csv"))
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("escape")
         await settle(pilot)
 
-        await pilot.press("x")
+        await pilot.press("w")
         await pilot.pause()
         await answer(pilot, str(folder / "bad.txt"))  # unknown extension: asked again
         assert isinstance(app.screen, PromptDialog)

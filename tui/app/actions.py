@@ -92,7 +92,7 @@ ACTIONS = [
     Action("import_file", "i", "导入", "导入公开发布的年报（网页 .html、Word .docx、带文字层的 PDF），"
            "写成本文件夹中的报告文件并打开", "list", show=False),
     Action("preview_opinion", "p", "意见预览", "以文字预览光标所在报告的审查意见", "list", show=False),
-    Action("export_summary", "x", "导出汇总", "把标记的报告（未标记时为列表中显示的全部报告）的汇总表导出为"
+    Action("export_summary", "w", "导出汇总", "把标记的报告（未标记时为列表中显示的全部报告）的汇总表导出为"
            " .md、.html、.csv 或 .docx 文件（默认放在报告所在文件夹；已有文件须确认才覆盖）", "list", show=False),
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
@@ -131,12 +131,12 @@ ACTIONS = [
            "（记为接受，理由“已与原件核对”）；改成正确的值也算确认", "report", show=False),
     Action("preview_opinion", "p", "意见预览", "以文字预览本报告的审查意见（结论、问题、已接受的问题、批注、跨年对照）",
            "report", show=False),
-    Action("export_opinion", "x", "导出意见", "把本报告的审查意见导出为 .md、.html 或 .docx 文件"
+    Action("export_opinion", "w", "导出意见", "把本报告的审查意见导出为 .md、.html 或 .docx 文件"
            "（默认放在报告旁边；已有文件须确认才覆盖）", "report", show=False),
     # review opinion preview
     Action("scroll_down_line", "j", "下移", "向下滚动一行（也可用方向键、PageDown）", "preview", show=False),
     Action("scroll_up_line", "k", "上移", "向上滚动一行（也可用方向键、PageUp）", "preview", show=False),
-    Action("export_opinion", "x", "导出", "把审查意见导出为 .md、.html 或 .docx 文件（默认放在报告旁边；已有文件须确认才覆盖）",
+    Action("export_opinion", "w", "导出", "把审查意见导出为 .md、.html 或 .docx 文件（默认放在报告旁边；已有文件须确认才覆盖）",
            "preview"),
     # dialogs (modal: only their own keys are live)
     Action("cancel", "escape", "取消", "关闭对话框，不做任何修改", "dialog", palette=False),

@@ -1,4 +1,4 @@
-"""The review opinion as text (a preview of what `x` exports), readable at 80×24."""
+"""The review opinion as text (a preview of what `w` writes out), readable at 80×24."""
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -20,7 +20,7 @@ class OpinionScreen(Screen):
 
     def __init__(self, opinion, note=None, export_refusal=None, **kwargs):
         """`opinion`: a tui.core.opinion.model.Opinion; `note`: a caveat for the title (unsaved edits);
-        `export_refusal`: why `x` may not export (None: it may)."""
+        `export_refusal`: why `w` may not export (None: it may)."""
         super().__init__(**kwargs)
         self.opinion = opinion
         self.note = note
