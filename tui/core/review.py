@@ -160,3 +160,16 @@ def mark_accepted(findings: list[Finding], data: dict) -> list[Finding]:
             f.accepted = any(record_matches(rec, f) for rec in recs)
             f.lapsed = not f.accepted
     return findings
+
+
+def accepting_record(finding, data):
+    """The live review.accepted record that accepts `finding` (the last such in
+    the file), or None: the one whose reason, user and time an opinion shows."""
+    if not finding.cells:
+        return None
+    first = normal_address(finding.cells[0])
+    found = None
+    for rule, cell, rec in _live_accepted(data):
+        if rule == finding.rule and cell == first and record_matches(rec, finding):
+            found = rec
+    return found
