@@ -68,7 +68,7 @@ async def test_comment_listed_whole_then_changed_then_withdrawn(folder):
         texts = panel_texts(screen)
         assert any("已核实" in t for t in texts) and not any(LONG in t for t in texts)
 
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("1")
@@ -94,7 +94,7 @@ async def test_acceptance_withdrawn_brings_the_error_back(folder):
         await pilot.press(*"原件如此", "enter")
         await pilot.pause()
         assert {f.first: f.accepted for f in screen.model.findings}["appeals.reconsideration[4]"]
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("1")
@@ -112,7 +112,7 @@ async def test_nothing_to_withdraw_says_so(folder):
         screen = await opened(pilot)
         screen.goto("applications.new_received[0]")
         await pilot.pause()
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert app.screen is screen
 
@@ -127,3 +127,19 @@ def test_withdrawn_comment_is_gone_from_core_review():
                                    {"cell": "applications.new_received[0]", "text": "y", "at": at.replace(minute=31)}],
                        "withdrawn": [{"record": "comment", "cell": "applications.new_received[0]", "made": at}]}}
     assert [c["text"] for c in comments(data)] == ["y"]
+
+
+def test_no_two_actions_share_a_key_where_both_are_live():
+    """Two helpers once gave `w` to 撤回 and 导出意见 on the report screen: the
+    registry itself must never bind one key to two actions a user can reach at once."""
+    from tui.app.actions import ACTIONS, ACTIVE_WITH, SCOPES
+
+    for scope in SCOPES:
+        live = (scope, *ACTIVE_WITH.get(scope, ()))
+        seen = {}
+        for a in ACTIONS:
+            if a.scope not in live:
+                continue
+            for key in a.key.split(","):
+                other = seen.setdefault(key.strip(), a)
+                assert other is a, f"{scope}: {key} is both {other.scope}.{other.id} and {a.scope}.{a.id}"

@@ -63,7 +63,7 @@ def _review(scope, where, show=True):
                scope, show=False),
         Action("comment", "c", "批注", f"给光标所在单元格{where}添加批注或修改已有批注（追加写入报告文件）", scope,
                show=False),
-        Action("withdraw", "w", "撤回", f"撤回光标所在单元格{where}的接受或批注（追加 [[review.withdrawn]]，原记录保留）",
+        Action("withdraw", "W", "撤回", f"撤回光标所在单元格{where}的接受或批注（追加 [[review.withdrawn]]，原记录保留）",
                scope, show=False),
     ]
 

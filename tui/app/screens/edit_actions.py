@@ -359,7 +359,7 @@ class EditingMixin:
 
             self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
                                               "理由；确定后立即追加到报告文件的 [[review.accepted]]"
-                                              "（u 不能撤销；可用 w 撤回）"), chosen)
+                                              "（u 不能撤销；可用 W 撤回）"), chosen)
 
         self._saved_first(model, ask)
 
@@ -377,7 +377,7 @@ class EditingMixin:
 
             what = "修改批注" if latest else "批注"
             hint = ("确定后立即追加到报告文件：原批注记为撤回、写入新批注（u 不能撤销）" if latest else
-                    "确定后立即追加到报告文件的 [[review.comment]]（u 不能撤销；可用 w 撤回）")
+                    "确定后立即追加到报告文件的 [[review.comment]]（u 不能撤销；可用 W 撤回）")
             self.app.push_screen(PromptDialog(f"{what}：{model.form.label(address)}", hint,
                                               latest.get("text", "") if latest else ""), chosen)
 
