@@ -21,6 +21,13 @@ class Mark:
     def glyph(self):
         return GLYPHS[self.kind]
 
+    def first(self, finding):
+        """A copy of the mark listing `finding` first."""
+        m = Mark()
+        m.kind = self.kind
+        m.findings = [finding] + [f for f in self.findings if f is not finding]
+        return m
+
     def add(self, finding):
         self.findings.append(finding)
         kind = "accepted" if finding.accepted else finding.severity

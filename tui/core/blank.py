@@ -4,6 +4,7 @@ Generated from the form definition, with each printed label as a comment,
 so that `nianbao new` needs no template per edition.
 """
 
+from tui.core.forms import LEVELS
 from tui.core.tomltext import toml_key, toml_string
 
 COMMENT_COLUMN = 56
@@ -14,7 +15,7 @@ def _line(code, comment):
     return f"{code}{' ' * pad}# {comment}"
 
 
-def blank_report(form, agency, year):
+def blank_report(form, agency, year, level=None):
     title = f"{agency}{year}年政府信息公开工作年度报告"
     out = [
         f"# {agency} {year} 年政府信息公开工作年度报告",
@@ -25,6 +26,7 @@ def blank_report(form, agency, year):
         f"form = {toml_string(form.id)}",
         f"agency = {toml_string(agency)}",
         f"year = {year}",
+        *([_line(f"level = {toml_string(level)}", f"报告级别：{LEVELS[level]}")] if level else []),
         f"title = {toml_string(title)}",
         "",
         "[text]",

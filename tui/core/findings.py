@@ -11,6 +11,8 @@ SEVERITIES = (ERROR, WARNING, INFO)
 # All are narrow, unambiguous-width characters (FIELD-NOTES: avoid ①, ±, …).
 GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓"}
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+# Said of a finding whose acceptance lapsed (FORMAT.md §5: the figures changed).
+LAPSED_NOTE = "已接受的数字已变化"
 
 
 class Finding:

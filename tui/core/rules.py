@@ -10,11 +10,9 @@ import datetime
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.forms import form_for_year
+from tui.core.forms import LEVELS, form_for_year
 
 RULES = {}
-# report.level (FORMAT.md §1): a 本级政府 report or a 部门 report.
-LEVELS = {"government": "本级政府", "department": "部门"}
 
 
 def rule(rule_id):

@@ -386,7 +386,7 @@ class CompareScreen(EditingMixin, Screen):
             box.mount_all(views)
         for v, t in zip(views, c.texts):
             v.years = self._years_by_name()
-            v.fill(t, self.marks[NEW], colours, self._ops.get((t.old, t.new)))
+            v.fill(t, self.marks[NEW], colours, self._ops.get((t.old, t.new)), self.marks[OLD])
         legend = Text()
         legend.append(f"{DELETE_MARKS[0]}删除{DELETE_MARKS[1]}", style="bold " + colours["error"])
         legend.append(" ")
@@ -735,6 +735,7 @@ class CompareScreen(EditingMixin, Screen):
             return
         # Everything the worker reads is taken now, on the UI thread.
         years, marks, colours = self._years_by_name(), self.marks[NEW], severity_colours(self.app)
+        old_marks = self.marks[OLD]
 
         def work():
             worker = get_current_worker()
@@ -742,7 +743,7 @@ class CompareScreen(EditingMixin, Screen):
             for t in todo:
                 ops = self._ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
                 time.sleep(0.002)  # let the UI thread have the interpreter between the heavy steps
-                text = narrative_text(t, years, marks, colours, ops)
+                text = narrative_text(t, years, marks, colours, ops, old_marks)
                 results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
                 time.sleep(0.002)
                 if worker.is_cancelled:

@@ -12,6 +12,7 @@ from tui.app.colours import severity_colours
 from tui.app.layout import report_blocks
 from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
 from tui.app.screens.editing import EditingMixin
+from tui.app.stops import finding_stops
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
@@ -66,6 +67,8 @@ class ReportScreen(EditingMixin, Screen):
         self.others = []  # other reviewers holding the file open for editing
         self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
+        self._stop = None      # Stop.key of the last stop `n`/`N` went to
+        self._current = None   # the finding whose clause is underlined
         self._matches = []
         self._width = 0
 
@@ -147,7 +150,7 @@ class ReportScreen(EditingMixin, Screen):
                 if not (incremental and b.update_cells(m.data, m.marks, m.comments)):
                     b.fill(m.data, m.marks, colours, width - 4, m.comments)
             else:
-                b.fill(m.data, m.marks, colours, m.comments)
+                b.fill(m.data, m.marks, colours, m.comments, current=self._current)
         if self.address is not None and isinstance(self.focused, GridTable):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
@@ -217,15 +220,22 @@ class ReportScreen(EditingMixin, Screen):
         self.call_after_refresh(scroll)
 
     def _moved(self, address):
+        if self._stop is not None and self._stop[3] != address:
+            self._stop = None  # moved away from the stop `n` went to
+        if self._current is not None and (not self._current.span or self._current.span[0] != address):
+            self._set_current(None)
         self.address = address
         self._show_status()
         mark = self.model.marks.get(address)
         if mark is not None:
-            self.query_one(FindingsPanel).show(mark.findings[0])
+            self.query_one(FindingsPanel).show(self._current if self._current in mark.findings else mark.findings[0])
 
     def _show_status(self):
         m = self.model
-        self.query_one(StatusLine).show(m.form, m.data, self.address, m.marks.get(self.address),
+        mark = m.marks.get(self.address)
+        if mark is not None and self._current in mark.findings:
+            mark = mark.first(self._current)  # the clause `n` stands on is explained first
+        self.query_one(StatusLine).show(m.form, m.data, self.address, mark,
                                         severity_colours(self.app), m.comments.get(self.address, ()))
 
     def on_grid_table_moved(self, event):
@@ -297,21 +307,67 @@ class ReportScreen(EditingMixin, Screen):
             return
         order = self._order()
         here = order.get(self.address, -1)
-        positions = [order.get(self._resolve(f.first, order), len(order)) for f in findings]
-        current = self.query_one(FindingsPanel).highlighted
-        if direction > 0:
-            candidates = [i for i, p in enumerate(positions) if p > here]
-            if current is not None and positions[current] == here and current + 1 < len(findings):
-                candidates = [current + 1]
-            target = candidates[0] if candidates else 0
+        stops = finding_stops(findings)
+        positions = [order.get(self._resolve(s.finding.first, order), len(order)) for s in stops]
+        # Go on from the stop the cursor stands on (a claim's table cell, then
+        # its clause), else from the finding highlighted in the panel when it
+        # is at the cursor, else from the cursor's position.
+        keys = [s.key for s in stops]
+        current = keys.index(self._stop) if self._stop in keys else None
+        if current is not None and stops[current].address != self.address:
+            current = None
+        if current is None:
+            panel = self.query_one(FindingsPanel).highlighted
+            if panel is not None and panel < len(findings):
+                first = next(i for i, s in enumerate(stops) if s.finding is findings[panel])
+                if positions[first] == here and stops[first].address == self.address:
+                    current = first
+        if current is not None:
+            target = (current + direction) % len(stops)
+        elif direction > 0:
+            ahead = [i for i, p in enumerate(positions) if p > here]
+            target = ahead[0] if ahead else 0
         else:
-            candidates = [i for i, p in enumerate(positions) if p < here]
-            if current is not None and positions[current] == here and current > 0:
-                candidates = [current - 1]
-            target = candidates[-1] if candidates else len(findings) - 1
-        finding = findings[target]
-        self.goto(finding.first)
-        self.query_one(FindingsPanel).highlighted = target
+            behind = [i for i, p in enumerate(positions) if p < here]
+            target = behind[-1] if behind else len(stops) - 1
+        stop = stops[target]
+        self._stop = stop.key
+        if stop.clause:
+            self._goto_clause(stop.finding, stop.address)
+        else:
+            self._set_current(None)
+            self.goto(stop.address)
+        self.query_one(FindingsPanel).highlighted = findings.index(stop.finding)
+
+    def _set_current(self, finding):
+        """The finding whose clause is underlined in its narrative block (or None)."""
+        if finding is self._current:
+            return
+        old, self._current = self._current, finding
+        for f in (old, finding):
+            if f is not None and f.span:
+                block = self._block_of(f.span[0])
+                if isinstance(block, NarrativeBlock):
+                    m = self.model
+                    block.fill(m.data, m.marks, severity_colours(self.app), m.comments, current=self._current)
+
+    def _goto_clause(self, finding, address):
+        """Focus the narrative holding a finding's span, underline it, scroll it into view."""
+        block = self._block_of(address)
+        if not isinstance(block, NarrativeBlock):
+            self.goto(address)
+            return
+        self._set_current(finding)
+        block.focus()
+        self._moved(address)
+        view = self.query_one("#report-view", VerticalScroll)
+
+        def scroll():
+            line = block.line_of(finding)
+            y = block.virtual_region.y + line
+            view.scroll_to_region(Region(0, max(0, y - 2), 1, 5), animate=False, immediate=True)
+
+        self.call_after_refresh(scroll)
 
     def action_next_finding(self):
         self._jump(1)

@@ -5,6 +5,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.findings import LAPSED_NOTE
+
 
 class FindingsPanel(OptionList):
     DEFAULT_CSS = """
@@ -35,6 +37,8 @@ class FindingsPanel(OptionList):
             t.append(f.message)
             if f.accepted:
                 t.append("（已接受）", style="dim")
+            elif f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
             self.add_option(Option(t, id=str(i)))
 
     def show(self, finding):
