@@ -400,7 +400,9 @@ from tui.core.checker import check_paths
 check_paths(["reports"], jobs=2)  # the worker-process path too
 status = tui.cli.main(["check", "reports"])
 heavy = sorted(m for m in sys.modules
-               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich"))
+               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich",
+                                      # the import path's readers (issue 11)
+                                      "lxml", "docx", "pdfplumber", "pdfminer", "pypdfium2", "PIL"))
 print(json.dumps({"status": status, "heavy": heavy, "core": sorted(m for m in sys.modules if m.startswith("tui.core"))}))
 """
 

@@ -10,7 +10,8 @@ import sys
 
 from tui.core.forms import EditionChoices, FormError
 
-COMMANDS = ("check", "new", "signoff", "verify", "diff")
+COMMANDS = ("check", "new", "signoff", "verify", "diff", "import")
+MODULES = {"import": "import_"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +55,16 @@ def build_parser():
     d = sub.add_parser("diff", help="逐格、逐段比较两份报告")
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
+
+    i = sub.add_parser("import", help="把公开发布的年报（网页、Word .docx、带文字层的 PDF）导入为报告文件")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    out = i.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="FILE", help="写入文件（只导入一个文件时；不覆盖已有文件）")
+    out.add_argument("--out-dir", metavar="DIR", dest="out_dir", help="写入此文件夹（文件名同原件，扩展名 .toml）")
+    i.add_argument("--form", choices=EditionChoices(), help="报告格式版本（默认按表二表头和年度判断）")
+    i.add_argument("--agency", metavar="NAME", help="发布机关全称（默认取标题）")
+    i.add_argument("--year", type=int, metavar="YEAR", help="报告年度（默认取标题）")
+    i.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     return p
 
 
@@ -78,7 +89,7 @@ def main(argv=None):
     try:
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)
-            module = __import__(f"tui.commands.{args.command}", fromlist=["run"])
+            module = __import__(f"tui.commands.{MODULES.get(args.command, args.command)}", fromlist=["run"])
             return module.run(args)
         if argv and argv[0] in ("-h", "--help") and len(argv) == 1:
             build_parser().print_help()
