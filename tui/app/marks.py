@@ -28,6 +28,7 @@ class Mark:
         """A copy of the mark listing `finding` first."""
         m = Mark()
         m.kind = self.kind
+        m.unconfirmed = self.unconfirmed
         m.findings = [finding] + [f for f in self.findings if f is not finding]
         return m
 
