@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterator
 
-from tui.core.address import Address, parse_address
+from tui.core.address import Address, format_address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
@@ -51,7 +51,7 @@ class Column:
 class TableRow:
     """A row of table 三 or 四: an array of count cells."""
 
-    __slots__ = ("key", "keys", "label", "short", "path", "role", "section")
+    __slots__ = ("key", "keys", "label", "short", "path", "role", "section", "address_text", "cell_addresses")
 
     def __init__(self, section, spec):
         self.section = section
@@ -61,6 +61,8 @@ class TableRow:
         self.short = spec.get("short", self.label)  # the printed number messages use, e.g. 三（七）
         self.path = tuple(spec["path"])
         self.role = spec.get("role")
+        self.address_text = format_address(self.keys)
+        self.cell_addresses = ()  # set by Table: the address of each cell, formatted once
 
     @property
     def address(self):
@@ -94,6 +96,8 @@ class Table:
         self.columns = tuple(Column(i, c) for i, c in enumerate(spec["columns"]))
         self.rows = tuple(TableRow(key, r) for r in spec["rows"])
         self.width = len(self.columns)
+        for row in self.rows:
+            row.cell_addresses = tuple(format_address(row.keys, i) for i in range(self.width))
         totals = [c.index for c in self.columns if c.total]
         # The row-total rule: the total column equals the sum of the others.
         self.total_index = totals[-1] if totals else None
@@ -107,7 +111,7 @@ class Table:
 class ActiveRow:
     """A row of table 二: an inline table of named fields."""
 
-    __slots__ = ("key", "label", "group", "fields", "field_map")
+    __slots__ = ("key", "label", "group", "fields", "field_map", "address_text", "field_addresses")
 
     def __init__(self, spec):
         self.key = spec["key"]
@@ -115,6 +119,8 @@ class ActiveRow:
         self.group = spec.get("group")
         self.fields = tuple(Field(f) for f in spec["fields"])
         self.field_map = {f.key: f for f in self.fields}
+        self.address_text = format_address(("active", self.key))
+        self.field_addresses = {f.key: format_address(("active", self.key, f.key)) for f in self.fields}
 
     def has(self, *names):
         return all(n in self.field_map for n in names)
