@@ -17,7 +17,7 @@ def run(args):
         print(f"nianbao new：{args.year} 年度报告应使用{wanted.name}格式（--form {wanted.id.rsplit('/', 1)[-1]}），"
               f"不是{form.name}", file=sys.stderr)
         return 2
-    text = blank_report(form, agency, args.year)
+    text = blank_report(form, agency, args.year, getattr(args, "level", None))
     if not args.output:
         sys.stdout.write(text)
         return 0
