@@ -9,7 +9,7 @@ from textual.app import App
 
 from tui.app.actions import bindings, keymap_from_config
 from tui.app.model import ReportModel
-from tui.app.palette import ActionProvider
+from tui.app.palette import ActionProvider, Palette
 from tui.app.screens.editing import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
@@ -53,6 +53,10 @@ class NianbaoApp(App):
         self.set_keymap(keymap_from_config(self.config.keys))
         self._setup_themes()
 
+    def action_command_palette(self):
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def _setup_themes(self):
         themes, errors = load_themes()
         self.startup_messages.extend(errors)
@@ -61,10 +65,14 @@ class NianbaoApp(App):
         wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
-        else:
-            if self.requested_theme or self.config.theme:
-                self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题")
-            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+            return
+        fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+        if wanted != DEFAULT_THEME:
+            self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题“{fallback}”")
+        if fallback != DEFAULT_THEME:  # the shipped themes are missing: an incomplete installation
+            self.startup_messages.append(f"找不到随程序提供的主题“{DEFAULT_THEME}”（安装不完整？），"
+                                         f"界面改用 Textual 的“{fallback}”主题")
+        self.theme = fallback
 
     def on_mount(self):
         self._install_hangup_handlers()

@@ -46,7 +46,8 @@ def run(args):
     key = args.sign or config.reviewer_key
     try:
         result = so.append_signoff(args.file, args.decision, reviewer, note=args.note,
-                                   accept_reason=args.accept_findings, sign_key=key, force_reason=force)
+                                   accept_reason=args.accept_findings, sign_key=key, force_reason=force,
+                                   accept=getattr(args, "accept", ()))
     except so.Unreadable as exc:
         _err(f"无法读取报告：{exc}")
         return 2
@@ -56,8 +57,8 @@ def run(args):
     except so.Refused as exc:
         _err(str(exc))
         if exc.findings:
-            print("核实后可用 --accept-findings 理由 将这些错误记为已接受（原件如此），"
-                  "或用 --decision rejected 退回。", file=sys.stderr)
+            print("核实后可用 --accept 规则@单元格=理由 逐条接受（原件如此），"
+                  "用 --accept-findings 理由 一并接受全部，或用 --decision rejected 退回。", file=sys.stderr)
         return 1
     except so.ReviewError as exc:
         _err(str(exc))
@@ -65,7 +66,7 @@ def run(args):
 
     out = []
     for f in result.accepted:
-        out.append(f"已接受错误：{f.first}  {f.rule}  {f.message}")
+        out.append(f"已接受错误：{f.rule}@{f.first}  {f.message}")
     what = "签核通过" if result.decision == APPROVED else "退回"
     out.append(f"已{what} {result.path}：审核人 {result.reviewer}（{result.user}），时间 {result.at.isoformat()}")
     out.append(f"摘要 {result.digest}")
