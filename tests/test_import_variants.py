@@ -137,3 +137,12 @@ def test_table_split_in_two_is_stitched_and_a_narrower_continuation_flagged():
     first_cont = "applications.outcome.unavailable.not_held"
     assert all(flags[f"{first_cont}[{i}]"]["reason"] == "split-table" for i in range(7))
     assert "applications.outcome.partial[0]" not in flags  # the first part is not in doubt
+
+
+def test_control_characters_in_names_never_break_the_toml():
+    report = load("huaian-2024.toml")
+    raw = _page(report)
+    result = import_bytes(raw, "a\rb\x01c.html", agency="甲\n机关\x7f", year=2024, user="t", at=AT)
+    data = tomllib.loads(result.text)
+    assert data["report"]["agency"] == "甲\n机关\x7f"
+    assert data["review"]["import"][0]["source"] == "a\rb\x01c.html"
