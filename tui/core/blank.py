@@ -19,6 +19,11 @@ COMMENT_COLUMN = 56
 _MISSING = object()
 
 
+def comment_text(text):
+    """Text safe inside a TOML comment (no control characters but tab, so no line breaks)."""
+    return "".join(" " if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F else ch for ch in str(text))
+
+
 def _line(code, comment):
     pad = max(COMMENT_COLUMN - len(code), 2)
     return f"{code}{' ' * pad}# {comment}"
@@ -60,7 +65,7 @@ def report_text(form, agency, year, *, title=None, data=None, text=None, publish
     if header is None:
         header = ["# 由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。"]
     out = [
-        f"# {agency} {year} 年政府信息公开工作年度报告",
+        f"# {comment_text(agency)} {year} 年政府信息公开工作年度报告",
         f"# 格式：{form.title}（{form.issued_by}）",
         *header,
         "",
