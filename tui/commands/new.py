@@ -2,6 +2,7 @@
 
 import sys
 
+from tui.core.blank import blank_report
 from tui.core.forms import form_by_edition, form_for_year
 
 
@@ -16,9 +17,7 @@ def run(args):
         print(f"nianbao new：{args.year} 年度报告应使用{wanted.name}格式（--form {wanted.id.rsplit('/', 1)[-1]}），"
               f"不是{form.name}", file=sys.stderr)
         return 2
-    from tui.store.build import blank_data, blank_header, build_report
-
-    text = build_report(form, blank_data(form, agency, args.year), blank_header(form, agency, args.year))
+    text = blank_report(form, agency, args.year, getattr(args, "level", None))
     if not args.output:
         sys.stdout.write(text)
         return 0

@@ -5,6 +5,7 @@ from textual.widgets import Static
 
 from tui.app.layout import cell_value
 from tui.core.address import MISSING
+from tui.core.findings import LAPSED_NOTE
 
 
 class StatusLine(Static):
@@ -36,6 +37,8 @@ class StatusLine(Static):
                 kind = "accepted" if f.accepted else f.severity
                 t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
                 t.append(f.message + "  ")
+                if f.lapsed:
+                    t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         for c in comments:
             t.append("# ", style=colours.get("accent", ""))
             t.append(f"{c.get('text', '')}（{c.get('user', '')}）  ")
