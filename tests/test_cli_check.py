@@ -74,7 +74,7 @@ def test_exit_0_when_errors_are_accepted(tmp_path):
     assert code == 0
     proc = run_cli("check", f)
     assert proc.returncode == 0
-    assert "✓" in proc.stdout and "已接受" in proc.stdout
+    assert "≃" in proc.stdout and "已接受" in proc.stdout
 
 
 def test_exit_2_unreadable_file_other_files_still_checked(tmp_path):

@@ -5,6 +5,7 @@ import sys
 
 from tui.commands.color import enabled, paint
 from tui.core.checker import check_paths
+from tui.core.findings import GLYPHS
 from tui.core.review import STATE_NAMES
 
 
@@ -36,7 +37,7 @@ def render_text(result, color=False):
             head += f" · 对照上年：{c.previous.file}"
         out.append(paint(head, "bold", color))
         if not c.findings:
-            out.append("  " + paint("✓ 未发现问题", "accepted", color))
+            out.append("  " + paint(GLYPHS["clean"] + " 未发现问题", "accepted", color))
         for f in c.findings:
             label = r.form.label(f.first) if f.first else ""
             tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")

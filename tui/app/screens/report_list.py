@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.core.checker import check_loaded, expand_paths, iter_loaded
+from tui.core.findings import GLYPHS
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 
@@ -207,7 +208,7 @@ class ReportListScreen(Screen):
         signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
         invalid = sum(1 for e in self.entries if e.invalid)
         self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
-                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
+                    f"{STATE_GLYPHS['approved']} 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
                     + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
         self._detail()
 
@@ -222,7 +223,7 @@ class ReportListScreen(Screen):
         elif c.warnings:
             state = Text("!", style="bold " + colours["warning"])
         else:
-            state = Text("✓", style=colours["accepted"])
+            state = Text(GLYPHS["clean"], style=colours["accepted"])
         if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],

@@ -5,6 +5,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.findings import GLYPHS
+
 
 class FindingsPanel(OptionList):
     DEFAULT_CSS = """
@@ -26,7 +28,7 @@ class FindingsPanel(OptionList):
         self.findings = list(findings)
         self.clear_options()
         if not self.findings:
-            self.add_option(Option(Text("✓ 未发现问题", style=colours.get("accepted", "")), disabled=True))
+            self.add_option(Option(Text(GLYPHS["clean"] + " 未发现问题", style=colours.get("accepted", "")), disabled=True))
             return
         for i, f in enumerate(self.findings):
             kind = "accepted" if f.accepted else f.severity
@@ -60,7 +62,7 @@ class CompareFindings(FindingsPanel):
         self.findings = [f for _, f in self.entries]
         self.clear_options()
         if not self.entries:
-            self.add_option(Option(Text("✓ 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
+            self.add_option(Option(Text(GLYPHS["clean"] + " 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
             return
         for i, (side, f) in enumerate(self.entries):
             kind = "accepted" if f.accepted else f.severity
