@@ -1,6 +1,8 @@
 """The report screen: all six sections in printed order, marks on cells,
 the findings panel and a status line that follows the cursor."""
 
+import os
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -23,29 +25,32 @@ CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an impor
 
 
 def title_text(model, colours):
+    """The report's title: what matters most comes first so that it survives
+    80 columns (issue 13.2): counts, sign-off state, file name, then agency,
+    year and form. A stale sign-off's reason gets a second line of its own."""
     r = model.report
     errors = sum(1 for f in model.findings if f.blocking)
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
-    t = Text(no_wrap=True, overflow="crop")
+    t = Text(no_wrap=True, overflow="ellipsis")
     if model.dirty:
         t.append("* 已修改 ", style="bold " + colours["warning"])
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
-    t.append(f"{r.agency} {r.year} 年度", style="bold")
-    t.append(f" · {r.form.name} · ")
+    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
+    t.append(" ")
+    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
+    t.append(" · ")
     state = model.signoff
     t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
              style={"approved": colours["accepted"], "rejected": colours["error"],
                     "stale": colours["warning"]}.get(state, "dim"))
-    t.append(" · ")
-    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
-    t.append(" ")
-    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
-    if state == "stale" and model.stale_text:
-        t.append(f"（{model.stale_text}）", style=colours["warning"])
+    t.append(f" · {os.path.basename(r.file)}", style="bold")
+    t.append(f" · {r.agency} {r.year} 年度")
+    t.append(f" · {r.form.name}", style="dim")
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
-    t.append(f" · {r.file}", style="dim")
+    if state == "stale" and model.stale_text:
+        t.append(f"\n{STATE_GLYPHS[state]} {model.stale_text}", style=colours["warning"])
     return t
 
 
@@ -53,7 +58,7 @@ class ReportScreen(EditingMixin, Screen):
     SCOPE = "report"
     BINDINGS = bindings("report")
     DEFAULT_CSS = """
-    ReportScreen #title { height: 1; background: $panel; padding: 0 1; }
+    ReportScreen #title { height: auto; max-height: 2; text-wrap: nowrap; text-overflow: ellipsis; background: $panel; padding: 0 1; }
     ReportScreen #report-view { height: 1fr; padding: 0 1; }
     ReportScreen .section-title { text-style: bold; color: $accent; margin: 0 0 0 0; }
     ReportScreen .caption { color: $text-muted; }
