@@ -78,6 +78,20 @@ class _real_stderr:
         return False
 
 
+def stat_files(paths):
+    """{file: (mtime_ns, size)} of every report under paths: a cheap fingerprint
+    telling whether the list must be re-checked (issue 13.1)."""
+    out = {}
+    for path, display in expand_paths(paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            out[display] = None
+            continue
+        out[display] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
 def load_entries(paths, progress=None):
     """Load and check every report under paths; progress(done, total) is called as it goes."""
     items = expand_paths(paths)
@@ -122,6 +136,7 @@ class ReportListScreen(Screen):
         self.reverse = False
         self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
+        self.stats = None  # stat_files() taken before the last check; None until the first
 
     def compose(self):
         yield Static(id="list-title")
@@ -140,6 +155,24 @@ class ReportListScreen(Screen):
         self._sort_label()
         table.focus()
         self.load()
+        # A file changed on disk (by another reviewer, an editor, git) shows in
+        # the list without `r`: a periodic stat of the folder, re-checking only
+        # when something changed.
+        self.set_interval(3.0, self.refresh_if_changed)
+
+    def on_screen_resume(self):
+        """Back from a report (or a dialog): show the files' current state."""
+        self.refresh_if_changed()
+
+    def refresh_if_changed(self):
+        if self.checking or self.stats is None or not self.is_current:
+            return
+        self._stat_and_reload()
+
+    @work(thread=True, exclusive=True, group="stat")
+    def _stat_and_reload(self):
+        if stat_files(self.paths) != self.stats:
+            self.app.call_from_thread(self.load)
 
     def _title(self, text):
         self.query_one("#list-title", Static).update(Text(text, no_wrap=True, overflow="crop"))
@@ -151,10 +184,12 @@ class ReportListScreen(Screen):
         def progress(done, total):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
+        stats = stat_files(self.paths)  # before reading: a change during the check shows next time
         entries = load_entries(self.paths, progress)
-        self.app.call_from_thread(self._loaded, entries)
+        self.app.call_from_thread(self._loaded, entries, stats)
 
-    def _loaded(self, entries):
+    def _loaded(self, entries, stats=None):
+        self.stats = stats
         self.checking = False
         self.entries = entries
         self.query_one("#progress", ProgressBar).display = False
