@@ -15,7 +15,7 @@ tell "no differences" from "could not compare").
 import sys
 
 from tui.commands.color import enabled, paint
-from tui.core.compare import SEP, compare_reports
+from tui.core.compare import SEP, compare_reports, finite
 from tui.core.load import load_path
 from tui.core.report import Invalid
 from tui.core.rules import fmt, is_number
@@ -58,6 +58,8 @@ def delta_text(cell):
         if cell.old is None or cell.new is None:
             return "差 无法计算（一方缺此格）"
         if is_number(cell.old) and is_number(cell.new):
+            if not (finite(cell.old) and finite(cell.new)):
+                return "差 无法计算（非有限数）"
             return "差 不计算（单位不同）"
         return "差 无法计算（非数字）"
     d = cell.delta

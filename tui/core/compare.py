@@ -19,6 +19,7 @@ and is listed per side, not compared; table 三 differs in one place: the
 compared with the sum of the three, which stay visible on their side.
 """
 
+import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -190,16 +191,21 @@ def _value(report, keys, index=None):
     return None if v is MISSING else v
 
 
+def finite(v):
+    """A number with a difference: not `inf`, `-inf` or `nan` (valid TOML floats)."""
+    return is_number(v) and (not isinstance(v, float) or math.isfinite(v))
+
+
 def same_value(a, b):
-    """Equal as published: 3 and 3.0 are the same, "" and 0 are not."""
+    """Equal as published: 3 and 3.0 are the same, "" and 0 are not; nan is nan."""
     if is_number(a) and is_number(b):
-        return a == b
+        return a == b or (a != a and b != b)
     return type(a) is type(b) and a == b
 
 
 def delta_of(old, new):
-    """new − old for two numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
-    if not (is_number(old) and is_number(new)):
+    """new − old for two finite numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
+    if not (finite(old) and finite(new)):
         return None
     if isinstance(old, int) and isinstance(new, int):
         return new - old
@@ -208,7 +214,7 @@ def delta_of(old, new):
 
 
 def percent_of(old, delta):
-    if delta is None or not is_number(old) or old == 0:
+    if delta is None or not finite(old) or old == 0:
         return None
     return float(Decimal(repr(delta)) * 100 / Decimal(repr(old)))
 

@@ -7,6 +7,7 @@ missing rows and non-numeric cells (those count as 0 in sums).
 """
 
 import datetime
+import math
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
@@ -122,7 +123,7 @@ def cell_value(report):
             elif field.kind == "change":
                 why = None if isinstance(v, int) and not isinstance(v, bool) else "应为整数（可带正负号）"
             elif field.kind == "amount":
-                why = None if is_number(v) and v >= 0 else "应为不小于 0 的数"
+                why = None if is_number(v) and math.isfinite(v) and v >= 0 else "应为不小于 0 的有限数"
             else:
                 why = None
             if why:

@@ -33,7 +33,7 @@ from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.paragraph import Paragraph
 from tui.app.widgets.text_diff import COPIED, TextDiffView, narrative_text, wrap_key, wrapped_lines
 from tui.app.screens.editing import EditingMixin
-from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports
+from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports, finite
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
 
@@ -65,6 +65,8 @@ def change_words(cell, row):
         if cell.old is None or cell.new is None:
             return "不同（一方缺此格）"
         if isinstance(cell.old, (int, float)) and isinstance(cell.new, (int, float)):
+            if not (finite(cell.old) and finite(cell.new)):
+                return "不同（非有限数，不计算差值）"
             return "不同（单位不同，不计算差值）"
         return "不同（非数字）"
     out = f"差 {signed(cell.delta)}"
