@@ -17,6 +17,8 @@ def run(args):
         indent = 1 if sys.stdout.isatty() else None
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=indent))
         sys.stdout.write("\n")
+        if not result.checked and not result.invalid:
+            print("nianbao check：未找到报告（给出的路径中没有 *.toml 文件）", file=sys.stderr)
     else:
         sys.stdout.write(render_text(result, enabled()))
     sys.stdout.flush()
@@ -51,6 +53,10 @@ def render_text(result, color=False):
     warnings = sum(1 for c in result.checked for f in c.findings if f.severity == "warning" and not f.accepted)
     accepted = sum(1 for c in result.checked for f in c.findings if f.accepted)
     bad = sum(1 for c in result.checked if c.errors)
+    if not result.checked and not result.invalid:
+        out.append("未找到报告：给出的路径中没有 *.toml 文件。")
+    elif not result.checked:
+        out.append("没有可读取的报告。")
     out.append(f"共 {len(result.checked)} 份报告：{bad} 份有错误；错误 {errors} 条，警告 {warnings} 条，"
                f"已接受 {accepted} 条；无法读取的文件 {len(result.invalid)} 个。")
     return "\n".join(out) + "\n"

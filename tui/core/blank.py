@@ -4,6 +4,7 @@ Generated from the form definition, with each printed label as a comment,
 so that `nianbao new` needs no template per edition.
 """
 
+from tui.core.inert import inert
 from tui.core.tomltext import toml_key, toml_string
 
 COMMENT_COLUMN = 56
@@ -17,7 +18,7 @@ def _line(code, comment):
 def blank_report(form, agency, year):
     title = f"{agency}{year}年政府信息公开工作年度报告"
     out = [
-        f"# {agency} {year} 年政府信息公开工作年度报告",
+        f"# {inert(agency)} {year} 年政府信息公开工作年度报告",  # a comment ends at a line break
         f"# 格式：{form.title}（{form.issued_by}）",
         "# 由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。",
         "",
