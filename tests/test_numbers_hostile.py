@@ -15,7 +15,7 @@ import pytest
 
 import tui.cli
 from tests.conftest import REPORTS, run_cli
-from tui.app.editing import AMOUNT, CHANGE, COUNT, parse_input
+from tui.core.cells import AMOUNT, CHANGE, COUNT, parse_input
 from tui.core.load import load_path
 from tui.core.report import Invalid
 

@@ -8,6 +8,8 @@ or diff-match-patch. No subcommand opens the workbench.
 import argparse
 import sys
 
+from tui.core.forms import EditionChoices, FormError
+
 COMMANDS = ("check", "new", "signoff", "verify", "diff")
 
 
@@ -27,7 +29,7 @@ def build_parser():
     c.add_argument("paths", nargs="+", metavar="PATH")
 
     n = sub.add_parser("new", help="生成一份空白报告（各数均为 0，注释为表格标签）")
-    n.add_argument("--form", required=True, choices=("2019", "2021"), help="报告格式版本")
+    n.add_argument("--form", required=True, choices=EditionChoices(), help="报告格式版本（取自报告格式文件）")
     n.add_argument("--agency", required=True, help="发布机关全称")
     n.add_argument("--year", required=True, type=int, help="报告年度")
     n.add_argument("-o", "--output", metavar="FILE", help="写入文件（不覆盖已有文件）；省略时输出到标准输出")
@@ -83,6 +85,9 @@ def main(argv=None):
         from tui.commands.open import run
 
         return run(args)
+    except FormError as exc:  # a broken form file (tui/core/forms/ or $NIANBAO_FORMS)
+        print(f"nianbao：{exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         try:
             sys.stdout = None

@@ -46,14 +46,9 @@ class TextBlock:
         return [self.address]
 
 
-IDENTITY_FIELDS = (("form", "报告格式"), ("agency", "发布机关"), ("year", "报告年度"), ("region", "地区"),
-                   ("title", "标题"), ("published", "发布日期"), ("source", "来源"))
-
-
-def identity_block(data):
+def identity_block(form, data):
     ident = data.get("report", {})
-    rows = [Row(label, [f"report.{key}"]) for key, label in IDENTITY_FIELDS
-            if key in ("form", "agency", "year") or key in ident]
+    rows = [Row(f.label, [f"report.{f.key}"]) for f in form.identity if f.required or f.key in ident]
     return TableBlock("report", "报告信息", [("内容", "内容")], rows)
 
 
@@ -119,7 +114,7 @@ def report_blocks(form, data):
     """All blocks of a report in printed order."""
     text_labels = dict(form.text_keys)
     text = data.get("text") if isinstance(data.get("text"), dict) else {}
-    blocks = [identity_block(data), TextBlock("overview", text_labels["overview"], "text.overview"),
+    blocks = [identity_block(form, data), TextBlock("overview", text_labels["overview"], "text.overview"),
               active_block(form, data), applications_block(form), appeals_block(form),
               TextBlock("problems", text_labels["problems"], "text.problems"),
               TextBlock("other", text_labels["other"], "text.other")]

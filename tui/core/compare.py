@@ -468,13 +468,10 @@ def _text_comparisons(old, new):
 
 # -- identity and notes ---------------------------------------------------------
 
-_IDENTITY = (("form", "报告格式"), ("agency", "发布机关"), ("year", "报告年度"), ("region", "地区"),
-             ("title", "标题"), ("published", "发布日期"), ("source", "来源"))
-
-
 def _identity(old, new):
     out = []
-    for key, label in _IDENTITY:
+    for f in new.form.identity:  # the newer report's form names the fields
+        key, label = f.key, f.label
         ov, nv = _value(old, ("report", key)), _value(new, ("report", key))
         if ov is None and nv is None:
             continue

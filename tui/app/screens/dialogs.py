@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.editing import COUNT, HINTS, TEXT, format_for_input, parse_input
+from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
 _CSS = """
 {name} {{ align: center middle; }}

@@ -9,7 +9,7 @@ locks and recovery files — lives here once.
 
 import os
 
-from tui.app.editing import AMOUNT, CHANGE, COUNT, FIXED, TEXT, UNIT, cell_kind
+from tui.core.cells import FIXED, TEXT, cell_kind
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
 
@@ -158,28 +158,11 @@ class EditingMixin:
 
     @staticmethod
     def insertion(model, address):
-        """For a cell the file lacks: (key to add, its default value, the cell
-        the editor edits, where that cell sits in the value: index, field or None)."""
-        from tui.core.address import MISSING, format_address, parse_address
+        """See tui.core.cells.insertion."""
+        from tui.core.address import MISSING
+        from tui.core.cells import insertion
 
-        a = parse_address(address)
-        keys, form = a.keys, model.form
-        zero = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
-        if keys[0] in ("applications", "appeals") and form.table_row(keys) is not None:
-            row = format_address(keys)
-            if model.doc.get(row) is MISSING:  # the whole row: its cells are shown, the key is not in the file
-                width = len(form.application_columns if keys[0] == "applications" else form.appeal_columns)
-                index = a.index if a.index is not None and a.index < width else 0
-                return row, [0] * width, format_address(keys, index), index
-        if keys[0] == "active" and len(keys) in (2, 3) and keys[1] in form.active_map:
-            spec, row = form.active_map[keys[1]], format_address(keys[:2])
-            if model.doc.get(row) is MISSING:  # a row of 二: an inline table of its required fields
-                fields = [f for f in spec.fields if f.required or (len(keys) == 3 and f.key == keys[2])]
-                value = {f.key: zero.get(f.kind, "") for f in fields}
-                field = keys[2] if len(keys) == 3 and keys[2] in value else fields[0].key
-                return row, value, format_address(keys[:2] + (field,)), field
-        kind = cell_kind(form, address)
-        return address, zero.get(kind, ""), address, None
+        return insertion(model.form, address, lambda key: model.doc.get(key) is MISSING)
 
     def offer_insert(self, model, address):
         """Ask whether to add a missing key, then edit its value with the usual editor."""

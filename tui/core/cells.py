@@ -1,18 +1,24 @@
-"""What kind of value each cell takes, and turning typed text into that value.
+"""What kind of value each cell takes, turning typed text into that value,
+and what a key the file lacks is added as.
 
 Pure (no Textual): the edit dialog validates as the user types with
-`parse_input`, and only a value it accepts ever reaches the document.
+`parse_input`, and only a value it accepts ever reaches the document. The
+kinds and defaults come from the form (tui.core.forms).
 """
+
+from __future__ import annotations
 
 import datetime
 import math
 import re
+from collections.abc import Callable
 
-from tui.core.address import parse_address
+from tui.core.address import format_address, parse_address
+from tui.core.forms import AMOUNT, CHANGE, COUNT, DATE, DEFAULTS, FIXED, STRING, TEXT, UNIT, YEAR, Form
 from tui.core.load import INT_MAX, INT_MIN
 
-COUNT, CHANGE, AMOUNT, UNIT, TEXT, STRING, YEAR, DATE, FIXED = (
-    "count", "change", "amount", "unit", "text", "string", "year", "date", "fixed")
+__all__ = ["AMOUNT", "CHANGE", "COUNT", "DATE", "DEFAULTS", "FIXED", "HINTS", "STRING", "TEXT", "UNIT", "YEAR",
+           "cell_kind", "format_for_input", "insertion", "parse_input"]
 
 HINTS = {
     COUNT: "非负整数。原件留空请按 Ctrl+B 记为空白",
@@ -27,25 +33,33 @@ HINTS = {
 }
 
 
-def cell_kind(form, address):
-    """The kind of an address's value for editing."""
+def cell_kind(form: Form, address) -> str:
+    """The kind of an address's value for editing (the form answers)."""
+    return form.cell_kind(address)
+
+
+def insertion(form: Form, address: str, lacks: Callable[[str], bool]) -> tuple:
+    """For a cell the file lacks: (key to add, its default value, the cell the
+    editor edits, where that cell sits in the value: index, field or None).
+
+    `lacks(address)` says whether the file lacks that key: a whole missing row
+    is added with the form's blank row, not one cell. ValueError when the
+    address cannot be parsed."""
     a = parse_address(address)
-    head = a.keys[0]
-    if head in ("applications", "appeals"):
-        return COUNT
-    if head == "text":
-        return TEXT
-    if head == "report":
-        key = a.keys[1] if len(a.keys) > 1 else ""
-        return {"year": YEAR, "published": DATE, "form": FIXED}.get(key, STRING)
-    if head == "active":
-        if len(a.keys) >= 2 and a.keys[1] == "summary":
-            return COUNT
-        row = form.active_map.get(a.keys[1]) if len(a.keys) >= 2 else None
-        field = row.field_map.get(a.keys[2]) if row is not None and len(a.keys) >= 3 else None
-        if field is not None:
-            return {"count": COUNT, "change": CHANGE, "amount": AMOUNT, "unit": UNIT}.get(field.kind, STRING)
-    return STRING
+    keys = a.keys
+    table = form.tables.get(keys[0])
+    if table is not None and form.table_row(keys) is not None:
+        row = format_address(keys)
+        if lacks(row):  # the whole row: its cells are shown, the key is not in the file
+            index = a.index if a.index is not None and a.index < table.width else 0
+            return row, table.blank_row(), format_address(keys, index), index
+    if keys[0] == "active" and len(keys) in (2, 3) and keys[1] in form.active_map:
+        row = format_address(keys[:2])
+        if lacks(row):  # a row of 二: an inline table of its required fields
+            value = form.blank_active_row(keys[1], also=keys[2] if len(keys) == 3 else None)
+            field = keys[2] if len(keys) == 3 and keys[2] in value else next(iter(value))
+            return row, value, format_address(keys[:2] + (field,)), field
+    return address, form.default_value(address), address, None
 
 
 _INT = re.compile(r"[+-]?\d+\Z")
@@ -58,14 +72,14 @@ def _clean(raw):
     return raw.strip().translate(table).replace(",", "").replace("_", "")
 
 
-def _int64(text):
+def _int64(text: str) -> int:
     """int(text), refusing what TOML 1.0 cannot hold (a file with it would not load again)."""
     if len(text.lstrip("+-")) > 19 or not INT_MIN <= int(text) <= INT_MAX:
         raise ValueError("数值过大（超出 64 位整数范围）")
     return int(text)
 
 
-def parse_input(kind, raw, choices=("元", "万元")):
+def parse_input(kind: str, raw: str, choices: tuple = ("元", "万元")):
     """Typed text → value, or ValueError with a Chinese message."""
     text = _clean(raw) if kind in (COUNT, CHANGE, AMOUNT, YEAR) else raw
     if kind == COUNT:
@@ -107,7 +121,7 @@ def parse_input(kind, raw, choices=("元", "万元")):
     raise ValueError(HINTS[FIXED])
 
 
-def format_for_input(value):
+def format_for_input(value) -> str:
     """A cell's value as editable text."""
     if value is None:
         return ""
