@@ -8,11 +8,13 @@ import threading
 from textual.app import App
 
 from tui.app.actions import bindings, keymap_from_config
+from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider
 from tui.app.screens.editing import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
+from tui.core.inert import inert
 
 
 HARD_EXIT_AFTER = 1.5  # seconds a graceful exit may take after a hang-up
@@ -42,6 +44,7 @@ class NianbaoApp(App):
     """
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
+        install_inert_text()  # no report text reaches the terminal as live control codes
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()
@@ -65,6 +68,12 @@ class NianbaoApp(App):
             if self.requested_theme or self.config.theme:
                 self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题")
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False):
+        """Every notification shows file-derived text (names, messages, a lock's
+        user): never as markup, always inert (line breaks kept: messages use them)."""
+        super().notify(inert(message, multiline=True), title=inert(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_mount(self):
         self._install_hangup_handlers()

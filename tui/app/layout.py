@@ -7,6 +7,7 @@ an address (or None). Built from the form definition, so a new edition needs
 no change here. No Textual import: the compare screen and tests reuse it.
 """
 
+from tui.core.inert import inert
 from tui.core.address import MISSING, format_address, get_value
 
 
@@ -145,7 +146,7 @@ def display_value(value):
     if isinstance(value, str):
         if value == "":
             return "空"
-        return value.replace("—", "-").replace("…", "...")
+        return inert(value).replace("—", "-").replace("…", "...")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

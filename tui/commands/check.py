@@ -5,6 +5,7 @@ import sys
 
 from tui.commands.color import enabled, paint
 from tui.core.checker import check_paths
+from tui.core.inert import inert
 from tui.core.review import STATE_NAMES
 
 
@@ -33,21 +34,22 @@ def render_text(result, color=False):
     out = []
     for c in result.checked:
         r = c.report
-        head = f"{r.file}  {r.agency} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
+        head = f"{inert(r.file)}  {inert(r.agency)} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
         if c.previous is not None:
-            head += f" · 对照上年：{c.previous.file}"
+            head += f" · 对照上年：{inert(c.previous.file)}"
         out.append(paint(head, "bold", color))
         if not c.findings:
             out.append("  " + paint("✓ 未发现问题", "accepted", color))
         for f in c.findings:
-            label = r.form.label(f.first) if f.first else ""
+            label = inert(r.form.label(f.first)) if f.first else ""
             tail = "（已接受）" if f.accepted else ""
-            out.append(f"  {paint(f.glyph, _style(f), color)} {f.first}  {paint(label, 'dim', color)}  {f.message}{tail}")
+            out.append(f"  {paint(f.glyph, _style(f), color)} {inert(f.first)}  {paint(label, 'dim', color)}  "
+                       f"{inert(f.message)}{tail}")
         out.append("")
     if result.invalid:
         out.append(paint("无法读取的文件", "bold", color))
         for i in result.invalid:
-            out.append(f"  {paint('✗', 'error', color)} {i.error}")
+            out.append(f"  {paint('✗', 'error', color)} {inert(i.error)}")
         out.append("")
     errors = sum(1 for c in result.checked for f in c.findings if f.blocking)
     warnings = sum(1 for c in result.checked for f in c.findings if f.severity == "warning" and not f.accepted)

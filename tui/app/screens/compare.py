@@ -33,6 +33,7 @@ from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.paragraph import Paragraph
 from tui.app.widgets.text_diff import COPIED, TextDiffView, narrative_text, wrap_key, wrapped_lines
 from tui.app.screens.editing import EditingMixin
+from tui.core.inert import inert
 from tui.core.compare import APPEALS, APPLICATIONS, NEW, OLD, compare_reports, finite
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
@@ -51,7 +52,7 @@ def full_value(v):
     if isinstance(v, (int, float)):
         return fmt(v)
     if isinstance(v, str):
-        return "（空白）" if v.strip() == "" else f"「{v}」"  # not “”: ambiguous width
+        return "（空白）" if v.strip() == "" else f"「{inert(v)}」"  # not “”: ambiguous width
     return str(v)
 
 
@@ -407,7 +408,7 @@ class CompareScreen(EditingMixin, Screen):
         if c.year_over_year:
             t.append(f"逐年对照 {old.year} -> {new.year} 年度", style="bold")
         else:
-            t.append(c.notes[0] if c.notes else "非逐年对照", style=colours["warning"])
+            t.append(inert(c.notes[0]) if c.notes else "非逐年对照", style=colours["warning"])
         t.append("  格式相同" if c.same_edition else f"  格式不同（{old.form.name} | {new.form.name}）")
         if c.year_over_year:
             errors = sum(1 for f in self.yoy if f.blocking)
@@ -423,11 +424,11 @@ class CompareScreen(EditingMixin, Screen):
             s.append(f"{name} ", style="bold")
             s.append(f"{r.year} 年度 {r.form.name} ")
             if not same_agency:
-                s.append(f"{r.agency} ")
-            s.append(r.file, style="dim")
+                s.append(f"{inert(r.agency)} ")
+            s.append(inert(r.file), style="dim")
             sides.append(s)
         if same_agency:
-            t.append(f"  {new.agency}")
+            t.append(f"  {inert(new.agency)}")
         t.append("\n")
         if sides[0].cell_len + sides[1].cell_len + 4 <= width:
             t.append_text(sides[0])
@@ -639,7 +640,7 @@ class CompareScreen(EditingMixin, Screen):
             kind = "accepted" if f.accepted else f.severity
             t.append(f"[{self.tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message + "  ")
+            t.append(inert(f.message) + "  ")
         return t
 
     def _side_value(self, side, label, value, colours):

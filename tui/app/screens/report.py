@@ -17,6 +17,7 @@ from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 
@@ -29,7 +30,7 @@ def title_text(model, colours):
         t.append("* 已修改 ", style="bold " + colours["warning"])
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
-    t.append(f"{r.agency} {r.year} 年度", style="bold")
+    t.append(f"{inert(r.agency)} {r.year} 年度", style="bold")
     t.append(f" · {r.form.name} · ")
     state = model.signoff
     t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
@@ -40,10 +41,10 @@ def title_text(model, colours):
     t.append(" ")
     t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
     if state == "stale" and model.stale_text:
-        t.append(f"（{model.stale_text}）", style=colours["warning"])
+        t.append(f"（{inert(model.stale_text)}）", style=colours["warning"])
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
-    t.append(f" · {r.file}", style="dim")
+    t.append(f" · {inert(r.file)}", style="dim")
     return t
 
 

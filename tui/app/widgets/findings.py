@@ -5,6 +5,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.inert import inert
+
 
 class FindingsPanel(OptionList):
     DEFAULT_CSS = """
@@ -32,7 +34,7 @@ class FindingsPanel(OptionList):
             kind = "accepted" if f.accepted else f.severity
             t = Text()
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
             self.add_option(Option(t, id=str(i)))

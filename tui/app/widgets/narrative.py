@@ -5,6 +5,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.app.widgets.paragraph import Paragraph
+from tui.core.inert import inert
 
 
 class NarrativeBlock(Static, can_focus=True):
@@ -40,13 +41,13 @@ class NarrativeBlock(Static, can_focus=True):
             out.append("# ", style=colours.get("accent", ""))
         if mark is not None:
             out.append(f"{mark.glyph} ", style="bold " + colours.get(mark.kind, ""))
-            out.append("；".join(f.message for f in mark.findings) + "\n", style=colours.get(mark.kind, ""))
+            out.append(inert("；".join(f.message for f in mark.findings)) + "\n", style=colours.get(mark.kind, ""))
         if value is None:
             out.append("（本节无内容）", style="dim")
         elif not isinstance(value, str):
             out.append(f"（不是文字：{value!r}）", style="dim")
         else:
-            out.append(self.text.strip("\n") or "（空白）")
+            out.append(inert(self.text.strip("\n"), multiline=True) or "（空白）")
         self.update(Paragraph(out))
 
     def has(self, address):

@@ -5,6 +5,7 @@ from textual.widgets import Static
 
 from tui.app.layout import cell_value
 from tui.core.address import MISSING
+from tui.core.inert import inert
 
 
 class StatusLine(Static):
@@ -21,19 +22,19 @@ class StatusLine(Static):
         shown = "（不存在）" if value is MISSING else repr(value) if isinstance(value, str) and not address.startswith("text.") else (
             f"{len(value)} 字" if isinstance(value, str) else str(value))
         t = Text(no_wrap=True, overflow="crop")
-        t.append(address, style="bold")
+        t.append(inert(address), style="bold")
         t.append("  值：")
-        t.append(shown, style="bold")
+        t.append(inert(shown), style="bold")
         t.append("  " if self.has_class("short") else "\n")
         if mark is not None:
             for f in mark.findings:
                 kind = "accepted" if f.accepted else f.severity
                 t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-                t.append(f.message + "  ")
+                t.append(inert(f.message) + "  ")
         for c in comments:
             t.append("# ", style=colours.get("accent", ""))
-            t.append(f"{c.get('text', '')}（{c.get('user', '')}）  ")
+            t.append(inert(f"{c.get('text', '')}（{c.get('user', '')}）") + "  ")
         if mark is None and not comments:
             t.append("本格无问题", style="dim")
-        t.append("\n" + form.label(address), style="dim")
+        t.append("\n" + inert(form.label(address)), style="dim")
         self.update(t)
