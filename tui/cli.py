@@ -39,6 +39,8 @@ def build_parser():
     s.add_argument("--decision", required=True, choices=("approved", "rejected"))
     s.add_argument("--reviewer", metavar="NAME", help="审核人显示名（默认取配置）")
     s.add_argument("--note", metavar="TEXT")
+    s.add_argument("--force", metavar="REASON",
+                   help="他人（如另一台主机上遗留的锁）持有编辑锁时仍写入；理由记入签核记录的 note")
     s.add_argument("--accept-findings", metavar="REASON", dest="accept_findings",
                    help="将尚未接受的错误逐条记为已接受，并写明理由")
     s.add_argument("--sign", metavar="KEY", help="用 SSH 密钥签名（私钥文件，或由 ssh-agent 持有私钥的公钥文件）")

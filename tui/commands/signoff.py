@@ -7,6 +7,10 @@ documents it as the default --sign key); no key, no signature.
 The file is checked together with the other reports in its folder, so
 year-over-year findings count as they do in `nianbao check FOLDER`.
 
+--force REASON writes even while another holder (for example a stale lock
+left on another host) has the report open; the reason is recorded in the
+sign-off's note.
+
 Exit: 0 written; 1 refused (unaccepted errors, someone else editing, the
 file changed meanwhile, a layout that cannot take the records, the disk said
 no); 2 the report or the key could not be read, or bad usage.
@@ -35,11 +39,15 @@ def run(args):
     if args.accept_findings is not None and not args.accept_findings.strip():
         _err("--accept-findings 需要写明接受的理由")
         return 2
+    force = getattr(args, "force", None)
+    if force is not None and not force.strip():
+        _err("--force 需要写明强制签核的理由")
+        return 2
     reviewer = (args.reviewer or config.reviewer_name or so.login_name()).strip()
     key = args.sign or config.reviewer_key
     try:
         result = so.append_signoff(args.file, args.decision, reviewer, note=args.note,
-                                   accept_reason=args.accept_findings, sign_key=key)
+                                   accept_reason=args.accept_findings, sign_key=key, force_reason=force)
     except so.Unreadable as exc:
         _err(f"无法读取报告：{exc}")
         return 2

@@ -4,6 +4,8 @@ Writing them is tui.store's job; this module only reads, and tolerates
 malformed records by ignoring them (they are the tool's own output).
 """
 
+import datetime
+
 from tui.core.address import format_address, parse_address
 
 NONE, APPROVED, REJECTED, STALE = "none", "approved", "rejected", "stale"
@@ -25,9 +27,24 @@ def signoffs(data):
     return _records(data, "signoff")
 
 
+def _instant(at):
+    """A record's `at` as a comparable instant: an offset date-time, else None."""
+    if isinstance(at, datetime.datetime) and at.utcoffset() is not None:
+        return at
+    return None
+
+
 def latest_signoff(data):
-    records = signoffs(data)
-    return records[-1] if records else None
+    """The sign-off with the greatest `at`, compared as instants; among equal
+    instants the last in the file (FORMAT.md §5), so moving records around
+    cannot bring an older decision back. A record whose `at` is not an
+    offset date-time ranks below every record that has one."""
+    latest, best = None, None
+    for record in signoffs(data):
+        at = _instant(record.get("at"))
+        if best is None or (at is not None and at >= best):
+            latest, best = record, at
+    return latest
 
 
 def signoff_state(data, current_digest):

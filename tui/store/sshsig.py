@@ -14,6 +14,7 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -58,19 +59,44 @@ def _env():
     return env
 
 
-def _run(argv, input_bytes=None):
-    """Run ssh-keygen detached from any terminal. Returns (rc, stdout, stderr) text."""
+def _kill_group(proc):
+    """Kill ssh-keygen and everything it started (its own session and
+    process group, start_new_session), then reap it."""
     try:
-        proc = subprocess.run(argv, input=input_bytes if input_bytes is not None else None,
-                              stdin=None if input_bytes is not None else subprocess.DEVNULL,
-                              capture_output=True, timeout=TIMEOUT, env=_env(), start_new_session=True)
-    except subprocess.TimeoutExpired:
-        raise SignatureError(f"ssh-keygen 在 {TIMEOUT} 秒内没有完成（可能在等待口令或硬件密钥确认），已放弃") from None
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def _run(argv, input_bytes=None):
+    """Run ssh-keygen detached from any terminal. Returns (rc, stdout, stderr)
+    text. On a timeout its whole process group is killed (a helper it
+    started, e.g. an askpass or a hardware-key prompt, must not outlive it)."""
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if input_bytes is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+                                start_new_session=True)
     except OSError as exc:
         raise SignatureError(f"无法运行 ssh-keygen：{exc.strerror or exc}") from None
-    out = proc.stdout.decode("utf-8", "replace")
-    err = proc.stderr.decode("utf-8", "replace")
-    return proc.returncode, out, err
+    try:
+        out, err = proc.communicate(input_bytes, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise SignatureError(f"ssh-keygen 在 {TIMEOUT} 秒内没有完成（可能在等待口令或硬件密钥确认），已放弃") from None
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 def _missing():
