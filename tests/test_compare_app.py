@@ -186,6 +186,11 @@ async def test_own_findings_marked_on_their_side_and_n_jumps():
         old, new = cell_lines(screen, "appeals", OLD, "appeals.reconsideration[4]")
         assert old.strip().startswith("✗") and "✗" not in new
         await pilot.press("g", "n")
+        # first in table order: hongze-2024's 受理…申请 17 件 against 新收 95
+        # (text.claim, a warning of the new side only)
+        assert screen.cell.new_address == "applications.new_received[6]"
+        assert "[新 2024] !" in status(app)
+        await pilot.press("n")
         first = screen.cell.old_address
         assert first in ("appeals.reconsideration[4]", "appeals.litigation_after_reconsideration[4]")
         assert "[旧 2023] ✗" in status(app)

@@ -42,7 +42,7 @@ def render_text(result, color=False):
             out.append("  " + paint("✓ 未发现问题", "accepted", color))
         for f in c.findings:
             label = inert(r.form.label(f.first)) if f.first else ""
-            tail = "（已接受）" if f.accepted else ""
+            tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")
             out.append(f"  {paint(f.glyph, _style(f), color)} {inert(f.first)}  {paint(label, 'dim', color)}  "
                        f"{inert(f.message)}{tail}")
         out.append("")

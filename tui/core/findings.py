@@ -14,7 +14,8 @@ SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
 class Finding:
-    __slots__ = ("rule", "severity", "message", "cells", "expected", "actual", "previous", "accepted")
+    __slots__ = ("rule", "severity", "message", "cells", "expected", "actual", "previous", "accepted", "span",
+                 "lapsed")
 
     def __init__(self, rule, severity, message, cells, expected=None, actual=None, previous=None):
         self.rule = rule
@@ -25,6 +26,12 @@ class Finding:
         self.actual = actual
         self.previous = previous  # {"file": ..., "cells": [...]} on year-over-year findings
         self.accepted = False
+        # (address, start, end): the characters of a string cell the finding is
+        # about (a placeholder, a year, a claim's clause), for highlighting.
+        self.span = None
+        # True when an acceptance names this finding's rule and first cell but
+        # accepted other figures (FORMAT.md §5): it lapsed.
+        self.lapsed = False
 
     @property
     def first(self):
@@ -45,8 +52,8 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "cells": self.cells,
-            "expected": _jsonable(self.expected),
-            "actual": _jsonable(self.actual),
+            "expected": jsonable(self.expected),
+            "actual": jsonable(self.actual),
             "accepted": self.accepted,
         }
         if self.previous is not None:
@@ -64,7 +71,7 @@ class Finding:
         return f"Finding({self.rule!r}, {self.severity!r}, {self.first!r})"
 
 
-def _jsonable(value):
+def jsonable(value):
     """`expected`/`actual` for the JSON output: a number, a string or a
     boolean (cell.value reports the cell's own value, FORMAT.md §2), else
     null. `nan` and `inf` (valid TOML floats) become null too: json.dumps

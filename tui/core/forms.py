@@ -16,6 +16,8 @@ from tui.core.address import Address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
+# Data files beside the forms that are not forms themselves.
+NOT_FORMS = frozenset({"claims.toml"})
 
 # Extra folders of form files (`*.toml`), separated like PATH: a new national
 # format is one data file in such a folder (or in tui/core/forms/).
@@ -326,7 +328,7 @@ def _forms() -> dict[str, Form]:
             except OSError as exc:
                 raise FormError(f"无法读取报告格式文件夹 {folder}（{FORMS_PATH_ENV}）：{exc.strerror or exc}") from None
             for name in names:
-                if name.endswith(".toml"):
+                if name.endswith(".toml") and name not in NOT_FORMS:
                     found.append((os.path.join(folder, name), _load_form(os.path.join(folder, name))))
         forms, where = {}, {}
         for path, form in sorted(found, key=lambda pf: pf[1].first_year):

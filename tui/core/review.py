@@ -7,6 +7,7 @@ malformed records by ignoring them (they are the tool's own output).
 import datetime
 
 from tui.core.address import format_address, parse_address
+from tui.core.findings import jsonable
 
 NONE, APPROVED, REJECTED, STALE = "none", "approved", "rejected", "stale"
 STATE_NAMES = {NONE: "未签核", APPROVED: "已通过", REJECTED: "已退回", STALE: "已过期"}
@@ -64,15 +65,32 @@ def normal_address(text):
     return format_address(a.keys, a.index)
 
 
-def accepted_keys(data):
-    """{(rule, first cell)} of every review.accepted record."""
-    keys = set()
+def _live_accepted(data):
+    """[(rule, first cell, record)] of every well-formed review.accepted record
+    that no review.withdrawn record voids (FORMAT.md §5: a withdrawn record
+    names the kind, the first cell and the record's `at` as `made`)."""
+    void = set()
+    for w in _records(data, "withdrawn"):
+        made = w.get("made")
+        if w.get("record") == "accepted" and isinstance(w.get("cell"), str) \
+                and isinstance(made, (datetime.date, datetime.time, str, int, float)):
+            void.add((normal_address(w["cell"]), made))
+    out = []
     for rec in _records(data, "accepted"):
         cells = rec.get("cells")
         rule = rec.get("rule")
         if isinstance(rule, str) and isinstance(cells, list) and cells and isinstance(cells[0], str):
-            keys.add((rule, normal_address(cells[0])))
-    return keys
+            first = normal_address(cells[0])
+            at = rec.get("at")
+            if isinstance(at, (datetime.date, datetime.time, str, int, float)) and (first, at) in void:
+                continue
+            out.append((rule, first, rec))
+    return out
+
+
+def accepted_keys(data):
+    """{(rule, first cell)} of every live review.accepted record."""
+    return {(rule, first) for rule, first, _ in _live_accepted(data)}
 
 
 def accepted_records(data):
@@ -84,8 +102,39 @@ def comments(data):
     return [c for c in _records(data, "comment") if isinstance(c.get("cell"), str)]
 
 
+def same_figure(a, b):
+    """Two figures are the same TOML/JSON value: numbers by value (12 = 12.0),
+    anything else of the same type and value (true is not 1, "" is not 0)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def record_matches(rec, finding):
+    """Does an accepted record (of the finding's rule and first cell) accept
+    the finding's figures? A record without `expected` and `actual` (written
+    by hand) accepts any; otherwise both must be the same, a missing one
+    counting as null (FORMAT.md §5)."""
+    if "expected" not in rec and "actual" not in rec:
+        return True
+    return (same_figure(rec.get("expected"), jsonable(finding.expected))
+            and same_figure(rec.get("actual"), jsonable(finding.actual)))
+
+
 def mark_accepted(findings, data):
-    keys = accepted_keys(data)
+    """Set each finding's `accepted`, and `lapsed` when an acceptance names its
+    rule and first cell but accepted other figures."""
+    by_key = {}
+    for rule, first, rec in _live_accepted(data):
+        by_key.setdefault((rule, first), []).append(rec)
     for f in findings:
-        f.accepted = bool(f.cells) and (f.rule, normal_address(f.cells[0])) in keys
+        f.accepted = f.lapsed = False
+        if not by_key or not f.cells:
+            continue
+        recs = by_key.get((f.rule, normal_address(f.cells[0])))
+        if recs:
+            f.accepted = any(record_matches(rec, f) for rec in recs)
+            f.lapsed = not f.accepted
     return findings

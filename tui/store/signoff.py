@@ -33,6 +33,7 @@ tui.store.stale, whose functions are re-exported here.
 
 import datetime
 import getpass
+import math
 import os
 import re
 import tomllib
@@ -40,7 +41,7 @@ import tomllib
 from tui.core import review as rv
 from tui.core.address import format_address, parse_address
 from tui.core.digest import canonical_bytes
-from tui.core.findings import GLYPHS
+from tui.core.findings import GLYPHS, jsonable
 from tui.core.load import BOM, load_bytes, load_path
 from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
@@ -156,6 +157,8 @@ def _value_text(key, value, eol):
         return "[" + ", ".join(_value_text(key, v, eol) for v in value) + "]"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)  # a TOML float: 0.87, 3.0, 1e+20
     raise TypeError(f"cannot write {type(value).__name__} in a review record")
 
 
@@ -388,9 +391,17 @@ def unaccepted_errors_text(checked):
 # -- the three records ----------------------------------------------------
 
 def _accepted_fields(finding, reason, user, at):
-    rule = finding["rule"] if isinstance(finding, dict) else finding.rule
-    cells = finding["cells"] if isinstance(finding, dict) else finding.cells
-    return {"rule": rule, "cells": list(cells), "reason": reason, "user": user, "at": at}
+    """An accepted record keyed to the figures it accepts (FORMAT.md §5):
+    `expected`/`actual` as in the JSON output, omitted when null, so the
+    acceptance lapses when those figures change."""
+    get = finding.get if isinstance(finding, dict) else lambda k: getattr(finding, k, None)
+    fields = {"rule": get("rule"), "cells": list(get("cells"))}
+    for key in ("expected", "actual"):
+        value = jsonable(get(key))
+        if value is not None:
+            fields[key] = value
+    fields.update(reason=reason, user=user, at=at)
+    return fields
 
 
 def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign_key=None, force=False,
