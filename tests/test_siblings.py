@@ -51,3 +51,20 @@ def test_sign_key_fifo(tmp_path):
     r = run_cli("signoff", tmp_path / "r.toml", "--decision", "rejected", "--reviewer", "甲",
                 "--sign", tmp_path / "key", timeout=60)
     assert r.returncode == 2 and "命名管道" in r.stderr
+
+
+def test_json_with_undecodable_file_name(tmp_path):
+    """A UTF-8 stdout could not encode the name's lone surrogate: UnicodeEncodeError."""
+    import json
+
+    raw = os.fsencode(str(tmp_path)) + b"/bad\xff.toml"
+    with open(raw, "wb") as fh:
+        fh.write(LINGWU.read_bytes())
+    env = {"PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}
+    r = run_cli("check", "--format", "json", tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert os.fsencode(doc["reports"][0]["file"]) == raw
+    for args in (("check", tmp_path), ("verify", os.fsdecode(raw)), ("diff", LINGWU, os.fsdecode(raw))):
+        r = run_cli(*args, env=env)
+        assert "Traceback" not in r.stderr and "\\udcff" in r.stdout + r.stderr

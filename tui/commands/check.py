@@ -1,12 +1,16 @@
 """`nianbao check`: the rules, headless, for people (text) or scripts (json)."""
 
 import json
+import re
 import sys
 
 from tui.commands.color import enabled, paint
 from tui.core.checker import check_paths
 from tui.core.inert import inert
 from tui.core.review import STATE_NAMES
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def run(args):
@@ -16,7 +20,11 @@ def run(args):
         # without indent runs the C encoder (json.dump never does): a third
         # of a second for 2,000 reports.
         indent = 1 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=indent))
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=indent)
+        # A file name with undecodable bytes holds lone surrogates, which UTF-8
+        # cannot carry: write them as JSON \u escapes (valid JSON, and json.loads
+        # gives the name back exactly as os.fsdecode made it).
+        sys.stdout.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         sys.stdout.write("\n")
         if not result.checked and not result.invalid:
             print("nianbao check：未找到报告（给出的路径中没有 *.toml 文件）", file=sys.stderr)
