@@ -106,7 +106,8 @@ def test_exit_2_permission_denied(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["check"],
+    # `check` alone is not a usage error: FORMAT.md §4 has it check ./reports
+    # (tests/test_chinese.py::test_check_without_path_checks_reports).
     ["check", "--format", "xml", "reports"],
     ["check", "--bogus", "reports"],
     ["check", "--jobs", "many", "reports"],
@@ -403,7 +404,9 @@ from tui.core.checker import check_paths
 check_paths(["reports"], jobs=2)  # the worker-process path too
 status = tui.cli.main(["check", "reports"])
 heavy = sorted(m for m in sys.modules
-               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich"))
+               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich",
+                                      # the import path's readers (issue 11)
+                                      "lxml", "docx", "pdfplumber", "pdfminer", "pypdfium2", "PIL"))
 print(json.dumps({"status": status, "heavy": heavy, "core": sorted(m for m in sys.modules if m.startswith("tui.core"))}))
 """
 

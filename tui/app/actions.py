@@ -52,6 +52,8 @@ ACTIONS = [
     Action("sort_reverse", "S", "倒序", "反转排序方向", "list", show=False),
     Action("refresh", "r", "重新检查", "重新读取并检查文件夹中的报告", "list", show=False),
     Action("toggle_mark", "space", "标记", "标记或取消标记光标所在的报告（最多两份），供并排比较", "list"),
+    Action("import_file", "i", "导入", "导入公开发布的年报（网页 .html、Word .docx、带文字层的 PDF），"
+           "写成本文件夹中的报告文件并打开", "list", show=False),
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
     # compare (side by side)
@@ -85,6 +87,8 @@ ACTIONS = [
     Action("signoff", "o", "签核", "打开签核对话框：查看摘要、历史和未接受的错误，通过或退回", "report"),
     Action("accept_finding", "a", "接受问题", "接受光标所在单元格（或问题列表中选中）的错误，须填写理由", "report",
            show=False),
+    Action("confirm_import", "y", "核对无误", "确认光标所在单元格（? 导入待核对）已与原件核对无误"
+           "（记为接受，理由“已与原件核对”）；改成正确的值也算确认", "report", show=False),
     Action("comment", "c", "批注", "给光标所在单元格添加批注，写入报告文件", "report", show=False),
 ]
 

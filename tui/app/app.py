@@ -10,7 +10,7 @@ from textual.app import App
 from tui.app.actions import bindings, keymap_from_config
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
-from tui.app.palette import ActionProvider
+from tui.app.palette import ActionProvider, Palette
 from tui.app.screens.editing import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
@@ -55,6 +55,10 @@ class NianbaoApp(App):
             self.startup_messages.append(self.config.error)
         self.set_keymap(keymap_from_config(self.config.keys))
         self._setup_themes()
+
+    def action_command_palette(self):
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def _setup_themes(self):
         themes, errors = load_themes()

@@ -35,6 +35,7 @@ def theme_dirs():
 def parse_theme(path):
     """One theme file → Theme; raise ThemeError naming the file and the key."""
     from tui.core.inert import inert
+    from tui.core.tomlerrors import describe
     from tui.core.readfile import Unreadable, read_regular
 
     try:
@@ -42,7 +43,9 @@ def parse_theme(path):
         data = tomllib.loads(raw.decode("utf-8"))
     except Unreadable as exc:
         raise ThemeError(f"主题文件 {inert(path)} 无法读取：{exc.reason}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"主题文件 {inert(path)} 无法读取：{describe(exc)}") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ThemeError(f"主题文件 {inert(path)} 无法读取：{inert(exc)}") from exc
     unknown = set(data) - set(COLOUR_KEYS) - OTHER_KEYS
     if unknown:

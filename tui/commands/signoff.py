@@ -47,7 +47,8 @@ def run(args):
     key = args.sign or config.reviewer_key
     try:
         result = so.append_signoff(args.file, args.decision, reviewer, note=args.note,
-                                   accept_reason=args.accept_findings, sign_key=key, force_reason=force)
+                                   accept_reason=args.accept_findings, sign_key=key, force_reason=force,
+                                   accept=getattr(args, "accept", ()))
     except so.Unreadable as exc:
         _err(f"无法读取报告：{exc}")
         return 2
@@ -57,8 +58,8 @@ def run(args):
     except so.Refused as exc:
         _err(str(exc))
         if exc.findings:
-            print("核实后可用 --accept-findings 理由 将这些错误记为已接受（原件如此），"
-                  "或用 --decision rejected 退回。", file=sys.stderr)
+            print("核实后可用 --accept 规则@单元格=理由 逐条接受（原件如此），"
+                  "用 --accept-findings 理由 一并接受全部，或用 --decision rejected 退回。", file=sys.stderr)
         return 1
     except so.ReviewError as exc:
         _err(str(exc))
@@ -66,7 +67,7 @@ def run(args):
 
     out = []
     for f in result.accepted:
-        out.append(f"已接受错误：{inert(f.first)}  {f.rule}  {inert(f.message)}")
+        out.append(f"已接受错误：{f.rule}@{inert(f.first)}  {inert(f.message)}")
     what = "签核通过" if result.decision == APPROVED else "退回"
     out.append(f"已{what} {inert(result.path)}：审核人 {inert(result.reviewer)}（{inert(result.user)}），"
                f"时间 {result.at.isoformat()}")

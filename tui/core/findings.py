@@ -9,7 +9,8 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 # The one glyph per severity, shared by `check`'s text output and the workbench.
 # All are narrow, unambiguous-width characters (FIELD-NOTES: avoid ①, ±, …).
-GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓"}
+GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓", "unconfirmed": "?"}
+UNCONFIRMED = "import.unconfirmed"  # an import flag not yet checked against the original: its own glyph
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
@@ -39,7 +40,9 @@ class Finding:
 
     @property
     def glyph(self):
-        return GLYPHS["accepted"] if self.accepted else GLYPHS[self.severity]
+        if self.accepted:
+            return GLYPHS["accepted"]
+        return GLYPHS["unconfirmed"] if self.rule == UNCONFIRMED else GLYPHS[self.severity]
 
     @property
     def blocking(self):

@@ -11,6 +11,7 @@ from tui.core.address import quote_key
 from tui.core.forms import all_forms, get_form
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
+from tui.core.tomlerrors import to_chinese
 
 BOM = b"\xef\xbb\xbf"
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -97,7 +98,7 @@ def parse_text(raw, file):
         elif "end of document" in msg:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
-        return invalid(file, f"TOML 语法错误：{msg}", line, column)
+        return invalid(file, f"TOML 语法错误：{to_chinese(msg)}", line, column)
     except RecursionError:
         return invalid(file, "TOML 嵌套过深，无法读取")
     except ValueError as exc:

@@ -384,6 +384,65 @@ def published_over_total(report):
     return found
 
 
+# -- import.unconfirmed (FORMAT §2.1, §6) ------------------------------------
+
+IMPORT_REASONS = {
+    "fuzzy-label": "标签近似匹配", "by-position": "按位置推定", "merged": "合并单元格",
+    "realigned": "右对齐推定", "split-table": "跨页表格", "placeholder": "占位符或文字",
+    "blank": "空白", "missing": "原件中未找到", "number-format": "数字格式（全角、千分位或单位）",
+}
+
+
+def import_flags(data):
+    """Every `[[review.import.flags]]` record (a dict with a string `cell`), in file order."""
+    review = data.get("review")
+    imports = review.get("import") if isinstance(review, dict) else None
+    out = []
+    for rec in imports if isinstance(imports, list) else ():
+        flags = rec.get("flags") if isinstance(rec, dict) else None
+        for flag in flags if isinstance(flags, list) else ():
+            if isinstance(flag, dict) and isinstance(flag.get("cell"), str) and "value" in flag:
+                out.append(flag)
+    return out
+
+
+def _same_value(a, b):
+    return type(a) is type(b) and a == b
+
+
+@rule("import.unconfirmed")
+def import_unconfirmed(report):
+    from tui.core.address import get_value, parse_address
+
+    found, seen = [], set()
+    for flag in import_flags(report.data):
+        try:
+            a = parse_address(flag["cell"])
+        except ValueError:
+            continue
+        address = format_address(a.keys, a.index)
+        if address in seen:
+            continue
+        try:
+            value = get_value(report.data, a)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+        if not _same_value(value, flag["value"]):
+            continue  # edited since the import: confirmed
+        seen.add(address)
+        reason = flag.get("reason")
+        why = IMPORT_REASONS.get(reason, str(reason)) if reason is not None else "待核对"
+        raw = flag.get("raw")
+        where = flag.get("locator")
+        detail = "".join([f"，原文“{raw}”" if isinstance(raw, str) else "",
+                          f"，位于 {where}" if isinstance(where, str) and where else ""])
+        found.append(Finding("import.unconfirmed", ERROR,
+                             f"{report.form.short_label(address)}：导入待核对（{why}）{detail}；"
+                             "请与原件核对后确认，或改为正确的值",
+                             [address], None, num(value)))
+    return found
+
+
 def check_report(report):
     """Every single-report rule the report's form lists, in registry order."""
     found = []

@@ -404,14 +404,37 @@ def _accepted_fields(finding, reason, user, at):
     return fields
 
 
+def _chosen(blocking, findings, accept):
+    """The findings named by `accept` [(rule, cell, reason)], each with its reason.
+
+    Refused when one names no unaccepted error of the report, so a typo never
+    passes for an acceptance."""
+    chosen = []
+    for rule, cell, reason in accept:
+        if not reason.strip():
+            raise Refused(f"接受 {rule}@{cell} 需要写明理由")
+        want = rv.normal_address(cell)
+        match = [f for f in blocking if f.rule == rule and f.first and rv.normal_address(f.first) == want]
+        if not match:
+            known = [f for f in findings if f.rule == rule and f.first and rv.normal_address(f.first) == want]
+            why = "它不是未接受的错误" if known else "报告中没有这条问题"
+            left = ("未接受的错误：\n" + "\n".join(f"  {f.rule}@{f.first}" for f in blocking)
+                    if blocking else "报告中已没有未接受的错误。")
+            raise Refused(f"无法接受 {rule}@{cell}：{why}。{left}")
+        chosen.extend((f, reason.strip()) for f in match if all(f is not g for g, _ in chosen))
+    return chosen
+
+
 def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign_key=None, force=False,
-                   force_reason=None):
+                   force_reason=None, accept=()):
     """Check the file (with its siblings) and append a sign-off.
 
     `approved` is refused (Refused, with .findings) while unaccepted error
     findings remain, unless `accept_reason` is given: each is then recorded
     as [[review.accepted]] with that reason, in the same write, before the
-    sign-off. `rejected` is always allowed. `sign_key` makes an SSH signature
+    sign-off. `accept` [(rule, first cell, reason)] accepts chosen error
+    findings, each with its own reason (a name that matches no unaccepted
+    error is refused). `rejected` is always allowed. `sign_key` makes an SSH signature
     (SigningFailed when it cannot). The digest is that of the bytes that were
     checked; if the file changes before the write, nothing is written.
 
@@ -432,16 +455,20 @@ def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign
     raw, report = _read(path)
     checked = check_with_siblings(report, path)
     blocking = [f for f in checked.findings if f.blocking]
-    if decision == rv.APPROVED and blocking and accept_reason is None:
-        raise Refused(f"{report.file} 仍有 {len(blocking)} 条未接受的错误，不能签核通过：\n"
-                      + unaccepted_errors_text(checked), blocking)
+    chosen = _chosen(blocking, checked.findings, accept)
+    rest = [f for f in blocking if all(f is not g for g, _ in chosen)]
+    if decision == rv.APPROVED and rest and accept_reason is None:
+        raise Refused(f"{report.file} 仍有 {len(rest)} 条未接受的错误，不能签核通过：\n"
+                      + "\n".join(_finding_line(report, f) for f in rest), rest)
+    if accept_reason is not None:
+        chosen += [(f, accept_reason.strip()) for f in rest]
     user = login_name()
     at = now()
     digest = report.digest
     records = []
-    accepted = blocking if accept_reason is not None else []
-    for f in accepted:
-        records.append(("accepted", _accepted_fields(f, accept_reason.strip(), user, at)))
+    accepted = [f for f, _ in chosen]
+    for f, reason in chosen:
+        records.append(("accepted", _accepted_fields(f, reason, user, at)))
     fields = {"reviewer": reviewer.strip(), "user": user, "decision": decision, "at": at, "digest": digest}
     note = note.strip() if note is not None and note.strip() else None
     if force_reason is not None:

@@ -20,6 +20,8 @@ from tui.app.widgets.status import StatusLine
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
+CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an import flag (issue 11)
+
 
 def title_text(model, colours):
     r = model.report
@@ -422,8 +424,20 @@ class ReportScreen(EditingMixin, Screen):
                                config.reviewer_key)
         self.app.push_screen(dialog, self._write_signoff)
 
+    def _unconfirmed(self):
+        from tui.core.findings import UNCONFIRMED
+
+        return [f for f in self.model.findings if f.rule == UNCONFIRMED and not f.accepted]
+
     def _write_signoff(self, choice):
         if not choice:
+            return
+        left = self._unconfirmed()
+        if choice["decision"] == "approved" and left:
+            # An import flag is a doubt about the value itself: it is confirmed
+            # one by one (y), never swept up by accepting every error at once.
+            self.notify(f"还有 {len(left)} 个导入待核对的单元格（?），请逐一与原件核对（y）或改正后再签核通过",
+                        title="未签核", severity="error", timeout=15)
             return
         from tui.store.signoff import ReviewError, append_signoff
 
@@ -468,6 +482,30 @@ class ReportScreen(EditingMixin, Screen):
                                               "理由（写入报告文件的 [[review.accepted]]）"), chosen)
 
         self._saved_first(ask)
+
+    def action_confirm_import(self):
+        from tui.core.findings import UNCONFIRMED
+
+        mark = self.model.marks.get(self.address)
+        finding = next((f for f in mark.findings if f.rule == UNCONFIRMED and not f.accepted), None) if mark else None
+        if finding is None:
+            left = len(self._unconfirmed())
+            self.notify(f"这里没有导入待核对的单元格（全文还有 {left} 个，按 n 跳到下一个问题）" if left
+                        else "没有导入待核对的单元格")
+            return
+
+        def confirm():
+            from tui.store.signoff import ReviewError, append_accepted
+
+            try:
+                append_accepted(self.model.path, finding, CONFIRMED_REASON)
+            except ReviewError as exc:
+                self._review_failed(exc)
+                return
+            self._review_written(f"已核对：{self.model.form.short_label(finding.first)}"
+                                 f"（还有 {max(len(self._unconfirmed()) - 1, 0)} 个待核对）")
+
+        self._saved_first(confirm)
 
     def action_comment(self):
         address = self.address

@@ -346,3 +346,52 @@ class ReportListScreen(Screen):
             pair = [previous[0], base]
         context = [x.report for x in self.entries if x.checked]
         self.app.open_compare(pair[0].report, pair[1].report, context)
+
+    # -- import (issue 11) ------------------------------------------------
+
+    def _import_folder(self):
+        for p in self.paths:
+            if os.path.isdir(p):
+                return p
+        return os.path.dirname(self.paths[0]) if self.paths else "."
+
+    def action_import_file(self):
+        from tui.app.screens.dialogs import PromptDialog
+
+        folder = self._import_folder()
+
+        def chosen(path):
+            if path:
+                self._run_import(os.path.expanduser(path), folder)
+
+        self.app.push_screen(PromptDialog(
+            "导入年报（网页 .html、Word .docx、带文字层的 PDF）",
+            f"原件的路径；写入 {folder} 下同名的 .toml 文件（不覆盖已有文件）"), chosen)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run_import(self, source, folder):
+        from tui.commands.import_ import import_one
+
+        stem = os.path.splitext(os.path.basename(source))[0] or "report"
+        out = os.path.join(folder, stem + ".toml")
+        result, error = import_one(source, out)
+        self.app.call_from_thread(self._imported, source, out, result, error)
+
+    def _imported(self, source, out, result, error):
+        from tui.core.inert import inert
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        if error:
+            self.notify(inert(error), title=f"未导入 {inert(os.path.basename(source))}", severity="error", timeout=15)
+            return
+        report = load_path(out)
+        if isinstance(report, Invalid):
+            self.notify(inert(report.error), title="导入的文件无法打开", severity="error", timeout=15)
+            return
+        flagged = len([f for f in result.flags if f.has_value])
+        self.notify(f"已导入为 {inert(os.path.basename(out))}：{flagged} 个单元格待核对（?）",
+                    title="已导入", timeout=10)
+        self.action_refresh()
+        context = [x.report for x in self.entries if x.checked]
+        self.app.open_report(report, context)

@@ -123,6 +123,14 @@ class SignoffDialog(ModalScreen):
         if not reviewer:
             error.update("✗ 审核人不能为空")
             return
+        from tui.core.findings import UNCONFIRMED
+
+        unconfirmed = [f for f in self.model.findings if f.rule == UNCONFIRMED and not f.accepted]
+        if unconfirmed and decision == "approved":
+            # Import flags are confirmed one by one against the original, never swept up here.
+            error.update(f"✗ 还有 {len(unconfirmed)} 个导入待核对的单元格（?）：请先逐一与原件核对（y）或改正，"
+                         "再签核通过")
+            return
         reason = None
         if self.blocking and decision == "approved":
             reason = self.query_one("#reason", Input).value.strip()

@@ -110,7 +110,7 @@ class GridTable(CellCursorMixin, DataTable):
 
     def _signature(self, address, value):
         mark = self.marks.get(address)
-        return (value, mark.kind if mark else None, address in self.comments)
+        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments)
 
     def update_cells(self, data, marks, comments=None):
         """Repaint only the cells whose value, mark or comment changed (after an edit).
