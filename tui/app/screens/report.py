@@ -9,7 +9,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
-from tui.app.layout import report_blocks
+from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
 from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
 from tui.app.screens.editing import EditingMixin
 from tui.app.widgets.findings import FindingsPanel
@@ -106,6 +106,10 @@ class ReportScreen(EditingMixin, Screen):
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
         self.others = self.take_lock(self.model)
+        hidden = hidden_text_keys(self.model.form, self.model.data)
+        if hidden:
+            self.notify(f"[text] 中的键过多，另有 {hidden} 个未显示（最多显示 {MAX_EXTRA_TEXT_BLOCKS} 个附加叙述）",
+                        severity="warning", timeout=10)
         self.call_after_refresh(lambda: self.offer_recovery(self.model))
         if self.model.read_only:
             self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)
