@@ -68,10 +68,14 @@ class NianbaoApp(App):
         wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
-        else:
-            if self.requested_theme or self.config.theme:
-                self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题")
-            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+            return
+        fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+        if wanted != DEFAULT_THEME:
+            self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题“{fallback}”")
+        if fallback != DEFAULT_THEME:  # the shipped themes are missing: an incomplete installation
+            self.startup_messages.append(f"找不到随程序提供的主题“{DEFAULT_THEME}”（安装不完整？），"
+                                         f"界面改用 Textual 的“{fallback}”主题")
+        self.theme = fallback
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=False):
         """Every notification shows file-derived text (names, messages, a lock's

@@ -23,13 +23,21 @@ class ThemeError(Exception):
     pass
 
 
+def shipped_theme_dirs():
+    """Where the shipped themes are: in an installed copy, tui/app/shipped_themes/
+    (the build copies the repository's themes/ there, see setup.py); in a
+    checkout or an editable install, the repository's top-level themes/."""
+    here = pathlib.Path(__file__).resolve()
+    dirs = [here.parent / "shipped_themes", here.parents[2] / "themes"]
+    return [d for d in dirs if d.is_dir()]
+
+
 def theme_dirs():
-    """Shipped themes (repository `themes/`), then the user's own."""
+    """Shipped themes, then the user's own."""
     from tui.config import config_dir
 
-    here = pathlib.Path(__file__).resolve()
-    dirs = [here.parents[2] / "themes", here.parent / "themes", config_dir() / "themes"]
-    return [d for d in dirs if d.is_dir()]
+    user = config_dir() / "themes"
+    return shipped_theme_dirs() + ([user] if user.is_dir() else [])
 
 
 def parse_theme(path):

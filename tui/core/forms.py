@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterator
 
-from tui.core.address import Address, parse_address
+from tui.core.address import Address, format_address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
@@ -49,7 +49,7 @@ class Column:
 class TableRow:
     """A row of table 三 or 四: an array of count cells."""
 
-    __slots__ = ("key", "keys", "label", "short", "path", "role", "section")
+    __slots__ = ("key", "keys", "label", "short", "path", "role", "section", "address_text", "cell_addresses")
 
     def __init__(self, section, spec):
         self.section = section
@@ -59,6 +59,8 @@ class TableRow:
         self.short = spec.get("short", self.label)  # the printed number messages use, e.g. 三（七）
         self.path = tuple(spec["path"])
         self.role = spec.get("role")
+        self.address_text = format_address(self.keys)
+        self.cell_addresses = ()  # set by Table: the address of each cell, formatted once
 
     @property
     def address(self):
@@ -89,6 +91,8 @@ class Table:
         self.columns = tuple(Column(i, c) for i, c in enumerate(spec["columns"]))
         self.rows = tuple(TableRow(key, r) for r in spec["rows"])
         self.width = len(self.columns)
+        for row in self.rows:
+            row.cell_addresses = tuple(format_address(row.keys, i) for i in range(self.width))
         totals = [c.index for c in self.columns if c.total]
         # The row-total rule: the total column equals the sum of the others.
         self.total_index = totals[-1] if totals else None
@@ -102,7 +106,7 @@ class Table:
 class ActiveRow:
     """A row of table 二: an inline table of named fields."""
 
-    __slots__ = ("key", "label", "group", "fields", "field_map")
+    __slots__ = ("key", "label", "group", "fields", "field_map", "address_text", "field_addresses")
 
     def __init__(self, spec):
         self.key = spec["key"]
@@ -110,6 +114,8 @@ class ActiveRow:
         self.group = spec.get("group")
         self.fields = tuple(Field(f) for f in spec["fields"])
         self.field_map = {f.key: f for f in self.fields}
+        self.address_text = format_address(("active", self.key))
+        self.field_addresses = {f.key: format_address(("active", self.key, f.key)) for f in self.fields}
 
     def has(self, *names):
         return all(n in self.field_map for n in names)
