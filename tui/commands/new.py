@@ -4,12 +4,13 @@ import datetime
 import sys
 
 from tui.core.blank import blank_report
-from tui.core.forms import form_by_edition, form_for_year
+from tui.core.forms import all_forms, form_by_edition, form_for_year
 from tui.core.inert import has_controls, inert
 
 
 # The 条例 took effect in 2008 (the first annual reports are for 2008); a
-# report for next year can be prepared, nothing later.
+# report for next year (or the first year of a form defined later) can be
+# prepared, nothing later.
 FIRST_YEAR = 2008
 
 
@@ -29,7 +30,8 @@ def run(args):
         print(f"nianbao new：{args.year} 年度报告应使用{wanted.name}格式（--form {wanted.id.rsplit('/', 1)[-1]}），"
               f"不是{form.name}", file=sys.stderr)
         return 2
-    last = datetime.date.today().year + 1
+    # Next year, or later when a form for a later year is defined (forms are data).
+    last = max(datetime.date.today().year + 1, max(f.first_year for f in all_forms()))
     if not FIRST_YEAR <= args.year <= last:
         print(f"nianbao new：--year {args.year} 不是有效的报告年度（应在 {FIRST_YEAR} 至 {last} 年之间；"
               "《政府信息公开条例》自 2008 年施行）", file=sys.stderr)
