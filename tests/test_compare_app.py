@@ -429,9 +429,9 @@ async def test_compare_actions_in_help_and_palette_scope():
 
 
 async def test_keymap_applies_to_every_scope_with_the_id(tmp_path):
-    from tui.app.actions import keymap_from_config
+    from tui.app.actions import check_keys
 
-    keymap = keymap_from_config({"next_finding": "x"})
+    keymap = check_keys({"next_finding": "x"}).keymap()
     assert keymap["report.next_finding"] == "x" and keymap["compare.next_finding"] == "x"
 
 

@@ -132,6 +132,8 @@ def build_open_parser():
                 f"子命令：{' | '.join(COMMANDS)}（nianbao 命令 --help 查看说明）。")
     p.add_argument("--version", action=_Version)
     p.add_argument("--theme", metavar="NAME", help="界面主题（themes/ 下的文件名）")
+    p.add_argument("--check-config", action="store_true", dest="check_config",
+                   help="只检查配置文件（按键设置、主题），报告问题后退出：0 无问题，1 有问题，2 无法读取")
     p.add_argument("paths", nargs="*", metavar="PATH", help="报告文件或文件夹（默认 ./reports）")
     return p
 

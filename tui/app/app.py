@@ -7,11 +7,11 @@ import threading
 
 from textual.app import App
 
-from tui.app.actions import bindings, keymap_from_config
+from tui.app.actions import bindings, check_keys
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider, Palette
-from tui.app.screens.editing import EditingMixin
+from tui.app.screens.edit_actions import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
 from tui.core.inert import inert
@@ -53,7 +53,11 @@ class NianbaoApp(App):
         self._hung_up = False
         if self.config.error:
             self.startup_messages.append(self.config.error)
-        self.set_keymap(keymap_from_config(self.config.keys))
+        # [keys] checked once: bad entries are reported and keep their defaults; help,
+        # the palette and the footer read the result (never Textual's private keymap).
+        self.key_check = check_keys(self.config.section("keys"))
+        self.startup_messages.extend(f"配置文件 {self.config.path}：{p}" for p in self.key_check.problems)
+        self.set_keymap(self.key_check.keymap())
         self._setup_themes()
 
     def action_command_palette(self):
@@ -256,6 +260,15 @@ class NianbaoApp(App):
         self._hung_up = True
         code = 128 + int(sig)
         try:
+            for screen in self.screen_stack:  # an edit dialog still open: what is typed counts too
+                keep = getattr(screen, "keep", None)
+                if keep is not None:
+                    try:
+                        typed = screen.pending()
+                        if typed is not None:
+                            keep(typed)
+                    except Exception:  # noqa: BLE001 - an invalid value is not an edit
+                        pass
             for screen in self.screen_stack:
                 if isinstance(screen, EditingMixin):
                     screen.write_recovery()

@@ -66,7 +66,7 @@ class ActionProvider(Provider):
         screen = self.screen  # the screen the palette was opened from
         scope = getattr(screen, "SCOPE", None)
         for a in ACTIONS:
-            if a.id == "command_palette":
+            if a.id == "command_palette" or not a.palette:
                 continue
             if a.scope == "app" or a.scope == scope:
                 yield a

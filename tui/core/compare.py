@@ -160,10 +160,6 @@ class Comparison:
         return next((t for t in self.texts if t.key == key), None)
 
     @property
-    def changed_rows(self):
-        return [r for r in self.rows if r.changed]
-
-    @property
     def changed_cells(self):
         return [(r, c) for r in self.rows for c in r.cells if c.changed]
 

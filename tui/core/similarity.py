@@ -16,10 +16,6 @@ def normalise(text):
     return _DIGITS.sub("0", _SPACE.sub("", text))
 
 
-def shingles(text):
-    return _substrings(normalise(text))
-
-
 def similarity(this_year, last_year):
     a_text, b_text = normalise(this_year), normalise(last_year)
     if len(a_text) < N:

@@ -486,8 +486,5 @@ class TextComparison:
         """The similarity as a whole percentage, rounded down (79.9 % never reads as 80 %)."""
         return int(Decimal(repr(self.similarity)) * 100)
 
-    def markup(self, context=None):
-        return render_markup(self.ops, context)
-
     def __repr__(self):
         return f"TextComparison({self.key!r}, similarity={self.similarity:.3f}, copied={self.copied})"

@@ -2,17 +2,16 @@
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.app.actions import SCOPES, actions_for, display_key, effective_key
+from tui.app.actions import SCOPES, actions_for, bindings, display_key, effective_key, key_label
 from tui.core.findings import GLYPHS
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "关闭")]
+    BINDINGS = bindings("help")
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
@@ -27,7 +26,9 @@ class HelpScreen(ModalScreen):
         out = Table.grid(padding=(0, 2))
         out.add_column(no_wrap=True)
         out.add_column()
-        out.add_row(Text("nianbao 按键帮助", style="bold"), Text("Esc、q 或 ? 关闭；Ctrl+P 按名称查找命令", style="dim"))
+        close = key_label(self.app, "help", "dismiss").replace(" / ", "、")
+        palette = key_label(self.app, "app", "command_palette")
+        out.add_row(Text("nianbao 按键帮助", style="bold"), Text(f"{close} 关闭；{palette} 按名称查找命令", style="dim"))
         for scope, name in SCOPES.items():
             actions = actions_for(scope)
             if not actions:

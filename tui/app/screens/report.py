@@ -7,11 +7,11 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.app.actions import bindings
+from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
 from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
-from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
-from tui.app.screens.editing import EditingMixin
+from tui.app.navigation import Navigator
+from tui.app.screens.edit_actions import EditingMixin
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
@@ -71,6 +71,7 @@ class ReportScreen(EditingMixin, Screen):
         self.address = None
         self._matches = []
         self._width = 0
+        self._notice = None  # (address, words): a wrap of n / N, said while the cursor stays there
 
     # -- building -------------------------------------------------------
 
@@ -87,7 +88,8 @@ class ReportScreen(EditingMixin, Screen):
                     yield NarrativeBlock(block, id=f"block-text-{block.key}")
         yield FindingsPanel(id="findings")
         yield StatusLine(id="status")
-        yield Input(placeholder="搜索标签和正文，回车跳转，Esc 取消", id="search")
+        yield Input(placeholder=f"搜索标签和正文，回车跳转，{key_label(self.app, 'report', 'close_search')} 取消",
+                    id="search")
         yield Footer()
 
     @property
@@ -197,7 +199,7 @@ class ReportScreen(EditingMixin, Screen):
         block = self._block_of(address)
         if block is None:
             hint = "；在问题列表中选中此问题按 e 可添加" if self.model.editable and \
-                self.model.doc.can_insert(address) is None else ""
+                self.model.insert_refusal(address) is None else ""
             self.notify(f"{address} 不在表格中显示（例如缺失的行）{hint}", severity="warning")
             return False
         self._focus_block(block, address=address)
@@ -232,8 +234,9 @@ class ReportScreen(EditingMixin, Screen):
 
     def _show_status(self):
         m = self.model
+        notice = self._notice[1] if self._notice and self._notice[0] == self.address else None
         self.query_one(StatusLine).show(m.form, m.data, self.address, m.marks.get(self.address),
-                                        severity_colours(self.app), m.comments.get(self.address, ()))
+                                        severity_colours(self.app), m.comments.get(self.address, ()), notice)
 
     def on_grid_table_moved(self, event):
         if event.address is not None:
@@ -256,10 +259,6 @@ class ReportScreen(EditingMixin, Screen):
         self.goto(event.finding.first)
 
     # -- actions --------------------------------------------------------
-
-    def _focused_block(self):
-        f = self.focused
-        return f if isinstance(f, (GridTable, NarrativeBlock)) else None
 
     def _narrative_scroll(self, block, direction):
         """Scroll within a long narrative; True if it scrolled, False at its end."""
@@ -303,22 +302,14 @@ class ReportScreen(EditingMixin, Screen):
             self.notify("未发现问题")
             return
         order = self._order()
-        here = order.get(self.address, -1)
         positions = [order.get(self._resolve(f.first, order), len(order)) for f in findings]
-        current = self.query_one(FindingsPanel).highlighted
-        if direction > 0:
-            candidates = [i for i, p in enumerate(positions) if p > here]
-            if current is not None and positions[current] == here and current + 1 < len(findings):
-                candidates = [current + 1]
-            target = candidates[0] if candidates else 0
-        else:
-            candidates = [i for i, p in enumerate(positions) if p < here]
-            if current is not None and positions[current] == here and current > 0:
-                candidates = [current - 1]
-            target = candidates[-1] if candidates else len(findings) - 1
-        finding = findings[target]
+        panel = self.query_one(FindingsPanel)
+        step = Navigator(positions).step(order.get(self.address, -1), direction, panel.highlighted)
+        finding = findings[step.index]
+        self._notice = (self._resolve(finding.first, order), step.message) if step.wrapped else None
         self.goto(finding.first)
-        self.query_one(FindingsPanel).highlighted = target
+        panel.highlighted = step.index
+        self._show_status()
 
     def action_next_finding(self):
         self._jump(1)
@@ -374,165 +365,38 @@ class ReportScreen(EditingMixin, Screen):
         finding = panel.findings[panel.highlighted]
         if finding.rule != "report.schema" or not finding.first:
             return None
-        from tui.core.address import MISSING
-        from tui.store.document import EditError
+        return finding if self.model.lacks(finding.first) else None
 
-        try:
-            return finding if self.model.doc.get(finding.first) is MISSING else None
-        except EditError:
-            return None
-
-    # -- review records ---------------------------------------------------
-
-    def _saved_first(self, then):
-        """Review records are appended to the file on disk: save edits first."""
-        m = self.model
-        if not self.can_edit(m):
-            return
-        if not m.dirty:
-            then()
-            return
-
-        def chosen(choice):
-            if choice == "save":
-                self.action_save()
-                if not m.dirty:
-                    then()
-
-        self.app.push_screen(ChoiceDialog("先保存修改", "签核、接受问题和批注写入磁盘上的文件，须先保存当前修改。",
-                                          [("save", "保存并继续", "s"), (None, "取消", "c")]), chosen)
-
-    def _review_written(self, message):
-        from tui.store.document import OpenError
-
-        try:
-            self.model.reload()
-        except (OpenError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.refresh_marks()
-        self.notify(message)
-
-    def _review_failed(self, exc):
-        self.notify(str(exc), title="未写入", severity="error", timeout=15)
-
-    def action_signoff(self):
-        self._saved_first(self._open_signoff)
-
-    def _open_signoff(self):
-        from tui.app.screens.signoff import SignoffDialog
-        from tui.store.signoff import login_name
-
-        config = self.app.config
-        dialog = SignoffDialog(self.model, config.reviewer_name or login_name(), self.model.stale_text,
-                               config.reviewer_key)
-        self.app.push_screen(dialog, self._write_signoff)
-
-    def _unconfirmed(self):
-        from tui.core.findings import UNCONFIRMED
-
-        return [f for f in self.model.findings if f.rule == UNCONFIRMED and not f.accepted]
-
-    def _write_signoff(self, choice):
-        if not choice:
-            return
-        left = self._unconfirmed()
-        if choice["decision"] == "approved" and left:
-            # An import flag is a doubt about the value itself: it is confirmed
-            # one by one (y), never swept up by accepting every error at once.
-            self.notify(f"还有 {len(left)} 个导入待核对的单元格（?），请逐一与原件核对（y）或改正后再签核通过",
-                        title="未签核", severity="error", timeout=15)
-            return
-        from tui.store.signoff import ReviewError, append_signoff
-
-        try:
-            result = append_signoff(self.model.path, choice["decision"], choice["reviewer"], note=choice["note"],
-                                    accept_reason=choice["accept_reason"], sign_key=choice["sign_key"])
-        except ReviewError as exc:
-            self._review_failed(exc)
-            return
-        name = {"approved": "通过", "rejected": "退回"}[choice["decision"]]
-        extra = f"，并接受 {len(result.accepted)} 条错误" if result.accepted else ""
-        self._review_written(f"已签核：{name}{extra}（{result.digest[:19]}）")
-
-    def _finding_to_accept(self):
+    def finding_to_accept(self):
+        """(model, finding): the error highlighted in the problem list, else the first at the cursor."""
         panel = self.query_one(FindingsPanel)
         if self.focused is panel and panel.highlighted is not None and panel.findings:
             f = panel.findings[panel.highlighted]
-            return f if f.blocking else None
+            return (self.model, f) if f.blocking else None
         mark = self.model.marks.get(self.address)
-        return next((f for f in mark.findings if f.blocking), None) if mark else None
-
-    def action_accept_finding(self):
-        finding = self._finding_to_accept()
-        if finding is None:
-            self.notify("这里没有未接受的错误（警告无需接受）")
-            return
-
-        def ask():
-            def chosen(reason):
-                if not reason:
-                    return
-                from tui.store.signoff import ReviewError, append_accepted
-
-                try:
-                    append_accepted(self.model.path, finding, reason)
-                except ReviewError as exc:
-                    self._review_failed(exc)
-                    return
-                self._review_written(f"已接受：{finding.message}")
-
-            self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
-                                              "理由（写入报告文件的 [[review.accepted]]）"), chosen)
-
-        self._saved_first(ask)
+        found = next((f for f in mark.findings if f.blocking), None) if mark else None
+        return (self.model, found) if found else None
 
     def action_confirm_import(self):
         from tui.core.findings import UNCONFIRMED
 
-        mark = self.model.marks.get(self.address)
+        model = self.model
+        mark = model.marks.get(self.address)
         finding = next((f for f in mark.findings if f.rule == UNCONFIRMED and not f.accepted), None) if mark else None
         if finding is None:
-            left = len(self._unconfirmed())
+            left = len(model.unconfirmed())
             self.notify(f"这里没有导入待核对的单元格（全文还有 {left} 个，按 n 跳到下一个问题）" if left
                         else "没有导入待核对的单元格")
             return
 
         def confirm():
-            from tui.store.signoff import ReviewError, append_accepted
+            outcome = model.accept(finding, CONFIRMED_REASON)
+            if outcome.ok:
+                outcome.message = (f"已核对：{model.form.short_label(finding.first)}"
+                                   f"（还有 {len(model.unconfirmed())} 个待核对）")
+            self._reviewed(model, outcome)
 
-            try:
-                append_accepted(self.model.path, finding, CONFIRMED_REASON)
-            except ReviewError as exc:
-                self._review_failed(exc)
-                return
-            self._review_written(f"已核对：{self.model.form.short_label(finding.first)}"
-                                 f"（还有 {max(len(self._unconfirmed()) - 1, 0)} 个待核对）")
-
-        self._saved_first(confirm)
-
-    def action_comment(self):
-        address = self.address
-        if address is None:
-            return
-
-        def ask():
-            def chosen(text):
-                if not text:
-                    return
-                from tui.store.signoff import ReviewError, append_comment
-
-                try:
-                    append_comment(self.model.path, address, text)
-                except ReviewError as exc:
-                    self._review_failed(exc)
-                    return
-                self._review_written(f"已添加批注：{address}")
-
-            self.app.push_screen(PromptDialog(f"批注：{self.model.form.label(address)}",
-                                              "批注内容（写入报告文件的 [[review.comment]]）"), chosen)
-
-        self._saved_first(ask)
+        self._saved_first(model, confirm)
 
     def action_search(self):
         box = self.query_one("#search", Input)
@@ -553,14 +417,13 @@ class ReportScreen(EditingMixin, Screen):
             self.notify(f"未找到“{query}”", severity="warning")
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
             return
-        self.notify(f"“{query}”：{len(self._matches)} 处，Ctrl+N 下一处")
+        self.notify(f"“{query}”：{len(self._matches)} 处，{key_label(self.app, 'report', 'search_next')} 下一处")
         self.goto(self._matches[0])
 
-    def on_key(self, event):
+    def action_close_search(self):
         box = self.query_one("#search", Input)
-        if event.key == "escape" and box.has_class("visible"):
+        if box.has_class("visible"):
             box.remove_class("visible")
-            event.stop()
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
 
     def _search(self, query):

@@ -286,11 +286,36 @@ class ReportListScreen(Screen):
         if event.input.id == "filter":
             self.query_one("#reports", DataTable).focus()
 
-    def on_key(self, event):
+    def action_clear_filter(self):
+        """Esc: the filter text goes (the whole list shows again) and the keys go back to the list."""
         box = self.query_one("#filter", Input)
-        if box.has_focus and event.key in ("escape", "down"):
-            event.stop()
-            self.query_one("#reports", DataTable).focus()
+        if box.value:
+            box.value = ""
+            self.populate()
+        self.query_one("#reports", DataTable).focus()
+
+    # -- cursor (j/k/g/G as on the other screens; the table handles the arrows itself) --
+
+    def _table(self):
+        return self.query_one("#reports", DataTable)
+
+    def action_cursor_down(self):
+        table = self._table()
+        if not table.has_focus:  # ↓ in the filter box: back to the list
+            table.focus()
+            return
+        table.action_cursor_down()
+
+    def action_cursor_up(self):
+        self._table().action_cursor_up()
+
+    def action_first_cell(self):
+        if self.shown:
+            self._table().move_cursor(row=0)
+
+    def action_last_cell(self):
+        if self.shown:
+            self._table().move_cursor(row=len(self.shown) - 1)
 
     def _sort_label(self):
         self.query_one("#sort-label", Static).update(

@@ -6,11 +6,11 @@ tui.store.signoff (append-only, verified, lock-aware) and reloads.
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui.app.actions import bindings, key_label
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES, signoffs
 
@@ -18,7 +18,7 @@ DECISION_NAMES = {"approved": "通过", "rejected": "退回"}
 
 
 class SignoffDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("ctrl+k", "toggle_sign", "签名", show=False)]
+    BINDINGS = bindings("signoff")
     DEFAULT_CSS = """
     SignoffDialog { align: center middle; }
     SignoffDialog > Vertical { width: 94%; max-width: 110; height: 94%; border: round $accent;
@@ -53,9 +53,9 @@ class SignoffDialog(ModalScreen):
             yield Static(self._sign_text(), id="sign")
             yield Static("", id="error")
             with Horizontal():
-                yield Button("通过(a)", id="approve")
-                yield Button("退回(r)", id="reject")
-                yield Button("取消(Esc)", id="cancel")
+                yield Button(f"通过({key_label(self.app, 'signoff', 'approve')})", id="approve")
+                yield Button(f"退回({key_label(self.app, 'signoff', 'reject')})", id="reject")
+                yield Button(f"取消({key_label(self.app, 'signoff', 'cancel')})", id="cancel")
 
     def _summary(self):
         m = self.model
@@ -89,7 +89,7 @@ class SignoffDialog(ModalScreen):
         if self.sign_key is None:
             return Text("不签名（未配置 SSH 密钥：config.toml [reviewer] key）", style="dim")
         box = "[x]" if self.sign else "[ ]"
-        return Text(f"{box} 用 SSH 密钥签名：{inert(self.sign_key)}（Ctrl+K 切换）")
+        return Text(f"{box} 用 SSH 密钥签名：{inert(self.sign_key)}（{key_label(self.app, 'signoff', 'toggle_sign')} 切换）")
 
     def action_toggle_sign(self):
         if self.sign_key is not None:
@@ -99,12 +99,11 @@ class SignoffDialog(ModalScreen):
     def on_mount(self):
         self.query_one("#note", Input).focus()
 
-    def on_key(self, event):
-        if isinstance(self.focused, Input):
-            return
-        if event.character in ("a", "r"):
-            event.stop()
-            self._decide("approved" if event.character == "a" else "rejected")
+    def action_approve(self):
+        self._decide("approved")
+
+    def action_reject(self):
+        self._decide("rejected")
 
     def on_button_pressed(self, event):
         event.stop()

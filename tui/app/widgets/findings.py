@@ -50,3 +50,26 @@ class FindingsPanel(OptionList):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.Chosen(self.findings[int(event.option.id)]))
+
+
+class CompareFindings(FindingsPanel):
+    """Every finding of both reports, each tagged with its side (跨年 for year-over-year ones)."""
+
+    def fill_entries(self, entries, tags, colours):
+        from tui.app.widgets.paragraph import Paragraph
+
+        self.entries = list(entries)
+        self.findings = [f for _, f in self.entries]
+        self.clear_options()
+        if not self.entries:
+            self.add_option(Option(Text("✓ 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
+            return
+        for i, (side, f) in enumerate(self.entries):
+            kind = "accepted" if f.accepted else f.severity
+            t = Text()
+            t.append(f"[{tags[side]}] ", style="dim")
+            t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
+            t.append(f.message)
+            if f.accepted:
+                t.append("（已接受）", style="dim")
+            self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters

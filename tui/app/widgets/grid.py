@@ -179,11 +179,6 @@ class GridTable(CellCursorMixin, DataTable):
             return None
         return r.cells[column - 1]
 
-    @property
-    def cursor_address(self):
-        c = self.cursor_coordinate
-        return self.address_at(c.row, c.column)
-
     def selectable_columns(self, row):
         r = self.block.rows[row]
         return [] if r.heading else [i for i, a in enumerate(r.cells, 1) if a]

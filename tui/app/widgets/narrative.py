@@ -56,9 +56,5 @@ class NarrativeBlock(Static, can_focus=True):
     def select(self, address=None, first=False, last=False):
         pass
 
-    @property
-    def cursor_address(self):
-        return self.address
-
     def on_focus(self):
         self.post_message(self.Moved(self, self.address))

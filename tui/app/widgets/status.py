@@ -14,7 +14,8 @@ class StatusLine(Static):
     StatusLine.short { height: 2; }
     """
 
-    def show(self, form, data, address, mark, colours, comments=()):
+    def show(self, form, data, address, mark, colours, comments=(), notice=None):
+        """`notice`: words leading the problems line (a wrap of n / N to the other end of the list)."""
         if address is None:
             self.update("")
             return
@@ -22,10 +23,15 @@ class StatusLine(Static):
         shown = "（不存在）" if value is MISSING else repr(value) if isinstance(value, str) and not address.startswith("text.") else (
             f"{len(value)} 字" if isinstance(value, str) else str(value))
         t = Text(no_wrap=True, overflow="crop")
+        short = self.has_class("short")
+        if notice and short:  # two lines only: lead with it, so 80 columns keep it whole
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
         t.append(inert(address), style="bold")
         t.append("  值：")
         t.append(inert(shown), style="bold")
-        t.append("  " if self.has_class("short") else "\n")
+        t.append("  " if short else "\n")
+        if notice and not short:
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
         if mark is not None:
             for f in mark.findings:
                 kind = "accepted" if f.accepted else f.severity
@@ -38,3 +44,17 @@ class StatusLine(Static):
             t.append("本格无问题", style="dim")
         t.append("\n" + inert(form.label(address)), style="dim")
         self.update(t)
+
+
+class CompareStatus(Static):
+    """The side-by-side screen's status line: what tui.app.compare_view words, wrapped CJK-style."""
+
+    DEFAULT_CSS = """
+    CompareStatus { height: auto; min-height: 3; max-height: 5; background: $panel; padding: 0 1; }
+    """
+
+    def show(self, text):
+        from tui.app.widgets.paragraph import Paragraph
+
+        self.text = text  # the unwrapped Text (tests read text.plain)
+        self.update(Paragraph(text))  # Chinese wraps between characters
