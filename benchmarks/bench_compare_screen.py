@@ -20,9 +20,10 @@ the narratives are diffed.
    (sent to handled by the screen), and what the diffs would have blocked
    had they run on the UI thread. Target: neither over 100 ms. The longest
    garbage collections are printed too: a full one scans the whole heap and
-   holds the interpreter on whichever thread runs it. (The screen once froze
-   the heap with gc.freeze and slept in the worker; measured without both,
-   the limit held, so both went: see the commit that removed them.)
+   holds the interpreter on whichever thread runs it, which is why the
+   screen freezes the heap after its first paint and puts full collections
+   off while it is open. (The worker's time.sleep calls went: no measurable
+   effect.)
 """
 
 import argparse

@@ -11,7 +11,7 @@ import sys
 from tui.argtext import install as _chinese_argparse, integer
 from tui.core.forms import EditionChoices, FormError
 
-COMMANDS = ("check", "new", "signoff", "verify", "diff", "import")
+COMMANDS = ("check", "new", "signoff", "verify", "diff", "import", "opinion")
 MODULES = {"import": "import_"}
 
 
@@ -26,6 +26,8 @@ EXIT_SIGNOFF = "退出状态：0 已写入；1 被拒绝（仍有未接受的错
 EXIT_VERIFY = "退出状态：0 全部通过；1 有报告未通过（未签核、已过期、被退回或签名无效）；2 文件无法读取或用法错误。"
 EXIT_NEW = "退出状态：0 已生成；2 参数有误或目标文件已存在。"
 EXIT_DIFF = "退出状态：0 已输出；2 文件无法读取或用法错误。"
+EXIT_OPINION = ("退出状态：0 已写出；2 有文件无法读取（其余报告照常写出）、没有可读取的报告、"
+                "输出文件已存在（未加 --force）或用法错误。")
 EXIT_IMPORT = "退出状态：0 全部单元格导入且无标记；1 已写入但有待核对的标记；2 拒绝导入（无法读取、格式不支持、找不到表格）。"
 
 
@@ -124,6 +126,21 @@ def build_parser():
     i.add_argument("--agency", metavar="NAME", help="发布机关全称（默认取标题）")
     i.add_argument("--year", type=integer, metavar="YEAR", help="报告年度（默认取标题）")
     i.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+
+    o = _sub(sub, "opinion", "写出审查意见（每份报告一份）；--summary 写出多份报告的汇总表",
+             "审查意见：标识、签核状态、按表格顺序列出的问题（印刷标签、发布值、应为值、说明）、"
+             "已接受的问题及理由、批注和跨年对照；每份报告与同一文件夹中的报告一并检查。"
+             "--summary：每份报告一行（机关、年度、格式、错误、警告、已接受、签核状态、审核人、日期），"
+             "按签核状态再按机关排序，附合计；路径的检查方式与 check 相同。"
+             "不给 -o/--out-dir 时输出到标准输出。已存在的输出文件不会被覆盖（加 --force 才覆盖）。", EXIT_OPINION)
+    o.add_argument("--summary", action="store_true", help="写汇总表而不是逐份的审查意见")
+    o.add_argument("--format", choices=("md", "html", "docx", "csv"), default=None,
+                   help="输出格式：md、html、docx（汇总表另可 csv）；默认按 -o 的扩展名，否则 md")
+    o.add_argument("-o", "--output", metavar="FILE", help="写入一个文件（多份报告的审查意见合为一份文件）")
+    o.add_argument("--out-dir", metavar="DIR", dest="out_dir", help="每份报告写一个文件：DIR/<文件名>.opinion.<扩展名>")
+    o.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    o.add_argument("--jobs", type=integer, default=None, help="并行进程数（默认：CPU 核数）")
+    o.add_argument("paths", nargs="+", metavar="PATH", help="报告文件（--summary 时也可是文件夹）")
     return p
 
 

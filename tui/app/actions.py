@@ -66,11 +66,11 @@ def _review(scope, where, show=True):
 
 
 SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较",
-          "dialog": "修改与选择对话框", "signoff": "签核对话框", "help": "帮助画面"}
+          "preview": "审查意见预览", "dialog": "修改与选择对话框", "signoff": "签核对话框", "help": "帮助画面"}
 
 # Scopes whose keys are live at the same time (a screen's and the app's): a
 # remapped key must not clash across them. Dialogs are modal: only their own.
-ACTIVE_WITH = {"list": ("app",), "report": ("app",), "compare": ("app",)}
+ACTIVE_WITH = {"list": ("app",), "report": ("app",), "compare": ("app",), "preview": ("app",)}
 
 ACTIONS = [
     Action("help", "question_mark", "帮助", "显示所有按键和命令", "app"),
@@ -91,6 +91,9 @@ ACTIONS = [
     Action("toggle_mark", "space", "标记", "标记或取消标记光标所在的报告（最多两份），供并排比较", "list"),
     Action("import_file", "i", "导入", "导入公开发布的年报（网页 .html、Word .docx、带文字层的 PDF），"
            "写成本文件夹中的报告文件并打开", "list", show=False),
+    Action("preview_opinion", "p", "意见预览", "以文字预览光标所在报告的审查意见", "list", show=False),
+    Action("export_summary", "w", "导出汇总", "把标记的报告（未标记时为列表中显示的全部报告）的汇总表导出为"
+           " .md、.html、.csv 或 .docx 文件（默认放在报告所在文件夹；已有文件须确认才覆盖）", "list", show=False),
     Action("compare", "c", "比较", "并排比较标记的两份报告；只标记一份时与光标所在报告比较；"
            "未标记时与同一机关上一年度的报告比较", "list"),
     # compare (side by side)
@@ -126,6 +129,15 @@ ACTIONS = [
     *_review("report", ""),
     Action("confirm_import", "y", "核对无误", "确认光标所在单元格（? 导入待核对）已与原件核对无误"
            "（记为接受，理由“已与原件核对”）；改成正确的值也算确认", "report", show=False),
+    Action("preview_opinion", "p", "意见预览", "以文字预览本报告的审查意见（结论、问题、已接受的问题、批注、跨年对照）",
+           "report", show=False),
+    Action("export_opinion", "w", "导出意见", "把本报告的审查意见导出为 .md、.html 或 .docx 文件"
+           "（默认放在报告旁边；已有文件须确认才覆盖）", "report", show=False),
+    # review opinion preview
+    Action("scroll_down_line", "j", "下移", "向下滚动一行（也可用方向键、PageDown）", "preview", show=False),
+    Action("scroll_up_line", "k", "上移", "向上滚动一行（也可用方向键、PageUp）", "preview", show=False),
+    Action("export_opinion", "w", "导出", "把审查意见导出为 .md、.html 或 .docx 文件（默认放在报告旁边；已有文件须确认才覆盖）",
+           "preview"),
     # dialogs (modal: only their own keys are live)
     Action("cancel", "escape", "取消", "关闭对话框，不做任何修改", "dialog", palette=False),
     Action("accept", "ctrl+s", "确定", "正文编辑框：确定修改（单行输入框按回车确定）", "dialog", palette=False,

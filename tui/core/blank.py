@@ -5,8 +5,15 @@ report, all counts 0) nor `nianbao import` (the values read from a published
 report) needs a template per edition.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tui.core.inert import inert
 from tui.core.tomltext import toml_key, toml_string
+
+if TYPE_CHECKING:
+    from tui.core.forms import Form
 
 COMMENT_COLUMN = 56
 _MISSING = object()
@@ -38,7 +45,7 @@ def _get(data, keys):
     return node
 
 
-def blank_report(form, agency, year):
+def blank_report(form: Form, agency: str, year: int) -> str:
     return report_text(form, agency, year)
 
 

@@ -1,5 +1,7 @@
 """Finding: one rule's verdict on one place in a report (FORMAT.md §2)."""
 
+from __future__ import annotations
+
 import math
 
 ERROR = "error"
@@ -86,6 +88,6 @@ def jsonable(value):
     return None
 
 
-def sort_key(finding):
+def sort_key(finding: Finding) -> tuple:
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     return (order.get(finding.severity, 3), finding.rule, finding.first or "")

@@ -117,7 +117,7 @@ class ActiveRow:
         self.address_text = format_address(("active", self.key))
         self.field_addresses = {f.key: format_address(("active", self.key, f.key)) for f in self.fields}
 
-    def has(self, *names):
+    def has(self, *names: str) -> bool:
         return all(n in self.field_map for n in names)
 
 
@@ -227,7 +227,7 @@ class Form:
 
     # -- printed labels -------------------------------------------------
 
-    def label_path(self, address):
+    def label_path(self, address) -> list[str]:
         """Printed labels naming a cell, outermost first; [] if unknown."""
         if isinstance(address, str):
             try:
@@ -279,10 +279,10 @@ class Form:
             return ["报告信息"] + ([field.label if field else keys[1]] if len(keys) >= 2 else [])
         return [str(address)]
 
-    def label(self, address):
+    def label(self, address) -> str:
         return _SEP.join(self.label_path(address))
 
-    def short_label(self, address):
+    def short_label(self, address) -> str:
         """A compact label for messages: the row's short label and the column."""
         if isinstance(address, str):
             address = parse_address(address)

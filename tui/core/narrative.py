@@ -44,12 +44,18 @@ PLACEHOLDER = re.compile(
     r"|待填写|待补充|此处填写"
     r"|_{3,}"
 )
+# Every placeholder starts with one of these characters; a character-class scan
+# finds the candidates far faster than the alternation tries every position.
+_PLACEHOLDER_START = re.compile(rf"[{_X}某{_O}待此_]")
 
 
 def first_placeholder(value):
     """(start, end) of the first template placeholder in a string, or None."""
-    m = PLACEHOLDER.search(value)
-    return (m.start(), m.end()) if m else None
+    for candidate in _PLACEHOLDER_START.finditer(value):
+        m = PLACEHOLDER.match(value, candidate.start())  # lookbehinds still see what precedes
+        if m:
+            return (m.start(), m.end())
+    return None
 
 
 def years(value):
@@ -229,13 +235,17 @@ class Claims:
         seps = spec["separators"]
         plain = "".join(re.escape(s) for s in seps if s != ",")
         # A `,` with a digit on each side belongs to a figure (FORMAT.md §2.1).
-        comma = r"|(?<!\d),|,(?!\d)" if "," in seps else ""
-        self.split = re.compile(rf"[{plain}\r\n]{comma}")
+        # (Found as one character class, the commas inside figures dropped after:
+        # the same bounds as `[...]|(?<!\d),|,(?!\d)`, many times faster.)
+        self.commas = "," in seps
+        self.split = re.compile(rf"[{plain}\r\n{',' if self.commas else ''}]")
         units = "".join(re.escape(u) for u in spec["units"])
         prefix = re.escape(spec["ordinal_prefix"])
         # A maximal run of digits (commas between digit groups), not after the
         # ordinal prefix; spaces (not line breaks, which split clauses); a unit.
-        self.figure = re.compile(rf"(?<![\d{prefix}])(?<!\d,)(\d+(?:,\d+)*)[^\S\r\n]*([{units}])")
+        # (The digit first and the lookbehinds after it: the same matches, found
+        # by skipping to digits instead of testing lookbehinds at every character.)
+        self.figure = re.compile(rf"(\d(?<![\d{prefix}]\d)(?<!\d,\d)\d*(?:,\d+)*)[^\S\r\n]*([{units}])")
         self.exclusions = tuple(spec["exclusions"])
         by_id = {k["id"]: k for k in spec["kinds"]}
         self.kinds = []
@@ -258,13 +268,22 @@ class Claims:
                 hit = kind
         return hit
 
+    def bounds(self, value):
+        """Where clauses end: a separator, a line break, a comma not between two digits."""
+        bounds = [m.start() for m in self.split.finditer(value)]
+        if self.commas:
+            last = len(value) - 1
+            bounds = [i for i in bounds if value[i] != "," or not (
+                0 < i < last and value[i - 1].isdecimal() and value[i + 1].isdecimal())]
+        return bounds
+
     def claims(self, value):
         """Every claim in a string: [(kind, figure, unit, start, end)], the
         clause's span stripped of surrounding whitespace."""
         figures = list(self.figure.finditer(value))
         if not figures:
             return []
-        bounds = [m.start() for m in self.split.finditer(value)]
+        bounds = self.bounds(value)
         per_clause = {}
         for m in figures:
             i = bisect.bisect_right(bounds, m.start())

@@ -4,10 +4,16 @@ Writing them is tui.store's job; this module only reads, and tolerates
 malformed records by ignoring them (they are the tool's own output).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import datetime
 
 from tui.core.address import format_address, parse_address
 from tui.core.findings import jsonable
+
+if TYPE_CHECKING:
+    from tui.core.findings import Finding
 
 NONE, APPROVED, REJECTED, STALE = "none", "approved", "rejected", "stale"
 STATE_NAMES = {NONE: "未签核", APPROVED: "已通过", REJECTED: "已退回", STALE: "已过期"}
@@ -24,7 +30,7 @@ def _records(data, name):
     return [r for r in items if isinstance(r, dict)]
 
 
-def signoffs(data):
+def signoffs(data: dict) -> list[dict]:
     return _records(data, "signoff")
 
 
@@ -35,7 +41,7 @@ def _instant(at):
     return None
 
 
-def latest_signoff(data):
+def latest_signoff(data: dict) -> dict | None:
     """The sign-off with the greatest `at`, compared as instants; among equal
     instants the last in the file (FORMAT.md §5), so moving records around
     cannot bring an older decision back. A record whose `at` is not an
@@ -48,7 +54,7 @@ def latest_signoff(data):
     return latest
 
 
-def signoff_state(data, current_digest):
+def signoff_state(data: dict, current_digest: str) -> str:
     latest = latest_signoff(data)
     if latest is None:
         return NONE
@@ -57,7 +63,7 @@ def signoff_state(data, current_digest):
     return APPROVED if latest.get("decision") == APPROVED else REJECTED
 
 
-def normal_address(text):
+def normal_address(text: str) -> str:
     try:
         a = parse_address(text)
     except ValueError:
@@ -88,18 +94,33 @@ def _live_accepted(data):
     return out
 
 
-def accepted_keys(data):
+def accepted_keys(data: dict) -> set[tuple[str, str]]:
     """{(rule, first cell)} of every live review.accepted record."""
     return {(rule, first) for rule, first, _ in _live_accepted(data)}
 
 
-def accepted_records(data):
+def accepted_records(data: dict) -> list[dict]:
     return _records(data, "accepted")
 
 
-def comments(data):
-    """Comments pinned to cells: [{cell, text, user, at}]."""
-    return [c for c in _records(data, "comment") if isinstance(c.get("cell"), str)]
+def comments(data: dict) -> list[dict]:
+    """Comments pinned to cells that no review.withdrawn record voids: [{cell, text, user, at}]."""
+    void = set()
+    for w in _records(data, "withdrawn"):
+        made = w.get("made")
+        if w.get("record") == "comment" and isinstance(w.get("cell"), str) \
+                and isinstance(made, (datetime.date, datetime.time, str, int, float)):
+            void.add((normal_address(w["cell"]), made))
+    out = []
+    for c in _records(data, "comment"):
+        if not isinstance(c.get("cell"), str):
+            continue
+        at = c.get("at")
+        if void and isinstance(at, (datetime.date, datetime.time, str, int, float)) \
+                and (normal_address(c["cell"]), at) in void:
+            continue
+        out.append(c)
+    return out
 
 
 def same_figure(a, b):
@@ -123,7 +144,7 @@ def record_matches(rec, finding):
             and same_figure(rec.get("actual"), jsonable(finding.actual)))
 
 
-def mark_accepted(findings, data):
+def mark_accepted(findings: list[Finding], data: dict) -> list[Finding]:
     """Set each finding's `accepted`, and `lapsed` when an acceptance names its
     rule and first cell but accepted other figures."""
     by_key = {}
@@ -138,3 +159,16 @@ def mark_accepted(findings, data):
             f.accepted = any(record_matches(rec, f) for rec in recs)
             f.lapsed = not f.accepted
     return findings
+
+
+def accepting_record(finding, data):
+    """The live review.accepted record that accepts `finding` (the last such in
+    the file), or None: the one whose reason, user and time an opinion shows."""
+    if not finding.cells:
+        return None
+    first = normal_address(finding.cells[0])
+    found = None
+    for rule, cell, rec in _live_accepted(data):
+        if rule == finding.rule and cell == first and record_matches(rec, finding):
+            found = rec
+    return found

@@ -6,6 +6,10 @@ on every report whatever else is wrong with it, so each must cope with
 missing rows and non-numeric cells (those count as 0 in sums).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 import datetime
 import math
 import threading
@@ -13,6 +17,12 @@ import threading
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.forms import form_for_year
+
+if TYPE_CHECKING:
+    from tui.core.forms import TableRow
+    from tui.core.report import Report
+
+    RuleFn = Callable[[Report], list[Finding]]
 
 RULES = {}
 # report.level (FORMAT.md §1): a 本级政府 report or a 部门 report.
@@ -26,7 +36,7 @@ def _all_ints(cells):
     return cells is not None and _INTS.issuperset(map(type, cells))
 
 
-def rule(rule_id):
+def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
     def register(fn):
         RULES[rule_id] = fn
         fn.rule_id = rule_id
@@ -36,22 +46,22 @@ def rule(rule_id):
 
 # -- cell helpers ---------------------------------------------------------
 
-def is_number(v):
+def is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def num(v):
+def num(v: object) -> int | float:
     """A cell's value in sums: numbers as they are, anything else 0."""
     return v if is_number(v) else 0
 
 
-def fmt(v):
+def fmt(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return f"{v:,}" if isinstance(v, int) and abs(v) >= 10000 else str(v)
 
 
-def describe(v):
+def describe(v: object) -> str:
     """A cell's content in words, for messages."""
     if isinstance(v, str):
         return "空白" if v.strip() == "" else f"“{v}”"
@@ -64,7 +74,7 @@ def describe(v):
     return type(v).__name__
 
 
-def addr(keys, index=None):
+def addr(keys: Iterable[str], index: int | None = None) -> str:
     return format_address(keys, index)
 
 
@@ -119,7 +129,7 @@ def _table_rows(report, section):
 _memo = threading.local()
 
 
-def table_rows(report, section):
+def table_rows(report: Report, section: str) -> list[tuple[TableRow, list | None]]:
     """[(TableRow, list-or-None)] for table 三 or 四: the row's cells if it is a list."""
     memo = getattr(_memo, "tables", None)
     if memo is None or memo[0] is not report:
@@ -130,11 +140,11 @@ def table_rows(report, section):
     return rows
 
 
-def cell(cells, i):
+def cell(cells: list | None, i: int) -> object:
     return cells[i] if cells is not None and i < len(cells) else 0
 
 
-def active_row(report, row_key):
+def active_row(report: Report, row_key: str) -> dict | None:
     active = report.data.get("active")
     row = active.get(row_key) if isinstance(active, dict) else None
     return row if isinstance(row, dict) else None
@@ -524,7 +534,7 @@ def import_unconfirmed(report):
     return found
 
 
-def check_report(report):
+def check_report(report: Report) -> list[Finding]:
     """Every single-report rule the report's form lists, in registry order."""
     found = []
     _memo.tables = (report, {})

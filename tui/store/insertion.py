@@ -49,24 +49,7 @@ def _child_order(data, parent):
     if parent == ("report",):
         return _REPORT_ORDER
     form = _form_of(data)
-    if form is None:
-        return None
-    head = parent[0]
-    if parent == ("text",):
-        return tuple(key for key, _ in form.text_keys)
-    if parent == ("active",):
-        return tuple(row.key for row in form.active_rows) + ("summary",)
-    if head == "active" and len(parent) == 2:
-        row = form.active_map.get(parent[1])
-        return tuple(f.key for f in row.fields) if row is not None else None
-    if head in ("applications", "appeals"):
-        out = []
-        for row in form.application_rows if head == "applications" else form.appeal_rows:
-            if row.keys[:len(parent)] == parent and len(row.keys) > len(parent):
-                if row.keys[len(parent)] not in out:
-                    out.append(row.keys[len(parent)])
-        return tuple(out) or None
-    return None
+    return form.child_order(parent) if form is not None else None  # the form answers
 
 
 def _insert_value_text(value, eol, where):

@@ -398,6 +398,37 @@ class ReportScreen(EditingMixin, Screen):
 
         self._saved_first(model, confirm)
 
+    # -- review opinion ---------------------------------------------------
+
+    UNSAVED_EXPORT = "有未保存的修改：请先保存（Ctrl+S），审查意见按磁盘上的文件导出"
+
+    def opinion(self):
+        """The review opinion of the report as shown (same findings, marks and sign-off state)."""
+        from tui.core.checker import Checked
+        from tui.core.opinion.model import Opinion
+
+        m = self.model
+        return Opinion(Checked(m.report, m.findings, m.signoff, m.previous))
+
+    def action_preview_opinion(self):
+        from tui.app.screens.opinion import OpinionScreen
+
+        dirty = self.model.dirty
+        self.app.push_screen(OpinionScreen(self.opinion(), "含未保存的修改" if dirty else None,
+                                           self.UNSAVED_EXPORT if dirty else None))
+
+    def action_export_opinion(self):
+        if self.model.dirty:
+            self.notify(self.UNSAVED_EXPORT, severity="warning", timeout=8)
+            return
+        from tui.app.export import export_document, opinion_path
+        from tui.core.opinion import OPINION_FORMATS
+        from tui.render import render_opinions
+
+        op = self.opinion()
+        export_document(self, "审查意见", opinion_path(op.file), OPINION_FORMATS,
+                        lambda fmt: render_opinions([op], fmt))
+
     def action_search(self):
         box = self.query_one("#search", Input)
         box.add_class("visible")

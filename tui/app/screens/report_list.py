@@ -332,6 +332,43 @@ class ReportListScreen(Screen):
         self._sort_label()
         self.populate()
 
+    # -- review opinions -------------------------------------------------
+
+    def action_preview_opinion(self):
+        e = self._selected()
+        if e is None:
+            return
+        if e.invalid:
+            self.notify(e.invalid.error, title="无法读取", severity="error", timeout=8)
+            return
+        from tui.app.screens.opinion import OpinionScreen
+        from tui.core.opinion.model import Opinion
+
+        self.app.push_screen(OpinionScreen(Opinion(e.checked)))
+
+    def summary_entries(self):
+        """The entries a summary covers: the marked reports, else every report shown (after the filter)."""
+        marked = [e for e in self.entries if e.file in self.marked]
+        return marked or list(self.shown), bool(marked)
+
+    def action_export_summary(self):
+        if self.checking:
+            self.notify("正在检查报告，请稍候再导出", severity="warning")
+            return
+        chosen, marked = self.summary_entries()
+        if not chosen:
+            self.notify("列表中没有报告", severity="warning")
+            return
+        from tui.app.export import export_document, summary_path
+        from tui.core.opinion import SUMMARY_FORMATS
+        from tui.render import render_summary
+        from tui.core.opinion.model import Summary
+
+        summary = Summary([e.checked for e in chosen if e.checked], [e.invalid for e in chosen if e.invalid])
+        what = f"汇总表（{'标记的 ' if marked else ''}{len(chosen)} 份报告）"
+        export_document(self, what, summary_path(self.paths), SUMMARY_FORMATS,
+                        lambda fmt: render_summary(summary, fmt))
+
     # -- side by side ---------------------------------------------------
 
     def action_toggle_mark(self):
