@@ -61,7 +61,10 @@ def _review(scope, where, show=True):
                show=show),
         Action("accept_finding", "a", "接受问题", f"接受光标所在单元格{where}（或问题列表中选中）的错误，须填写理由",
                scope, show=False),
-        Action("comment", "c", "批注", f"给光标所在单元格{where}添加批注，写入报告文件", scope, show=False),
+        Action("comment", "c", "批注", f"给光标所在单元格{where}添加批注或修改已有批注（追加写入报告文件）", scope,
+               show=False),
+        Action("withdraw", "W", "撤回", f"撤回光标所在单元格{where}的接受或批注（追加 [[review.withdrawn]]，原记录保留）",
+               scope, show=False),
     ]
 
 

@@ -314,10 +314,32 @@ class ReportModel:
 
         return self._review(lambda: append_accepted(self.path, finding, reason), f"已接受：{finding.message}")
 
-    def comment(self, address, text):
-        from tui.store.signoff import append_comment
+    def comment(self, address, text, replacing=None):
+        """Pin a comment to a cell; `replacing` (a comment record) is withdrawn in the same write."""
+        from tui.store.signoff import append_comment, replace_comment
 
+        if replacing is not None:
+            return self._review(lambda: replace_comment(self.path, replacing, text), f"已修改批注：{address}")
         return self._review(lambda: append_comment(self.path, address, text), f"已添加批注：{address}")
+
+    def withdrawable(self, address):
+        """[(kind, record, words)] the reviewer may take back at a cell: live
+        acceptances whose first cell it is, and its comments."""
+        from tui.core.review import live_accepted, normal_address
+
+        out = []
+        for rec in live_accepted(self.report.data):
+            if normal_address(rec["cells"][0]) == address:
+                out.append(("accepted", rec, f"接受 {rec.get('rule', '')}：{rec.get('reason', '')}"))
+        for c in self.comments.get(address, ()):
+            out.append(("comment", c, f"批注：{c.get('text', '')}"))
+        return out
+
+    def withdraw(self, kind, record):
+        from tui.store.signoff import append_withdrawn
+
+        what = "接受" if kind == "accepted" else "批注"
+        return self._review(lambda: append_withdrawn(self.path, kind, record), f"已撤回{what}（原记录保留，追加了撤回记录）")
 
 
 class Outcome:

@@ -71,27 +71,41 @@ def normal_address(text: str) -> str:
     return format_address(a.keys, a.index)
 
 
+def _void(data, kind):
+    """{(first cell, made)} that review.withdrawn records void for records of `kind`."""
+    void = set()
+    for w in _records(data, "withdrawn"):
+        made = w.get("made")
+        if w.get("record") == kind and isinstance(w.get("cell"), str) \
+                and isinstance(made, (datetime.date, datetime.time, str, int, float)):
+            void.add((normal_address(w["cell"]), made))
+    return void
+
+
+def _is_void(void, cell, at):
+    return isinstance(at, (datetime.date, datetime.time, str, int, float)) and (cell, at) in void
+
+
 def _live_accepted(data):
     """[(rule, first cell, record)] of every well-formed review.accepted record
     that no review.withdrawn record voids (FORMAT.md §5: a withdrawn record
     names the kind, the first cell and the record's `at` as `made`)."""
-    void = set()
-    for w in _records(data, "withdrawn"):
-        made = w.get("made")
-        if w.get("record") == "accepted" and isinstance(w.get("cell"), str) \
-                and isinstance(made, (datetime.date, datetime.time, str, int, float)):
-            void.add((normal_address(w["cell"]), made))
+    void = _void(data, "accepted")
     out = []
     for rec in _records(data, "accepted"):
         cells = rec.get("cells")
         rule = rec.get("rule")
         if isinstance(rule, str) and isinstance(cells, list) and cells and isinstance(cells[0], str):
             first = normal_address(cells[0])
-            at = rec.get("at")
-            if isinstance(at, (datetime.date, datetime.time, str, int, float)) and (first, at) in void:
+            if _is_void(void, first, rec.get("at")):
                 continue
             out.append((rule, first, rec))
     return out
+
+
+def live_accepted(data: dict) -> list[dict]:
+    """The review.accepted records in force: well formed and not withdrawn."""
+    return [rec for _, _, rec in _live_accepted(data)]
 
 
 def accepted_keys(data: dict) -> set[tuple[str, str]]:
@@ -104,23 +118,10 @@ def accepted_records(data: dict) -> list[dict]:
 
 
 def comments(data: dict) -> list[dict]:
-    """Comments pinned to cells that no review.withdrawn record voids: [{cell, text, user, at}]."""
-    void = set()
-    for w in _records(data, "withdrawn"):
-        made = w.get("made")
-        if w.get("record") == "comment" and isinstance(w.get("cell"), str) \
-                and isinstance(made, (datetime.date, datetime.time, str, int, float)):
-            void.add((normal_address(w["cell"]), made))
-    out = []
-    for c in _records(data, "comment"):
-        if not isinstance(c.get("cell"), str):
-            continue
-        at = c.get("at")
-        if void and isinstance(at, (datetime.date, datetime.time, str, int, float)) \
-                and (normal_address(c["cell"]), at) in void:
-            continue
-        out.append(c)
-    return out
+    """Comments pinned to cells and not withdrawn: [{cell, text, user, at}]."""
+    void = _void(data, "comment")
+    return [c for c in _records(data, "comment")
+            if isinstance(c.get("cell"), str) and not _is_void(void, normal_address(c["cell"]), c.get("at"))]
 
 
 def same_figure(a, b):

@@ -358,7 +358,8 @@ class EditingMixin:
                     self._reviewed(model, model.accept(finding, reason))
 
             self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
-                                              "理由（写入报告文件的 [[review.accepted]]）"), chosen)
+                                              "理由；确定后立即追加到报告文件的 [[review.accepted]]"
+                                              "（u 不能撤销；可用 W 撤回）"), chosen)
 
         self._saved_first(model, ask)
 
@@ -366,13 +367,42 @@ class EditingMixin:
         model, address = self.edit_model(), self.edit_address()
         if model is None or address is None:
             return
+        existing = model.comments.get(address, ())
+        latest = existing[-1] if existing else None
 
         def ask():
             def chosen(text):
-                if text:
-                    self._reviewed(model, model.comment(address, text))
+                if text and (latest is None or text.strip() != latest.get("text")):
+                    self._reviewed(model, model.comment(address, text, replacing=latest))
 
-            self.app.push_screen(PromptDialog(f"批注：{model.form.label(address)}",
-                                              "批注内容（写入报告文件的 [[review.comment]]）"), chosen)
+            what = "修改批注" if latest else "批注"
+            hint = ("确定后立即追加到报告文件：原批注记为撤回、写入新批注（u 不能撤销）" if latest else
+                    "确定后立即追加到报告文件的 [[review.comment]]（u 不能撤销；可用 W 撤回）")
+            self.app.push_screen(PromptDialog(f"{what}：{model.form.label(address)}", hint,
+                                              latest.get("text", "") if latest else ""), chosen)
+
+        self._saved_first(model, ask)
+
+    def action_withdraw(self):
+        model, address = self.edit_model(), self.edit_address()
+        if model is None or address is None:
+            return
+        records = model.withdrawable(address)
+        if not records:
+            self.notify("本格没有可撤回的接受或批注")
+            return
+
+        def ask():
+            def chosen(i):
+                if i is not None:
+                    kind, record, _ = records[i]
+                    self._reviewed(model, model.withdraw(kind, record))
+
+            lines = "\n".join(f"{i + 1}. {words}" for i, (_, _, words) in enumerate(records))
+            choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(len(records))] + [(None, "取消", "c")]
+            self.app.push_screen(ChoiceDialog(
+                "撤回接受或批注",
+                f"{lines}\n\n撤回会在报告文件末尾追加 [[review.withdrawn]] 记录，原记录保留（FORMAT.md §5）。",
+                choices), chosen)
 
         self._saved_first(model, ask)

@@ -160,7 +160,8 @@ class ReportScreen(EditingMixin, Screen):
         if self.address is not None and isinstance(self.focused, GridTable):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
-        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours)
+        comments = [(cell, c) for cell, cs in m.comments.items() for c in cs]
+        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours, comments, m.form.short_label)
         self._show_status()
 
     # -- positions ------------------------------------------------------
@@ -257,6 +258,9 @@ class ReportScreen(EditingMixin, Screen):
 
     def on_findings_panel_chosen(self, event):
         self.goto(event.finding.first)
+
+    def on_findings_panel_comment_chosen(self, event):
+        self.goto(event.cell)
 
     # -- actions --------------------------------------------------------
 

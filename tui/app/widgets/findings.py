@@ -23,13 +23,24 @@ class FindingsPanel(OptionList):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.findings = []
+        self.comment_cells = []
 
-    def fill(self, findings, colours):
+    class CommentChosen(Message):
+        def __init__(self, cell):
+            super().__init__()
+            self.cell = cell
+
+    def fill(self, findings, colours, comments=(), label=None):
+        """`comments`: [(cell, record)] listed after the findings, each in full
+        (`label(cell)` names the cell), so every comment of the report can be read."""
+        from tui.app.widgets.paragraph import Paragraph
+        from tui.core.inert import inert
+
         self.findings = list(findings)
+        self.comment_cells = [cell for cell, _ in comments]
         self.clear_options()
         if not self.findings:
             self.add_option(Option(Text("✓ 未发现问题", style=colours.get("accepted", "")), disabled=True))
-            return
         for i, f in enumerate(self.findings):
             kind = "accepted" if f.accepted else f.severity
             t = Text()
@@ -38,6 +49,13 @@ class FindingsPanel(OptionList):
             if f.accepted:
                 t.append("（已接受）", style="dim")
             self.add_option(Option(t, id=str(i)))
+        for i, (cell, c) in enumerate(comments):
+            t = Text()
+            t.append("# 批注 ", style="bold " + colours.get("accent", ""))
+            t.append(f"{label(cell) if label else cell}：", style="dim")
+            t.append(inert(str(c.get("text", ""))))
+            t.append(f"（{inert(str(c.get('user', '')))}）", style="dim")
+            self.add_option(Option(Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
 
     def show(self, finding):
         """Highlight a finding without moving focus."""
@@ -48,8 +66,13 @@ class FindingsPanel(OptionList):
 
     def on_option_list_option_selected(self, event):
         event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Chosen(self.findings[int(event.option.id)]))
+        oid = event.option.id
+        if oid is None:
+            return
+        if oid.startswith("c"):
+            self.post_message(self.CommentChosen(self.comment_cells[int(oid[1:])]))
+        else:
+            self.post_message(self.Chosen(self.findings[int(oid)]))
 
 
 class CompareFindings(FindingsPanel):

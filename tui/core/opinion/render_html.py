@@ -19,6 +19,7 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC
 h1 { font-size: 16pt; margin: 0 0 8pt 0; }
 h2 { font-size: 13pt; margin: 14pt 0 6pt 0; border-bottom: 1px solid #000; padding-bottom: 2pt; }
 h3 { font-size: 11pt; margin: 10pt 0 4pt 0; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt 0; page-break-inside: auto; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }
