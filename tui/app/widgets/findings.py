@@ -34,7 +34,6 @@ class FindingsPanel(OptionList):
         """`comments`: [(cell, record)] listed after the findings, each in full
         (`label(cell)` names the cell), so every comment of the report can be read."""
         from tui.app.widgets.paragraph import Paragraph
-        from tui.core.inert import inert
 
         self.findings = list(findings)
         self.comment_cells = [cell for cell, _ in comments]
@@ -92,7 +91,7 @@ class CompareFindings(FindingsPanel):
             t = Text()
             t.append(f"[{tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
             self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters
