@@ -18,6 +18,7 @@ from tui.app.layout import applications_block
 from tui.app.marks import Mark, marks_for
 from tui.app.navigation import Navigator
 from tui.core.compare import APPEALS, APPLICATIONS, BOTH, NEW, OLD, compare_reports, finite
+from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
@@ -356,6 +357,8 @@ class CompareView:
             t.append(f"[{self.tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
             t.append(inert(f.message) + "  ")
+            if f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         return t
 
     def _side_value(self, side, value):

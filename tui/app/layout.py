@@ -49,7 +49,7 @@ class TextBlock:
 
 def identity_block(form, data):
     ident = data.get("report", {})
-    rows = [Row(f.label, [f"report.{f.key}"]) for f in form.identity if f.required or f.key in ident]
+    rows = [Row(f.label, [f"report.{f.key}"]) for f in form.identity if f.required or f.shown or f.key in ident]
     return TableBlock("report", "报告信息", [("内容", "内容")], rows)
 
 

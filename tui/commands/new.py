@@ -36,7 +36,7 @@ def run(args):
         print(f"nianbao new：--year {args.year} 不是有效的报告年度（应在 {FIRST_YEAR} 至 {last} 年之间；"
               "《政府信息公开条例》自 2008 年施行）", file=sys.stderr)
         return 2
-    text = blank_report(form, agency, args.year)
+    text = blank_report(form, agency, args.year, getattr(args, "level", None))
     if not args.output:
         sys.stdout.write(text)
         return 0

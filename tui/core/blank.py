@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.core.forms import LEVELS
 from tui.core.inert import inert
 from tui.core.tomltext import toml_key, toml_string
 
@@ -45,12 +46,12 @@ def _get(data, keys):
     return node
 
 
-def blank_report(form: Form, agency: str, year: int) -> str:
-    return report_text(form, agency, year)
+def blank_report(form: Form, agency: str, year: int, level: str | None = None) -> str:
+    return report_text(form, agency, year, level=level)
 
 
 def report_text(form, agency, year, *, title=None, data=None, text=None, published=None,
-                header=None):
+                header=None, level=None):
     """The report's TOML text. `data` None: every count 0 (a blank report).
     Otherwise `data` holds the sections `active`, `applications`, `appeals`
     as nested dicts; a row or field absent from it is left out of the file
@@ -69,6 +70,8 @@ def report_text(form, agency, year, *, title=None, data=None, text=None, publish
         f"agency = {toml_string(agency)}",
         f"year = {year}",
     ]
+    if level:  # report.level (FORMAT.md §1): government or department
+        out.append(_line(f"level = {toml_string(level)}", f"报告级别：{LEVELS[level]}"))
     if title:
         out.append(f"title = {toml_string(title)}")
     if published is not None:

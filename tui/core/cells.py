@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 
 from tui.core.address import format_address, parse_address
-from tui.core.forms import AMOUNT, CHANGE, COUNT, DATE, DEFAULTS, FIXED, STRING, TEXT, UNIT, YEAR, Form
+from tui.core.forms import AMOUNT, CHANGE, COUNT, DATE, DEFAULTS, FIXED, LEVEL, LEVELS, STRING, TEXT, UNIT, YEAR, Form
 from tui.core.load import INT_MAX, INT_MIN
 
-__all__ = ["AMOUNT", "CHANGE", "COUNT", "DATE", "DEFAULTS", "FIXED", "HINTS", "STRING", "TEXT", "UNIT", "YEAR",
+__all__ = ["AMOUNT", "CHANGE", "COUNT", "DATE", "DEFAULTS", "FIXED", "HINTS", "LEVEL", "STRING", "TEXT", "UNIT", "YEAR",
            "cell_kind", "format_for_input", "insertion", "parse_input"]
 
 HINTS = {
@@ -30,6 +30,7 @@ HINTS = {
     DATE: "日期，如 2025-01-20",
     TEXT: "正文",
     FIXED: "此项不能在工作台中修改",
+    LEVEL: "government（本级政府，次年3月31日前公布）或 department（部门，次年1月31日前公布）",
 }
 
 
@@ -116,6 +117,12 @@ def parse_input(kind: str, raw: str, choices: tuple = ("元", "万元")):
         if not raw.strip():
             raise ValueError("不能为空")
         return raw.strip()
+    if kind == LEVEL:
+        text = raw.strip()
+        for value, name in LEVELS.items():
+            if text in (value, name):
+                return value
+        raise ValueError("应为 " + " 或 ".join(f"{v}（{n}）" for v, n in LEVELS.items()))
     if kind == TEXT:
         return raw
     raise ValueError(HINTS[FIXED])

@@ -16,7 +16,7 @@ import threading
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.forms import form_for_year
+from tui.core.forms import LEVELS, form_for_year
 
 if TYPE_CHECKING:
     from tui.core.forms import TableRow
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     RuleFn = Callable[[Report], list[Finding]]
 
 RULES = {}
-# report.level (FORMAT.md §1): a 本级政府 report or a 部门 report.
-LEVELS = {"government": "本级政府", "department": "部门"}
 _NUMBERS = frozenset((int, float))  # exact types: a bool is not a count
 _INTS = frozenset((int,))
 

@@ -5,6 +5,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
 
 
@@ -47,6 +48,8 @@ class FindingsPanel(OptionList):
             t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
+            elif f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
             self.add_option(Option(t, id=str(i)))
         for i, (cell, c) in enumerate(comments):
             t = Text()
@@ -94,4 +97,6 @@ class CompareFindings(FindingsPanel):
             t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
+            elif f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
             self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters

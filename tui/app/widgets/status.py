@@ -5,6 +5,7 @@ from textual.widgets import Static
 
 from tui.app.layout import cell_value
 from tui.core.address import MISSING
+from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
 
 
@@ -37,6 +38,8 @@ class StatusLine(Static):
                 kind = "accepted" if f.accepted else f.severity
                 t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
                 t.append(inert(f.message) + "  ")
+                if f.lapsed:
+                    t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         for c in comments:
             t.append("# ", style=colours.get("accent", ""))
             t.append(inert(f"{c.get('text', '')}（{c.get('user', '')}）") + "  ")
