@@ -103,9 +103,9 @@ def _jobs(jobs):
 
 
 def _pool(jobs, start_method="fork"):
-    import multiprocessing
+    from tui.core.batch import pool  # workers that die with this process
 
-    return multiprocessing.get_context(start_method).Pool(jobs)
+    return pool(jobs, start_method)
 
 
 def iter_loaded(items, jobs=None, start_method="fork"):

@@ -1,11 +1,13 @@
 """bytes → Report or Invalid. Never raises for bad input.
 
-Checking reads with tomllib (fast); editing parses again with tomlkit in
-tui.store. A UTF-8 byte order mark is accepted.
+Checking reads with tui.core.tomlparse (a compiled parser checked against
+tomllib, the reference); editing parses again with tomlkit in tui.store. A
+UTF-8 byte order mark is accepted.
 """
 
 import re
-import tomllib
+
+from tui.core import tomlparse
 
 from tui.core.address import quote_key
 from tui.core.forms import all_forms, get_form
@@ -87,8 +89,8 @@ def parse_text(raw, file):
     if deep is not None:
         return invalid(file, f"键的层级过多（超过 {MAX_KEY_PARTS} 层），不是年度报告", deep)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomlparse.loads(text)
+    except tomlparse.TomlError as exc:
         msg = str(exc)
         m = _AT.search(msg)
         line = column = None
