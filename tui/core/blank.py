@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.core.forms import LEVELS
-from tui.core.inert import inert
 from tui.core.tomltext import toml_key, toml_string
 
 if TYPE_CHECKING:
@@ -18,6 +17,11 @@ if TYPE_CHECKING:
 
 COMMENT_COLUMN = 56
 _MISSING = object()
+
+
+def comment_text(text):
+    """Text safe inside a TOML comment (no control characters but tab, so no line breaks)."""
+    return "".join(" " if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F else ch for ch in str(text))
 
 
 def _line(code, comment):
@@ -61,7 +65,7 @@ def report_text(form, agency, year, *, title=None, data=None, text=None, publish
     if header is None:
         header = ["# 由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。"]
     out = [
-        f"# {inert(agency)} {year} 年政府信息公开工作年度报告",  # a comment ends at a line break
+        f"# {comment_text(agency)} {year} 年政府信息公开工作年度报告",
         f"# 格式：{form.title}（{form.issued_by}）",
         *header,
         "",
