@@ -117,3 +117,32 @@ def test_the_2019_edition_round_trips_by_its_own_headers():
         assert data["active"][row.key] == want, row.key
     assert data["applications"] == report["applications"]
     assert data["appeals"] == report["appeals"]
+
+
+def test_table_split_in_two_is_stitched_and_a_narrower_continuation_flagged():
+    report = load("huaian-2024.toml")
+    page = _page(report).decode("utf-8")
+    # Cut table 三 before 三（四）1. — as a page break does — and print the
+    # continuation without its first (empty) label column: one column narrower.
+    cut = "<tr><td></td><td><p>（四）无法提供</p></td><td><p>1.本机关不掌握相关政府信息</p></td>"
+    assert cut in page
+    head, tail = page.split(cut, 1)
+    part2, rest = ("<tr><td><p>（四）无法提供</p></td><td><p>1.本机关不掌握相关政府信息</p></td>"
+                   + tail).split("</table>", 1)
+    part2 = part2.replace("<tr><td></td>", "<tr>").replace('<td colspan="3"><p>', '<td colspan="2"><p>')
+    page = head + "</table><p>（续表）</p><table>" + part2 + "</table>" + rest
+    _, data = back(page.encode("utf-8"))
+    assert data["applications"] == report["applications"]
+    flags = flags_of(data)
+    first_cont = "applications.outcome.unavailable.not_held"
+    assert all(flags[f"{first_cont}[{i}]"]["reason"] == "split-table" for i in range(7))
+    assert "applications.outcome.partial[0]" not in flags  # the first part is not in doubt
+
+
+def test_control_characters_in_names_never_break_the_toml():
+    report = load("huaian-2024.toml")
+    raw = _page(report)
+    result = import_bytes(raw, "a\rb\x01c.html", agency="甲\n机关\x7f", year=2024, user="t", at=AT)
+    data = tomllib.loads(result.text)
+    assert data["report"]["agency"] == "甲\n机关\x7f"
+    assert data["review"]["import"][0]["source"] == "a\rb\x01c.html"

@@ -475,3 +475,33 @@ def test_blank_new_report_narrative(edition, year, rules):
     r = load_bytes(text.encode("utf-8"), "new.toml")
     (checked,) = check_reports([r])
     assert [f.rule for f in checked.findings] == rules
+
+
+# -- report.level: nianbao new --level, the workbench's input ----------------------------
+
+@pytest.mark.parametrize("level", ["government", "department"])
+def test_new_with_level(tmp_path, level):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "new.toml"
+    proc = run_cli("new", "--form", "2021", "--agency", "测试县人民政府", "--year", "2024", "--level", level, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert data["report"]["level"] == level
+    assert run_cli("new", "--form", "2021", "--agency", "x", "--year", "2024", "--level", "county").returncode == 2
+
+
+@pytest.mark.parametrize("raw,value", [("government", "government"), (" 部门 ", "department"),
+                                       ("本级政府", "government"), ("department", "department")])
+def test_level_input(raw, value):
+    from tui.core.cells import LEVEL, parse_input
+
+    assert parse_input(LEVEL, raw) == value
+
+
+@pytest.mark.parametrize("raw", ["", "县级", "Government"])
+def test_level_input_refused(raw):
+    from tui.core.cells import LEVEL, parse_input
+
+    with pytest.raises(ValueError):
+        parse_input(LEVEL, raw)

@@ -1,6 +1,7 @@
 """The fast forms of the narrative rules' scans find exactly what the plain
 regular expressions of FORMAT.md §2.1 find (issue 15.3: same findings, faster)."""
 
+import bisect
 import re
 
 from hypothesis import given, settings, strategies as st
@@ -45,6 +46,14 @@ def test_clause_bounds_and_figures_equal_the_plain_regexes(text):
     for form in all_forms():
         table = N.claims_for(form)
         split, figure = _reference_claims(table, N._SPEC)
-        assert table.bounds(text) == [m.start() for m in split.finditer(text)]
-        assert [(m.span(), m.groups()) for m in table.figure.finditer(text)] == \
-               [(m.span(), m.groups()) for m in figure.finditer(text)]
+        # Figures are found from their units backwards and each clause by
+        # scanning out from its figure (tui.core.narrative.Claims): the same
+        # figures and the same clause bounds as the plain regexes.
+        found = table.figures(text)
+        assert [(start, end, number, unit) for start, _, end, number, unit in found] == \
+               [(m.start(), m.end(), int(m.group(1).replace(",", "")), m.group(2)) for m in figure.finditer(text)]
+        bounds = [m.start() for m in split.finditer(text)]
+        for start, _, end, _, _ in found:
+            i = bisect.bisect_right(bounds, start)
+            assert table._clause(text, start, end) == (bounds[i - 1] + 1 if i else 0,
+                                                       bounds[i] if i < len(bounds) else len(text))

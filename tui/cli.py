@@ -87,6 +87,8 @@ def build_parser():
     n.add_argument("--form", required=True, choices=EditionChoices(), help="报告格式版本（取自报告格式文件）")
     n.add_argument("--agency", required=True, help="发布机关全称")
     n.add_argument("--year", required=True, type=integer, help="报告年度")
+    n.add_argument("--level", choices=("government", "department"),
+                   help="报告级别：government 本级政府（次年3月31日前公布），department 部门（次年1月31日前公布）")
     n.add_argument("-o", "--output", metavar="FILE", help="写入文件（不覆盖已有文件）；省略时输出到标准输出")
 
     s = _sub(sub, "signoff", "在报告文件中追加签核记录",
@@ -158,8 +160,12 @@ def build_open_parser():
 def _utf8_streams():
     for stream in (sys.stdout, sys.stderr):
         enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if enc != "utf8":
             stream.reconfigure(encoding="utf-8", errors="replace")
+        else:  # a file name with undecodable bytes must never end in UnicodeEncodeError
+            stream.reconfigure(errors="backslashreplace")
 
 
 def main(argv=None):

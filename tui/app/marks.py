@@ -24,6 +24,14 @@ class Mark:
     def glyph(self):
         return GLYPHS["unconfirmed"] if self.unconfirmed else GLYPHS[self.kind]
 
+    def first(self, finding):
+        """A copy of the mark listing `finding` first."""
+        m = Mark()
+        m.kind = self.kind
+        m.unconfirmed = self.unconfirmed
+        m.findings = [finding] + [f for f in self.findings if f is not finding]
+        return m
+
     def add(self, finding):
         if finding.rule == UNCONFIRMED and not finding.accepted:
             self.unconfirmed = True

@@ -1,57 +1,180 @@
-"""`nianbao check`: the rules, headless, for people (text) or scripts (json)."""
+"""`nianbao check`: the rules, headless, for people (text) or scripts (json).
+
+Output streams: workers check the reports (tui.core.batch) and send back each
+report's finished block of text or JSON, which is written at once, in input
+order; memory stays flat however many files are checked.
+"""
 
 import json
+import re
 import sys
 
 from tui.commands.color import enabled, paint
-from tui.core.checker import check_paths
+from tui.core.batch import run as run_batch
+from tui.core.checker import expand_paths
 from tui.core.findings import GLYPHS
+from tui.core.inert import inert
 from tui.core.review import STATE_NAMES
 
 
 def run(args):
-    result = check_paths(args.paths, jobs=args.jobs)
+    items = expand_paths(args.paths)
     if args.format == "json":
         # Indented for a person at a terminal; compact for scripts. json.dumps
-        # without indent runs the C encoder (json.dump never does): a third
-        # of a second for 2,000 reports.
-        indent = 1 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=indent))
-        sys.stdout.write("\n")
+        # without indent runs the C encoder (json.dump never does).
+        indented = sys.stdout.isatty()
+        status = _stream_json(items, args.jobs, _json_indented if indented else _json_compact, indented)
     else:
-        sys.stdout.write(render_text(result, enabled()))
+        status = _stream_text(items, args.jobs, _text_color if enabled() else _text_plain, enabled())
     sys.stdout.flush()
-    return result.exit_status
+    return status
+
+
+def _counts(c):
+    return c.errors, c.warnings, sum(1 for f in c.findings if f.accepted)
+
+
+# Renderers run in the workers: module-level, picklable by name.
+def _text_plain(c):
+    return "\n".join(report_lines(c, False)) + "\n", _counts(c)
+
+
+def _text_color(c):
+    return "\n".join(report_lines(c, True)) + "\n", _counts(c)
+
+
+def _json_compact(c):
+    return json.dumps(c.to_json(), ensure_ascii=False), _counts(c)
+
+
+def _json_indented(c):
+    text = json.dumps(c.to_json(), ensure_ascii=False, indent=1)
+    return "  " + text.replace("\n", "\n  "), _counts(c)  # nested two levels: {"reports": [ ... ]}
+
+
+class _Totals:
+    def __init__(self):
+        self.reports = self.bad = self.errors = self.warnings = self.accepted = 0
+        self.invalid = []
+
+    def add(self, counts):
+        errors, warnings, accepted = counts
+        self.reports += 1
+        self.bad += 1 if errors else 0
+        self.errors += errors
+        self.warnings += warnings
+        self.accepted += accepted
+
+    @property
+    def exit_status(self):
+        if self.invalid or not self.reports:  # FORMAT.md §4: 2 if no report was found
+            return 2
+        return 1 if self.errors else 0
+
+
+def _results(items, jobs, render, totals):
+    """The rendered reports, in order; invalid files collected in totals."""
+    from tui.core.report import Invalid
+
+    for _, got in run_batch(items, render, jobs=jobs):
+        if isinstance(got, Invalid):
+            totals.invalid.append(got)
+        else:
+            text, counts = got
+            totals.add(counts)
+            yield text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_safe(text):
+    """A file name with undecodable bytes holds lone surrogates, which UTF-8 cannot
+    carry: as JSON \\u escapes (valid JSON; json.loads gives the name back exactly)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _stream_json(items, jobs, render, indented):
+    """Byte for byte what json.dumps({"reports": [...], "invalid": [...]}) writes."""
+    out = sys.stdout
+    totals = _Totals()
+    sep = ",\n" if indented else ", "
+    out.write('{\n "reports": [' if indented else '{"reports": [')
+    first = True
+    for text in _results(items, jobs, render, totals):
+        if first:
+            out.write("\n" if indented else "")
+            first = False
+        else:
+            out.write(sep)
+        out.write(_json_safe(text))
+    if not first and indented:
+        out.write("\n ")
+    invalid = _json_safe(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,
+                                    indent=1 if indented else None))
+    if indented:
+        out.write('],\n "invalid": ' + invalid.replace("\n", "\n ") + "\n}\n")
+    else:
+        out.write('], "invalid": ' + invalid + "}\n")
+    if not totals.reports and not totals.invalid:
+        print("nianbao check：未找到报告（给出的路径中没有 *.toml 文件）", file=sys.stderr)
+    return totals.exit_status
+
+
+def _stream_text(items, jobs, render, color):
+    out = sys.stdout
+    totals = _Totals()
+    for text in _results(items, jobs, render, totals):
+        out.write(text + "\n")
+    out.write(tail_text(totals, color))
+    return totals.exit_status
 
 
 def _style(finding):
     return "accepted" if finding.accepted else finding.severity
 
 
+def report_lines(c, color=False):
+    """One checked report's block of text (without the blank line after it)."""
+    r = c.report
+    head = f"{inert(r.file)}  {inert(r.agency)} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
+    if c.previous is not None:
+        head += f" · 对照上年：{inert(c.previous.file)}"
+    out = [paint(head, "bold", color)]
+    if not c.findings:
+        out.append("  " + paint(GLYPHS["clean"] + " 未发现问题", "accepted", color))
+    for f in c.findings:
+        label = inert(r.form.label(f.first)) if f.first else ""
+        tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")
+        out.append(f"  {paint(f.glyph, _style(f), color)} {inert(f.first)}  {paint(label, 'dim', color)}  "
+                   f"{inert(f.message)}{tail}")
+    return out
+
+
+def tail_text(totals, color=False):
+    """The unreadable files and the summary line."""
+    out = []
+    if totals.invalid:
+        out.append(paint("无法读取的文件", "bold", color))
+        for i in totals.invalid:
+            out.append(f"  {paint('✗', 'error', color)} {inert(i.error)}")
+        out.append("")
+    if not totals.reports and not totals.invalid:
+        out.append("未找到报告：给出的路径中没有 *.toml 文件。")
+    elif not totals.reports:
+        out.append("没有可读取的报告。")
+    out.append(f"共 {totals.reports} 份报告：{totals.bad} 份有错误；错误 {totals.errors} 条，警告 {totals.warnings} 条，"
+               f"已接受 {totals.accepted} 条；无法读取的文件 {len(totals.invalid)} 个。")
+    return "\n".join(out) + "\n"
+
+
 def render_text(result, color=False):
+    """A CheckResult (tui.core.checker.check_paths) as `check` prints it."""
+    totals = _Totals()
+    totals.invalid = list(result.invalid)
     out = []
     for c in result.checked:
-        r = c.report
-        head = f"{r.file}  {r.agency} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
-        if c.previous is not None:
-            head += f" · 对照上年：{c.previous.file}"
-        out.append(paint(head, "bold", color))
-        if not c.findings:
-            out.append("  " + paint(GLYPHS["clean"] + " 未发现问题", "accepted", color))
-        for f in c.findings:
-            label = r.form.label(f.first) if f.first else ""
-            tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")
-            out.append(f"  {paint(f.glyph, _style(f), color)} {f.first}  {paint(label, 'dim', color)}  {f.message}{tail}")
+        totals.add(_counts(c))
+        out.extend(report_lines(c, color))
         out.append("")
-    if result.invalid:
-        out.append(paint("无法读取的文件", "bold", color))
-        for i in result.invalid:
-            out.append(f"  {paint('✗', 'error', color)} {i.error}")
-        out.append("")
-    errors = sum(1 for c in result.checked for f in c.findings if f.blocking)
-    warnings = sum(1 for c in result.checked for f in c.findings if f.severity == "warning" and not f.accepted)
-    accepted = sum(1 for c in result.checked for f in c.findings if f.accepted)
-    bad = sum(1 for c in result.checked if c.errors)
-    out.append(f"共 {len(result.checked)} 份报告：{bad} 份有错误；错误 {errors} 条，警告 {warnings} 条，"
-               f"已接受 {accepted} 条；无法读取的文件 {len(result.invalid)} 个。")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + ("\n" if out else "") + tail_text(totals, color)

@@ -46,11 +46,10 @@ def import_one(path, out, *, form=None, agency=None, year=None):
 
 
 def _shown(text):
-    try:
-        from tui.core.inert import inert
-    except ImportError:  # pragma: no cover - before hostile's helper lands
-        return text
-    return inert(text)
+    """Untrusted text (file names, source text) made visible-but-harmless for the terminal."""
+    from tui.core.inert import inert
+
+    return inert(str(text))
 
 
 def run(args):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.core.forms import LEVELS
 from tui.core.tomltext import toml_key, toml_string
 
 if TYPE_CHECKING:
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
 
 COMMENT_COLUMN = 56
 _MISSING = object()
+
+
+def comment_text(text):
+    """Text safe inside a TOML comment (no control characters but tab, so no line breaks)."""
+    return "".join(" " if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F else ch for ch in str(text))
 
 
 def _line(code, comment):
@@ -44,12 +50,12 @@ def _get(data, keys):
     return node
 
 
-def blank_report(form: Form, agency: str, year: int) -> str:
-    return report_text(form, agency, year)
+def blank_report(form: Form, agency: str, year: int, level: str | None = None) -> str:
+    return report_text(form, agency, year, level=level)
 
 
 def report_text(form, agency, year, *, title=None, data=None, text=None, published=None,
-                header=None):
+                header=None, level=None):
     """The report's TOML text. `data` None: every count 0 (a blank report).
     Otherwise `data` holds the sections `active`, `applications`, `appeals`
     as nested dicts; a row or field absent from it is left out of the file
@@ -59,7 +65,7 @@ def report_text(form, agency, year, *, title=None, data=None, text=None, publish
     if header is None:
         header = ["# 由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。"]
     out = [
-        f"# {agency} {year} 年政府信息公开工作年度报告",
+        f"# {comment_text(agency)} {year} 年政府信息公开工作年度报告",
         f"# 格式：{form.title}（{form.issued_by}）",
         *header,
         "",
@@ -68,6 +74,8 @@ def report_text(form, agency, year, *, title=None, data=None, text=None, publish
         f"agency = {toml_string(agency)}",
         f"year = {year}",
     ]
+    if level:  # report.level (FORMAT.md §1): government or department
+        out.append(_line(f"level = {toml_string(level)}", f"报告级别：{LEVELS[level]}"))
     if title:
         out.append(f"title = {toml_string(title)}")
     if published is not None:

@@ -50,7 +50,7 @@ class CheckResult:
 
     @property
     def exit_status(self):
-        if self.invalid:
+        if self.invalid or not self.checked:  # FORMAT.md §4: 2 if no report was found
             return 2
         return 1 if any(f.blocking for c in self.checked for f in c.findings) else 0
 
@@ -103,9 +103,9 @@ def _jobs(jobs):
 
 
 def _pool(jobs, start_method="fork"):
-    import multiprocessing
+    from tui.core.batch import pool  # workers that die with this process
 
-    return multiprocessing.get_context(start_method).Pool(jobs)
+    return pool(jobs, start_method)
 
 
 def iter_loaded(items, jobs=None, start_method="fork"):

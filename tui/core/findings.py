@@ -16,6 +16,8 @@ SEVERITIES = (ERROR, WARNING, INFO)
 GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "≃", "unconfirmed": "?", "clean": "✓"}
 UNCONFIRMED = "import.unconfirmed"  # an import flag not yet checked against the original: its own glyph
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+# Said of a finding whose acceptance lapsed (FORMAT.md §5: the figures changed).
+LAPSED_NOTE = "已接受的数字已变化"
 
 
 class Finding:

@@ -24,8 +24,10 @@ NOT_FORMS = frozenset({"claims.toml"})
 FORMS_PATH_ENV = "NIANBAO_FORMS"
 
 # Cell kinds: what a cell holds and how it is edited (tui.core.cells parses input).
-COUNT, CHANGE, AMOUNT, UNIT, TEXT, STRING, YEAR, DATE, FIXED = (
-    "count", "change", "amount", "unit", "text", "string", "year", "date", "fixed")
+COUNT, CHANGE, AMOUNT, UNIT, TEXT, STRING, YEAR, DATE, FIXED, LEVEL = (
+    "count", "change", "amount", "unit", "text", "string", "year", "date", "fixed", "level")
+# report.level (FORMAT.md §1): value → what the workbench and messages call it.
+LEVELS = {"government": "本级政府", "department": "部门"}
 # The value a key the file lacks gets when it is added (a blank row's cells).
 DEFAULTS = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
 
@@ -68,7 +70,7 @@ class TableRow:
 
 
 class Field:
-    __slots__ = ("key", "label", "kind", "required", "choices", "default")
+    __slots__ = ("key", "label", "kind", "required", "choices", "default", "shown")
 
     def __init__(self, spec, required=True):
         self.key = spec["key"]
@@ -77,6 +79,9 @@ class Field:
         self.required = spec.get("required", required)
         self.choices = tuple(spec.get("choices", ()))
         self.default = spec.get("default")
+        # An optional identity field the workbench lists even when the file
+        # lacks it, so that a reviewer can add it.
+        self.shown = bool(spec.get("shown", False))
 
 
 class Table:

@@ -12,7 +12,6 @@ the clause), so the workbench can highlight them. Offsets are in Python
 characters of the string as stored.
 """
 
-import bisect
 import datetime
 import os
 import re
@@ -30,32 +29,38 @@ _CLAIMS_FILE = os.path.join(os.path.dirname(__file__), "forms", "claims.toml")
 # whitespace, then 年. Python's \d on str is exactly Unicode category Nd.
 YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 
-# Template placeholders, leftmost first (one alternation, so `search` finds the
-# first in the string): a maximal run of 2+ X-like characters with no ASCII
+# Template placeholders: a maximal run of 2+ X-like characters with no ASCII
 # letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
-# next to it; the fill-in phrases; 3+ underscores.
+# next to it; the fill-in phrases; 3+ underscores. The literal ones are found
+# with str.find and the runs' patterns only run when their characters occur:
+# a narrative of a thousand characters usually has none of them.
 _X = "XxＸｘ×"
 _O = "○〇"
 _NUMERALS = "一二三四五六七八九十"
-PLACEHOLDER = re.compile(
-    rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"
-    r"|某某"
-    rf"|(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"
-    r"|待填写|待补充|此处填写"
-    r"|_{3,}"
-)
-# Every placeholder starts with one of these characters; a character-class scan
-# finds the candidates far faster than the alternation tries every position.
-_PLACEHOLDER_START = re.compile(rf"[{_X}某{_O}待此_]")
+_X_RUN = re.compile(rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])")
+_O_RUN = re.compile(rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])")
+_PHRASES = ("某某", "待填写", "待补充", "此处填写")
 
 
 def first_placeholder(value):
     """(start, end) of the first template placeholder in a string, or None."""
-    for candidate in _PLACEHOLDER_START.finditer(value):
-        m = PLACEHOLDER.match(value, candidate.start())  # lookbehinds still see what precedes
-        if m:
-            return (m.start(), m.end())
-    return None
+    found = []
+    for phrase in _PHRASES:
+        i = value.find(phrase)
+        if i >= 0:
+            found.append((i, i + len(phrase)))
+    i = value.find("___")
+    if i >= 0:
+        end = i + 3
+        while end < len(value) and value[end] == "_":
+            end += 1
+        found.append((i, end))
+    for chars, pattern in ((_X, _X_RUN), (_O, _O_RUN)):
+        if any(c in value for c in chars):
+            m = pattern.search(value)
+            if m:
+                found.append((m.start(), m.end()))
+    return min(found) if found else None
 
 
 def years(value):
@@ -73,7 +78,7 @@ def _strings(report):
 
 def _quote(value, limit=40):
     value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return value if len(value) <= limit else value[: limit - 3] + "..."  # not …: ambiguous width
 
 
 def _label(report, address):
@@ -94,7 +99,7 @@ def placeholder(report):
             continue
         start, end = where
         f = Finding("text.placeholder", ERROR,
-                    f"{_label(report, address)}留有模板占位符“{value[start:end]}”，应填写实际内容",
+                    f"{_label(report, address)}留有模板占位符「{value[start:end]}」，应填写实际内容",
                     [address])
         f.span = (address, start, end)
         found.append(f)
@@ -133,7 +138,7 @@ def stale_year(report):
     y, start, end = named[0]
     f = Finding("text.stale-year", WARNING,
                 f"总体情况首句写的是 {'、'.join(str(n) for n, _, _ in named)} 年，报告年度为 {report.year} 年"
-                f"（可能沿用了往年报告）：“{_quote(sentence)}”",
+                f"（可能沿用了往年报告）：「{_quote(sentence)}」",
                 ["text.overview"])
     f.span = ("text.overview", start, end)
     return [f]
@@ -232,22 +237,16 @@ class Claims:
     """The claims table compiled for one form."""
 
     def __init__(self, spec, form):
-        seps = spec["separators"]
-        plain = "".join(re.escape(s) for s in seps if s != ",")
-        # A `,` with a digit on each side belongs to a figure (FORMAT.md §2.1).
-        # (Found as one character class, the commas inside figures dropped after:
-        # the same bounds as `[...]|(?<!\d),|,(?!\d)`, many times faster.)
-        self.commas = "," in seps
-        self.split = re.compile(rf"[{plain}\r\n{',' if self.commas else ''}]")
-        units = "".join(re.escape(u) for u in spec["units"])
-        prefix = re.escape(spec["ordinal_prefix"])
-        # A maximal run of digits (commas between digit groups), not after the
-        # ordinal prefix; spaces (not line breaks, which split clauses); a unit.
-        # (The digit first and the lookbehinds after it: the same matches, found
-        # by skipping to digits instead of testing lookbehinds at every character.)
-        self.figure = re.compile(rf"(\d(?<![\d{prefix}]\d)(?<!\d,\d)\d*(?:,\d+)*)[^\S\r\n]*([{units}])")
+        # Clause separators and line breaks; a `,` with a digit on each side
+        # belongs to a figure and does not split (FORMAT.md §2.1).
+        self.separators = frozenset(spec["separators"]) | {"\r", "\n"}
+        self.units = tuple(spec["units"])
+        self.prefix = spec["ordinal_prefix"]
         self.exclusions = tuple(spec["exclusions"])
         by_id = {k["id"]: k for k in spec["kinds"]}
+        # Every kind needs one keyword of its first group: a quick test first.
+        first = sorted({kw for k in spec["kinds"] for kw in k["all"][0]}, key=len, reverse=True)
+        self.any_keyword = re.compile("|".join(re.escape(kw) for kw in first))
         self.kinds = []
         for k in spec["kinds"]:
             none = list(k.get("none", ()))
@@ -258,8 +257,35 @@ class Claims:
             self.kinds.append(Kind(k["id"], k["name"], tuple(tuple(g) for g in k["all"]), tuple(none),
                                    k["table"], readings))
 
+    def figures(self, value):
+        """[(start, end of digits, end, figure, unit)] of every figure in a string,
+        in text order: a maximal run of decimal digits (a `,` between digit
+        groups allowed) not preceded by the ordinal prefix (第), optional spaces
+        (not line breaks), a unit. Found from the units backwards, with
+        str.find: a long narrative has few units and many characters."""
+        out = []
+        n = len(value)
+        for unit in self.units:
+            u = value.find(unit)
+            while u >= 0:
+                j = u
+                while j > 0 and value[j - 1].isspace() and value[j - 1] not in "\r\n":
+                    j -= 1
+                if j > 0 and value[j - 1].isdecimal():
+                    k = j - 1
+                    while k > 0 and (value[k - 1].isdecimal()
+                                     or (value[k - 1] == "," and k >= 2 and value[k - 2].isdecimal())):
+                        k -= 1
+                    if k == 0 or value[k - 1] != self.prefix:
+                        out.append((k, j, u + 1, int(value[k:j].replace(",", "")), unit))
+                u = value.find(unit, u + 1) if u + 1 < n else -1
+        out.sort()
+        return out
+
     def kind_of(self, clause):
         """The one kind whose keywords the clause matches, or None (none or several)."""
+        if not self.any_keyword.search(clause):
+            return None  # most clauses with a figure name no kind at all
         hit = None
         for kind in self.kinds:
             if kind.matches(clause):
@@ -268,43 +294,51 @@ class Claims:
                 hit = kind
         return hit
 
-    def bounds(self, value):
-        """Where clauses end: a separator, a line break, a comma not between two digits."""
-        bounds = [m.start() for m in self.split.finditer(value)]
-        if self.commas:
-            last = len(value) - 1
-            bounds = [i for i in bounds if value[i] != "," or not (
-                0 < i < last and value[i - 1].isdecimal() and value[i + 1].isdecimal())]
-        return bounds
+    def _is_split(self, value, i):
+        """Does the character at i end a clause? (`,` between two digits does not.)"""
+        c = value[i]
+        if c not in self.separators:
+            return False
+        if c != ",":
+            return True
+        return not (0 < i < len(value) - 1 and value[i - 1].isdecimal() and value[i + 1].isdecimal())
+
+    def _clause(self, value, start, end):
+        """The bounds of the clause around value[start:end]: scanned outwards
+        from the figure to the nearest separators (clauses are short; scanning
+        every separator of a long narrative costs more)."""
+        i = start
+        while i > 0 and not self._is_split(value, i - 1):
+            i -= 1
+        j = end
+        while j < len(value) and not self._is_split(value, j):
+            j += 1
+        return i, j
 
     def claims(self, value):
         """Every claim in a string: [(kind, figure, unit, start, end)], the
         clause's span stripped of surrounding whitespace."""
-        figures = list(self.figure.finditer(value))
+        figures = self.figures(value)
         if not figures:
             return []
-        bounds = self.bounds(value)
         per_clause = {}
-        for m in figures:
-            i = bisect.bisect_right(bounds, m.start())
-            per_clause.setdefault(i, []).append(m)
+        for fig in figures:
+            bounds = self._clause(value, fig[0], fig[2])
+            per_clause.setdefault(bounds, []).append(fig)
         out = []
-        for i, ms in per_clause.items():
-            if len(ms) != 1:
+        for (start, end), figs in per_clause.items():
+            if len(figs) != 1:
                 continue
-            start = bounds[i - 1] + 1 if i > 0 else 0
-            end = bounds[i] if i < len(bounds) else len(value)
             clause = value[start:end]
             if any(x in clause for x in self.exclusions):
                 continue
             kind = self.kind_of(clause)
             if kind is None:
                 continue
-            m = ms[0]
-            figure = int(m.group(1).replace(",", ""))
+            _, _, _, figure, unit = figs[0]
             lead = len(clause) - len(clause.lstrip())
             trail = len(clause.rstrip())
-            out.append((kind, figure, m.group(2), start + lead, start + trail))
+            out.append((kind, figure, unit, start + lead, start + trail))
         return out
 
 
@@ -359,7 +393,7 @@ def claim(report):
             clause = value[start:end]
             said = "，".join(f"{r.label} {fmt(v)} {unit}" for r, v in readings)
             f = Finding("text.claim", WARNING,
-                        f"“{_quote(clause, 60)}”：正文称 {fmt(figure)} {unit}；{kind.table} {said}",
+                        f"「{_quote(clause, 60)}」：正文称 {fmt(figure)} {unit}；{kind.table} {said}",
                         cells + [address], readings[0][1], figure)
             f.span = (address, start, end)
             found.append(f)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 import datetime
+import math
 import threading
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.forms import form_for_year
+from tui.core.forms import LEVELS, form_for_year
 
 if TYPE_CHECKING:
     from tui.core.forms import TableRow
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     RuleFn = Callable[[Report], list[Finding]]
 
 RULES = {}
-# report.level (FORMAT.md §1): a 本级政府 report or a 部门 report.
-LEVELS = {"government": "本级政府", "department": "部门"}
 _NUMBERS = frozenset((int, float))  # exact types: a bool is not a count
 _INTS = frozenset((int,))
 
@@ -195,7 +194,7 @@ def cell_value(report):
             elif field.kind == "change":
                 why = None if isinstance(v, int) and not isinstance(v, bool) else "应为整数（可带正负号）"
             elif field.kind == "amount":
-                why = None if is_number(v) and v >= 0 else "应为不小于 0 的数"
+                why = None if is_number(v) and math.isfinite(v) and v >= 0 else "应为不小于 0 的有限数"
             else:
                 why = None
             if why:

@@ -31,5 +31,21 @@ def similarity(this_year: str, last_year: str) -> float:
     return len(a & _substrings(b_text)) / len(a)
 
 
+# A batch check compares each report with its previous year's, then the next
+# year's report with it: every text's substring set is needed twice in a row.
+# A few recent sets are kept (only of texts of ordinary length: memory).
+_MEMO = {}
+_MEMO_SIZE = 32
+_MEMO_MAX_CHARS = 20_000
+
+
 def _substrings(t):
-    return {t[i:i + N] for i in range(len(t) - N + 1)}
+    if len(t) > _MEMO_MAX_CHARS:
+        return {t[i:i + N] for i in range(len(t) - N + 1)}
+    found = _MEMO.get(t)
+    if found is None:
+        found = {t[i:i + N] for i in range(len(t) - N + 1)}
+        if len(_MEMO) >= _MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[t] = found
+    return found

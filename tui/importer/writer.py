@@ -1,6 +1,6 @@
 """The imported report's text: the `nianbao new` layout with values, plus §6's record."""
 
-from tui.core.blank import report_text, toml_value
+from tui.core.blank import comment_text, report_text, toml_value
 from tui.core.tomltext import toml_key, toml_string
 
 
@@ -18,7 +18,7 @@ def _record_lines(table, fields):
 
 
 def render(form, agency, year, *, title, data, text, published, record, flags, source_name):
-    header = [f"# 由 nianbao import 从 {source_name.replace(chr(10), ' ')} 导入。",
+    header = [f"# 由 nianbao import 从 {comment_text(source_name)} 导入。",
               "# 标为待核对（review.import.flags）的单元格须与原件逐一核对确认后才能签核通过。"]
     body = report_text(form, agency, year, title=title, data=data, text=text, published=published,
                        header=header)

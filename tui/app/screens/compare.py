@@ -49,13 +49,14 @@ class NarrativeDiffs:
             return
         # Everything the worker reads is taken now, on the UI thread.
         years, marks, colours = vm.years_by_name, vm.marks[NEW], severity_colours(self.app)
+        old_marks = vm.marks[OLD]
 
         def work():
             worker = get_current_worker()
             results = []
             for t in todo:
                 ops = vm.ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
-                text = narrative_text(t, years, marks, colours, ops)
+                text = narrative_text(t, years, marks, colours, ops, old_marks)
                 results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
                 if worker.is_cancelled:
                     return
@@ -261,7 +262,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self.query_one("#texts", VerticalScroll).mount_all(views)
         for v, t in zip(views, vm.comparison.texts):
             v.years = vm.years_by_name
-            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)))
+            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)), vm.marks[OLD])
         self.query_one("#texts-legend", Static).update(vm.legend(colours))
 
     def _show_title(self, colours=None):

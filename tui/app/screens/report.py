@@ -11,14 +11,16 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
-from tui.app.layout import report_blocks
+from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
 from tui.app.navigation import Navigator
 from tui.app.screens.edit_actions import EditingMixin
+from tui.app.stops import finding_stops
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an import flag (issue 11)
@@ -44,13 +46,13 @@ def title_text(model, colours):
     t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
              style={"approved": colours["accepted"], "rejected": colours["error"],
                     "stale": colours["warning"]}.get(state, "dim"))
-    t.append(f" · {os.path.basename(r.file)}", style="bold")
-    t.append(f" · {r.agency} {r.year} 年度")
+    t.append(f" · {inert(os.path.basename(r.file))}", style="bold")
+    t.append(f" · {inert(r.agency)} {r.year} 年度")
     t.append(f" · {r.form.name}", style="dim")
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
     if state == "stale" and model.stale_text:
-        t.append(f"\n{STATE_GLYPHS[state]} {model.stale_text}", style=colours["warning"])
+        t.append(f"\n{STATE_GLYPHS[state]} {inert(model.stale_text)}", style=colours["warning"])
     return t
 
 
@@ -73,6 +75,8 @@ class ReportScreen(EditingMixin, Screen):
         self.others = []  # other reviewers holding the file open for editing
         self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
+        self._stop = None      # Stop.key of the last stop `n`/`N` went to
+        self._current = None   # the finding whose clause is underlined
         self._matches = []
         self._width = 0
         self._notice = None  # (address, words): a wrap of n / N, said while the cursor stays there
@@ -112,6 +116,10 @@ class ReportScreen(EditingMixin, Screen):
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
         self.others = self.take_lock(self.model)
+        hidden = hidden_text_keys(self.model.form, self.model.data)
+        if hidden:
+            self.notify(f"[text] 中的键过多，另有 {hidden} 个未显示（最多显示 {MAX_EXTRA_TEXT_BLOCKS} 个附加叙述）",
+                        severity="warning", timeout=10)
         self.call_after_refresh(lambda: self.offer_recovery(self.model))
         if self.model.read_only:
             self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)
@@ -156,7 +164,7 @@ class ReportScreen(EditingMixin, Screen):
                 if not (incremental and b.update_cells(m.data, m.marks, m.comments)):
                     b.fill(m.data, m.marks, colours, width - 4, m.comments)
             else:
-                b.fill(m.data, m.marks, colours, m.comments)
+                b.fill(m.data, m.marks, colours, m.comments, current=self._current)
         if self.address is not None and isinstance(self.focused, GridTable):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
@@ -227,16 +235,23 @@ class ReportScreen(EditingMixin, Screen):
         self.call_after_refresh(scroll)
 
     def _moved(self, address):
+        if self._stop is not None and self._stop[3] != address:
+            self._stop = None  # moved away from the stop `n` went to
+        if self._current is not None and (not self._current.span or self._current.span[0] != address):
+            self._set_current(None)
         self.address = address
         self._show_status()
         mark = self.model.marks.get(address)
         if mark is not None:
-            self.query_one(FindingsPanel).show(mark.findings[0])
+            self.query_one(FindingsPanel).show(self._current if self._current in mark.findings else mark.findings[0])
 
     def _show_status(self):
         m = self.model
         notice = self._notice[1] if self._notice and self._notice[0] == self.address else None
-        self.query_one(StatusLine).show(m.form, m.data, self.address, m.marks.get(self.address),
+        mark = m.marks.get(self.address)
+        if mark is not None and self._current in mark.findings:
+            mark = mark.first(self._current)  # the clause `n` stands on is explained first
+        self.query_one(StatusLine).show(m.form, m.data, self.address, mark,
                                         severity_colours(self.app), m.comments.get(self.address, ()), notice)
 
     def on_grid_table_moved(self, event):
@@ -306,14 +321,62 @@ class ReportScreen(EditingMixin, Screen):
             self.notify("未发现问题")
             return
         order = self._order()
-        positions = [order.get(self._resolve(f.first, order), len(order)) for f in findings]
+        stops = finding_stops(findings)
+        # Every stop of a finding shares its first cell's position; the stop
+        # the cursor stands on (a claim's table cell, then its clause) breaks
+        # the tie, else the finding highlighted in the panel when it is here.
+        positions = [order.get(self._resolve(s.finding.first, order), len(order)) for s in stops]
+        keys = [s.key for s in stops]
+        current = keys.index(self._stop) if self._stop in keys else None
+        if current is not None and stops[current].address != self.address:
+            current = None
         panel = self.query_one(FindingsPanel)
-        step = Navigator(positions).step(order.get(self.address, -1), direction, panel.highlighted)
-        finding = findings[step.index]
-        self._notice = (self._resolve(finding.first, order), step.message) if step.wrapped else None
-        self.goto(finding.first)
-        panel.highlighted = step.index
+        if current is None and panel.highlighted is not None and panel.highlighted < len(findings):
+            first = next(i for i, s in enumerate(stops) if s.finding is findings[panel.highlighted])
+            if stops[first].address == self.address:
+                current = first
+        here = positions[current] if current is not None else order.get(self.address, -1)
+        step = Navigator(positions).step(here, direction, current)
+        stop = stops[step.index]
+        self._stop = stop.key
+        self._notice = (self._resolve(stop.address, order), step.message) if step.wrapped else None
+        if stop.clause:
+            self._goto_clause(stop.finding, stop.address)
+        else:
+            self._set_current(None)
+            self.goto(stop.address)
+        panel.highlighted = findings.index(stop.finding)
         self._show_status()
+
+    def _set_current(self, finding):
+        """The finding whose clause is underlined in its narrative block (or None)."""
+        if finding is self._current:
+            return
+        old, self._current = self._current, finding
+        for f in (old, finding):
+            if f is not None and f.span:
+                block = self._block_of(f.span[0])
+                if isinstance(block, NarrativeBlock):
+                    m = self.model
+                    block.fill(m.data, m.marks, severity_colours(self.app), m.comments, current=self._current)
+
+    def _goto_clause(self, finding, address):
+        """Focus the narrative holding a finding's span, underline it, scroll it into view."""
+        block = self._block_of(address)
+        if not isinstance(block, NarrativeBlock):
+            self.goto(address)
+            return
+        self._set_current(finding)
+        block.focus()
+        self._moved(address)
+        view = self.query_one("#report-view", VerticalScroll)
+
+        def scroll():
+            line = block.line_of(finding)
+            y = block.virtual_region.y + line
+            view.scroll_to_region(Region(0, max(0, y - 2), 1, 5), animate=False, immediate=True)
+
+        self.call_after_refresh(scroll)
 
     def action_next_finding(self):
         self._jump(1)

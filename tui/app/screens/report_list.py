@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.core.inert import inert
 from tui.core.checker import check_loaded, expand_paths, iter_loaded
 from tui.core.findings import GLYPHS
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
@@ -175,7 +176,7 @@ class ReportListScreen(Screen):
             self.app.call_from_thread(self.load)
 
     def _title(self, text):
-        self.query_one("#list-title", Static).update(Text(text, no_wrap=True, overflow="crop"))
+        self.query_one("#list-title", Static).update(Text(inert(text), no_wrap=True, overflow="crop"))
 
     @work(thread=True, exclusive=True, group="load")
     def load(self):
@@ -250,7 +251,7 @@ class ReportListScreen(Screen):
     def _cells(self, e, colours):
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
-                    "", "", "", "", "", Text(os.path.basename(e.file), style="dim")]
+                    "", "", "", "", "", Text(inert(os.path.basename(e.file)), style="dim")]
         c = e.checked
         r = c.report
         if c.errors:
@@ -263,11 +264,11 @@ class ReportListScreen(Screen):
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
                       "stale": colours["warning"]}.get(c.signoff, "dim")
-        return [state, r.agency, str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
+        return [state, Text(inert(r.agency)), str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
                 Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
                 Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
                 Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
-                Text(os.path.basename(e.file), style="dim")]
+                Text(inert(os.path.basename(e.file)), style="dim")]
 
     def _selected(self):
         table = self.query_one("#reports", DataTable)
@@ -280,15 +281,16 @@ class ReportListScreen(Screen):
         if e is None:
             text = "（没有符合条件的报告）" if self.entries else ""
         elif e.invalid:
-            text = e.invalid.error
+            text = inert(e.invalid.error)
         else:
             c = e.checked
             first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-            text = f"{e.file}  摘要：{c.report.digest[:19]}…" if first is None else f"{first.glyph} {first.message}"
+            text = (f"{inert(e.file)}  摘要：{c.report.digest[:19]}…" if first is None
+                    else f"{first.glyph} {inert(first.message)}")
             if c.signoff == "stale":
                 from tui.store.signoff import stale_description
 
-                text = f"! 签核已过期：{stale_description(c.report.data, c.report.digest)}\n{text}"
+                text = f"! 签核已过期：{inert(stale_description(c.report.data, c.report.digest))}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
 
     def on_data_table_row_highlighted(self, event):

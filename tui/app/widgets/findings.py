@@ -5,7 +5,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.findings import GLYPHS
+from tui.core.findings import GLYPHS, LAPSED_NOTE
+from tui.core.inert import inert
 
 
 class FindingsPanel(OptionList):
@@ -34,7 +35,6 @@ class FindingsPanel(OptionList):
         """`comments`: [(cell, record)] listed after the findings, each in full
         (`label(cell)` names the cell), so every comment of the report can be read."""
         from tui.app.widgets.paragraph import Paragraph
-        from tui.core.inert import inert
 
         self.findings = list(findings)
         self.comment_cells = [cell for cell, _ in comments]
@@ -45,9 +45,11 @@ class FindingsPanel(OptionList):
             kind = "accepted" if f.accepted else f.severity
             t = Text()
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
+            elif f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
             self.add_option(Option(t, id=str(i)))
         for i, (cell, c) in enumerate(comments):
             t = Text()
@@ -92,7 +94,9 @@ class CompareFindings(FindingsPanel):
             t = Text()
             t.append(f"[{tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
+            elif f.lapsed:
+                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
             self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters

@@ -1,0 +1,171 @@
+"""Streaming `check` (tui.core.batch): same output as the in-memory checker,
+in input order, and worker processes that die with their parent (issue 15.2,
+issue 10 item 7)."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.conftest import REPO
+from tui.commands import check as check_cmd
+from tui.core import batch
+from tui.core.checker import check_paths, expand_paths
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_check import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    d = tmp_path_factory.mktemp("many")
+    generate(str(d), 120)
+    (d / "00" / "bad.toml").write_text("a = [1,", encoding="utf-8")
+    (d / "01" / "bin.toml").write_bytes(b"\xff\xfe")
+    first = sorted((d / "02").iterdir())[0]
+    (d / "03" / "dup.toml").write_bytes(first.read_bytes())  # a duplicate agency-year
+    return d
+
+
+def _stream(items, fmt, jobs, indented=False, color=False):
+    out = io.StringIO()
+    saved = sys.stdout
+    sys.stdout = out
+    try:
+        if fmt == "json":
+            render = check_cmd._json_indented if indented else check_cmd._json_compact
+            status = check_cmd._stream_json(items, jobs, render, indented)
+        else:
+            render = check_cmd._text_color if color else check_cmd._text_plain
+            status = check_cmd._stream_text(items, jobs, render, color)
+    finally:
+        sys.stdout = saved
+    return out.getvalue(), status
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_output_equals_the_in_memory_check(folder, jobs):
+    items = expand_paths([str(folder)])
+    result = check_paths([str(folder)], jobs=1)
+    assert len(result.checked) == 121 and len(result.invalid) == 2
+    assert any(c.previous is not None for c in result.checked)
+    text, status = _stream(items, "text", jobs)
+    assert text == check_cmd.render_text(result) and status == result.exit_status == 2
+    colored, _ = _stream(items, "text", jobs, color=True)
+    assert colored == check_cmd.render_text(result, True)
+    compact, _ = _stream(items, "json", jobs)
+    assert compact == json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+    indented, _ = _stream(items, "json", jobs, indented=True)
+    assert indented == json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("indented", [False, True])
+def test_streamed_json_with_no_reports_or_no_invalid(tmp_path, indented):
+    (tmp_path / "bad.toml").write_text("x", encoding="utf-8")
+    for paths in ([str(tmp_path / "bad.toml")], [str(REPO / "reports")], [str(tmp_path / "nothing")]):
+        result = check_paths(paths)
+        got, _ = _stream(expand_paths(paths), "json", 1, indented=indented)
+        assert got == json.dumps(result.to_json(), ensure_ascii=False, indent=1 if indented else None) + "\n"
+
+
+def test_results_come_in_input_order(folder):
+    items = expand_paths([str(folder)])
+    got = [i for i, _ in batch.run(items, check_cmd._json_compact, jobs=2)]
+    assert got == list(range(len(items)))
+
+
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _wait_gone(pids, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+linux_only = pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
+
+
+@linux_only
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGHUP])
+def test_workers_die_when_check_is_killed(tmp_path, sig):
+    """kill -9 (or a hang-up) of `nianbao check` during a large check leaves no worker."""
+    generate(str(tmp_path / "big"), 1500)
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "check", "--format", "json", "--jobs", "2",
+                             str(tmp_path / "big")], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    workers = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the check ended before its workers were seen"
+    os.kill(proc.pid, sig)
+    proc.wait()
+    assert _wait_gone(workers) == []
+
+
+BUSY = textwrap.dedent("""
+    import os, sys, time
+    from tui.core import batch
+
+    def busy(_):
+        sys.stdout.write(f"{os.getpid()}\\n")  # one write: two workers share the pipe
+        sys.stdout.flush()
+        time.sleep(60)  # a worker deep in a long task: an idle one would see EOF anyway
+
+    def init(ppid):
+        if sys.argv[2] == "watchdog":
+            sys.platform = "elsewhere"  # no prctl: the watchdog thread alone
+        batch.die_with_parent(ppid)
+
+    if __name__ == "__main__":
+        if sys.argv[2] == "watchdog":
+            import multiprocessing
+            pool = multiprocessing.get_context(sys.argv[1]).Pool(2, initializer=init, initargs=(os.getpid(),))
+        else:
+            pool = batch.pool(2, sys.argv[1])
+        pool.map_async(busy, range(2), chunksize=1)
+        time.sleep(120)
+""")
+
+
+@linux_only
+@pytest.mark.parametrize("how", ["prctl", "watchdog"])
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_busy_workers_die_with_their_parent(tmp_path, how, start_method):
+    """Workers in the middle of a 60 s task are gone within seconds of a kill -9 of their parent."""
+    script = tmp_path / "busy.py"
+    script.write_text(BUSY, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), start_method, how], cwd=REPO, stdout=subprocess.PIPE,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    workers = []
+    while len(workers) < 2:
+        line = proc.stdout.readline()
+        assert line, "the workers did not start"
+        workers.extend(int(x) for x in line.split())
+    assert all(_alive(p) for p in workers)
+    proc.kill()
+    proc.wait()
+    assert _wait_gone(workers, timeout=10) == []

@@ -1,0 +1,66 @@
+"""TOML text → data, fast: a compiled parser when installed, tomllib as the reference.
+
+Reading is most of the cost of `nianbao check`; tomllib (pure Python) parses
+a report in about 1.3 ms, the compiled `toml-rs` (Rust, the `toml` crate) in
+about 0.05 ms. tomllib stays the reference: the data returned is always what
+tomllib returns, and tomllib's verdict on validity wins:
+
+* the compiled parser runs first, in TOML 1.0 mode; when it accepts, its data
+  is returned (the differential tests show it equals tomllib's, types, key
+  order, dates and offsets included);
+* when it rejects, or raises anything at all, the text is parsed again with
+  tomllib, which either accepts it (its data is returned) or raises the
+  error whose `(at line L, column C)` load.py turns into `file:line:column`;
+* known divergences never reach the compiled parser (see `_doubtful`): a
+  leading U+FEFF, which toml-rs skips and tomllib rejects, and deep nesting,
+  which crashes toml-rs 0.4 (a stack overflow past a few thousand nested
+  arrays or inline tables) where tomllib raises RecursionError.
+
+Without toml-rs everything runs on tomllib, only slower. Writes never use
+this module: tui.store writes through tomlkit and verifies with tomllib.
+"""
+
+try:  # the compiled parser is optional (pyproject lists it; a platform without a wheel goes without)
+    from toml_rs import loads as _compiled_loads
+except ImportError:  # pragma: no cover - exercised by the fallback test in a subprocess
+    _compiled_loads = None
+
+# More brackets than this (table headers, arrays, inline tables and any in
+# strings) and the compiled parser is not asked: nesting is bounded by the
+# count, and toml-rs overflows its stack at a few thousand levels. A report
+# has about 40.
+MAX_BRACKETS = 1000
+
+
+class TomlError(ValueError):
+    """tomllib's TOMLDecodeError message for a text tomllib rejects."""
+
+
+def compiled_available():
+    return _compiled_loads is not None
+
+
+def _doubtful(text):
+    """True when the compiled parser must not be asked (a known divergence)."""
+    return text.startswith("\ufeff") or text.count("[") + text.count("{") > MAX_BRACKETS
+
+
+def loads(text):
+    """Parse TOML `text` (str). Returns what tomllib.loads returns, or raises
+    TomlError with tomllib's message; RecursionError/MemoryError as tomllib."""
+    if _compiled_loads is not None and not _doubtful(text):
+        try:
+            return _compiled_loads(text, toml_version="1.0.0")
+        except Exception:  # noqa: BLE001 - any doubt: tomllib decides
+            pass
+    return reference_loads(text)
+
+
+def reference_loads(text):
+    """tomllib, the reference (imported only when needed: it costs cold start)."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlError(str(exc)) from None
