@@ -74,7 +74,7 @@ def test_exit_0_when_errors_are_accepted(tmp_path):
     assert code == 0
     proc = run_cli("check", f)
     assert proc.returncode == 0
-    assert "✓" in proc.stdout and "已接受" in proc.stdout
+    assert "≃" in proc.stdout and "已接受" in proc.stdout
 
 
 def test_exit_2_unreadable_file_other_files_still_checked(tmp_path):
@@ -119,10 +119,13 @@ def test_exit_2_usage_error(args):
     assert "用法" in proc.stderr
 
 
-def test_empty_dir_is_clean(tmp_path):
+def test_empty_dir_is_no_report_found(tmp_path):
+    """FORMAT.md §4: exit 2 if no report was found (issue 10.7; it used to exit 0)."""
     (tmp_path / "notes.txt").write_text("不是报告", encoding="utf-8")
     code, doc, _ = check_json(tmp_path)
-    assert (code, doc) == (0, {"reports": [], "invalid": []})
+    assert (code, doc) == (2, {"reports": [], "invalid": []})
+    proc = run_cli("check", tmp_path)
+    assert proc.returncode == 2 and "未找到报告" in proc.stdout
 
 
 def test_recursive_and_hidden(tmp_path):

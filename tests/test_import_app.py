@@ -88,8 +88,8 @@ async def test_imported_file_shows_question_marks_confirm_clears_one_signoff_wai
         await pilot.press("y")
         await pilot.pause()
         assert unconfirmed(screen) == MERGED[1:]
-        assert screen.model.marks[MERGED[0]].glyph == "✓"
-        assert "✓ 0" in grid_text(screen, MERGED[0])
+        assert screen.model.marks[MERGED[0]].glyph == "≃"
+        assert "≃ 0" in grid_text(screen, MERGED[0])
         assert "1 个导入待核对" in await approve(pilot)
         assert screen.model.signoff == "none"  # one left
 

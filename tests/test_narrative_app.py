@@ -128,7 +128,7 @@ async def test_lapsed_acceptance_shown():
         mark = screen.model.marks["appeals.reconsideration[4]"]
         (f,) = [x for x in mark.findings if x.rule == "appeals.row-total"]
         assert f.lapsed and not f.accepted
-        assert mark.glyph == "✗"  # not ✓: the acceptance was for 7, the total is now 0
+        assert mark.glyph == "✗"  # not ≃ (accepted): the acceptance was for 7, the total is now 0
         screen.goto("appeals.reconsideration[4]")
         await pilot.pause()
         assert "已接受的数字已变化" in status_text(app)
@@ -145,7 +145,7 @@ async def test_acceptance_with_the_same_figures_shows_accepted():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(pilot)
         mark = screen.model.marks["appeals.reconsideration[4]"]
-        assert mark.glyph == "✓"
+        assert mark.glyph == "≃"  # GLYPHS["accepted"] (issue 13.5)
         screen.goto("appeals.reconsideration[4]")
         await pilot.pause()
         assert "已接受的数字已变化" not in status_text(app)

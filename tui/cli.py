@@ -160,8 +160,12 @@ def build_open_parser():
 def _utf8_streams():
     for stream in (sys.stdout, sys.stderr):
         enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if enc != "utf8":
             stream.reconfigure(encoding="utf-8", errors="replace")
+        else:  # a file name with undecodable bytes must never end in UnicodeEncodeError
+            stream.reconfigure(errors="backslashreplace")
 
 
 def main(argv=None):

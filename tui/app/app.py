@@ -8,6 +8,7 @@ import threading
 from textual.app import App
 
 from tui.app.actions import bindings, check_keys
+from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider, Palette
 from tui.app.screens.edit_actions import EditingMixin
@@ -43,6 +44,7 @@ class NianbaoApp(App):
     """
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
+        install_inert_text()  # no report text reaches the terminal as live control codes
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()
@@ -78,6 +80,12 @@ class NianbaoApp(App):
             self.startup_messages.append(f"找不到随程序提供的主题“{DEFAULT_THEME}”（安装不完整？），"
                                          f"界面改用 Textual 的“{fallback}”主题")
         self.theme = fallback
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False):
+        """Every notification shows file-derived text (names, messages, a lock's
+        user): never as markup, always inert (line breaks kept: messages use them)."""
+        super().notify(inert(message, multiline=True), title=inert(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_mount(self):
         self._install_hangup_handlers()

@@ -17,8 +17,9 @@ from rich.text import Text
 from tui.app.layout import applications_block
 from tui.app.marks import Mark, marks_for
 from tui.app.navigation import Navigator
-from tui.core.compare import APPEALS, APPLICATIONS, BOTH, NEW, OLD, compare_reports
+from tui.core.compare import APPEALS, APPLICATIONS, BOTH, NEW, OLD, compare_reports, finite
 from tui.core.findings import LAPSED_NOTE
+from tui.core.inert import inert
 from tui.core.rules import fmt
 from tui.core.textdiff import DELETE_MARKS, INSERT_MARKS, TextComparison, diff_stats
 
@@ -42,7 +43,7 @@ def full_value(v):
     if isinstance(v, (int, float)):
         return fmt(v)
     if isinstance(v, str):
-        return "（空白）" if v.strip() == "" else f"「{v}」"  # not “”: ambiguous width
+        return "（空白）" if v.strip() == "" else f"「{inert(v)}」"  # not “”: ambiguous width
     return str(v)
 
 
@@ -56,6 +57,8 @@ def change_words(cell, row):
         if cell.old is None or cell.new is None:
             return "不同（一方缺此格）"
         if isinstance(cell.old, (int, float)) and isinstance(cell.new, (int, float)):
+            if not (finite(cell.old) and finite(cell.new)):
+                return "不同（非有限数，不计算差值）"
             return "不同（单位不同，不计算差值）"
         return "不同（非数字）"
     out = f"差 {signed(cell.delta)}"
@@ -353,7 +356,7 @@ class CompareView:
             kind = "accepted" if f.accepted else f.severity
             t.append(f"[{self.tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message + "  ")
+            t.append(inert(f.message) + "  ")
             if f.lapsed:
                 t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         return t
@@ -443,7 +446,7 @@ class CompareView:
         if c.year_over_year:
             t.append(f"逐年对照 {old.year} -> {new.year} 年度", style="bold")
         else:
-            t.append(c.notes[0] if c.notes else "非逐年对照", style=colours["warning"])
+            t.append(inert(c.notes[0]) if c.notes else "非逐年对照", style=colours["warning"])
         t.append("  格式相同" if c.same_edition else f"  格式不同（{old.form.name} | {new.form.name}）")
         if c.year_over_year:
             errors = sum(1 for f in self.yoy if f.blocking)
@@ -459,11 +462,11 @@ class CompareView:
             s.append(f"{name} ", style="bold")
             s.append(f"{r.year} 年度 {r.form.name} ")
             if not same_agency:
-                s.append(f"{r.agency} ")
-            s.append(r.file, style="dim")
+                s.append(f"{inert(r.agency)} ")
+            s.append(inert(r.file), style="dim")
             sides.append(s)
         if same_agency:
-            t.append(f"  {new.agency}")
+            t.append(f"  {inert(new.agency)}")
         t.append("\n")
         if sides[0].cell_len + sides[1].cell_len + 4 <= width:
             t.append_text(sides[0])

@@ -1,7 +1,7 @@
 """Marks on cells: which glyph and style each address carries, from findings.
 
 A cell involved in several findings shows the worst: error, then warning,
-then info; a cell whose findings are all accepted shows ✓. A cell with an
+then info; a cell whose findings are all accepted shows ≃ (GLYPHS["accepted"]). A cell with an
 import flag not yet confirmed (import.unconfirmed) shows ? before anything
 else: until it is checked against the original, its value itself is in doubt.
 """

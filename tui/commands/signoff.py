@@ -18,12 +18,13 @@ no); 2 the report or the key could not be read, or bad usage.
 
 import sys
 
+from tui.core.inert import inert
 from tui.core.review import APPROVED
 from tui.store import signoff as so
 
 
 def _err(text):
-    print(f"nianbao signoff：{text}", file=sys.stderr)
+    print(f"nianbao signoff：{inert(text, multiline=True)}", file=sys.stderr)
 
 
 def run(args):
@@ -66,11 +67,12 @@ def run(args):
 
     out = []
     for f in result.accepted:
-        out.append(f"已接受错误：{f.rule}@{f.first}  {f.message}")
+        out.append(f"已接受错误：{f.rule}@{inert(f.first)}  {inert(f.message)}")
     what = "签核通过" if result.decision == APPROVED else "退回"
-    out.append(f"已{what} {result.path}：审核人 {result.reviewer}（{result.user}），时间 {result.at.isoformat()}")
+    out.append(f"已{what} {inert(result.path)}：审核人 {inert(result.reviewer)}（{inert(result.user)}），"
+               f"时间 {result.at.isoformat()}")
     out.append(f"摘要 {result.digest}")
     if result.signed:
-        out.append(f"已用 SSH 密钥 {key} 签名")
+        out.append(f"已用 SSH 密钥 {inert(key)} 签名")
     print("\n".join(out))
     return 0

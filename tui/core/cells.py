@@ -9,11 +9,13 @@ kinds and defaults come from the form (tui.core.forms).
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable
 
 from tui.core.address import format_address, parse_address
 from tui.core.forms import AMOUNT, CHANGE, COUNT, DATE, DEFAULTS, FIXED, LEVEL, LEVELS, STRING, TEXT, UNIT, YEAR, Form
+from tui.core.load import INT_MAX, INT_MIN
 
 __all__ = ["AMOUNT", "CHANGE", "COUNT", "DATE", "DEFAULTS", "FIXED", "HINTS", "LEVEL", "STRING", "TEXT", "UNIT", "YEAR",
            "cell_kind", "format_for_input", "insertion", "parse_input"]
@@ -71,22 +73,33 @@ def _clean(raw):
     return raw.strip().translate(table).replace(",", "").replace("_", "")
 
 
+def _int64(text: str) -> int:
+    """int(text), refusing what TOML 1.0 cannot hold (a file with it would not load again)."""
+    if len(text.lstrip("+-")) > 19 or not INT_MIN <= int(text) <= INT_MAX:
+        raise ValueError("数值过大（超出 64 位整数范围）")
+    return int(text)
+
+
 def parse_input(kind: str, raw: str, choices: tuple = ("元", "万元")):
     """Typed text → value, or ValueError with a Chinese message."""
     text = _clean(raw) if kind in (COUNT, CHANGE, AMOUNT, YEAR) else raw
     if kind == COUNT:
         if not re.fullmatch(r"\d+", text):
             raise ValueError("应为非负整数" + ("（留空请按 Ctrl+B）" if not text else ""))
-        return int(text)
+        return _int64(text)
     if kind == CHANGE:
         if not _INT.match(text):
             raise ValueError("应为整数，可带正负号")
-        return int(text)
+        return _int64(text)
     if kind == AMOUNT:
         if not _NUM.match(text) or text.startswith("-"):
             raise ValueError("应为不小于 0 的数")
+        if "." not in text:
+            return _int64(text)
         value = float(text)
-        return int(value) if "." not in text and value.is_integer() else value
+        if not math.isfinite(value):
+            raise ValueError("数值过大")
+        return value
     if kind == YEAR:
         if not re.fullmatch(r"\d{4}", text):
             raise ValueError("应为四位年份")

@@ -21,6 +21,7 @@ compared with the sum of the three, which stay visible on their side.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -192,16 +193,21 @@ def _value(report, keys, index=None):
     return None if v is MISSING else v
 
 
+def finite(v: object) -> bool:
+    """A number with a difference: not `inf`, `-inf` or `nan` (valid TOML floats)."""
+    return is_number(v) and (not isinstance(v, float) or math.isfinite(v))
+
+
 def same_value(a: object, b: object) -> bool:
-    """Equal as published: 3 and 3.0 are the same, "" and 0 are not."""
+    """Equal as published: 3 and 3.0 are the same, "" and 0 are not; nan is nan."""
     if is_number(a) and is_number(b):
-        return a == b
+        return a == b or (a != a and b != b)
     return type(a) is type(b) and a == b
 
 
 def delta_of(old: object, new: object) -> int | float | None:
-    """new − old for two numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
-    if not (is_number(old) and is_number(new)):
+    """new − old for two finite numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
+    if not (finite(old) and finite(new)):
         return None
     if isinstance(old, int) and isinstance(new, int):
         return new - old
@@ -210,7 +216,7 @@ def delta_of(old: object, new: object) -> int | float | None:
 
 
 def percent_of(old: object, delta: int | float | None) -> float | None:
-    if delta is None or not is_number(old) or old == 0:
+    if delta is None or not finite(old) or old == 0:
         return None
     return float(Decimal(repr(delta)) * 100 / Decimal(repr(old)))
 

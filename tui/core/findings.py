@@ -11,7 +11,9 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 # The one glyph per severity, shared by `check`'s text output and the workbench.
 # All are narrow, unambiguous-width characters (FIELD-NOTES: avoid ①, ±, …).
-GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓", "unconfirmed": "?"}
+# Each meaning has its own glyph (issue 13.5): ✓ no problems found, ≃ a finding
+# the reviewer accepted, and (tui.core.review.STATE_GLYPHS) ◉ approved.
+GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "≃", "unconfirmed": "?", "clean": "✓"}
 UNCONFIRMED = "import.unconfirmed"  # an import flag not yet checked against the original: its own glyph
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 # Said of a finding whose acceptance lapsed (FORMAT.md §5: the figures changed).

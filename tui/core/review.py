@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 NONE, APPROVED, REJECTED, STALE = "none", "approved", "rejected", "stale"
 STATE_NAMES = {NONE: "未签核", APPROVED: "已通过", REJECTED: "已退回", STALE: "已过期"}
-STATE_GLYPHS = {NONE: "-", APPROVED: "✓", REJECTED: "✗", STALE: "!"}
+# ◉ (a seal) for approved: ✓ means "no problems" and ≃ "accepted" (tui.core.findings.GLYPHS).
+STATE_GLYPHS = {NONE: "-", APPROVED: "◉", REJECTED: "✗", STALE: "!"}
 
 
 def _records(data, name):

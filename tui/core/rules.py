@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 import datetime
+import math
 import threading
 
 from tui.core.address import format_address
@@ -193,7 +194,7 @@ def cell_value(report):
             elif field.kind == "change":
                 why = None if isinstance(v, int) and not isinstance(v, bool) else "应为整数（可带正负号）"
             elif field.kind == "amount":
-                why = None if is_number(v) and v >= 0 else "应为不小于 0 的数"
+                why = None if is_number(v) and math.isfinite(v) and v >= 0 else "应为不小于 0 的有限数"
             else:
                 why = None
             if why:

@@ -88,8 +88,8 @@ def _run(argv, input_bytes=None):
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if input_bytes is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
                                 start_new_session=True)
-    except OSError as exc:
-        raise SignatureError(f"无法运行 ssh-keygen：{exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in an argument
+        raise SignatureError(f"无法运行 ssh-keygen：{inert(getattr(exc, 'strerror', None) or exc)}") from None
     try:
         out, err = proc.communicate(input_bytes, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -171,6 +171,8 @@ def verify(text: str, signature: str, allowed_signers: str | os.PathLike[str], i
         return False, "签核记录中的签名不是 SSH 签名"
     if not isinstance(identity, str) or not identity.strip():
         return False, "签核记录没有登录名（user），无法核对签名人"
+    if "\x00" in identity or identity.startswith("-"):  # argv cannot carry NUL; "-…" reads as an option
+        return False, f"签核记录中的登录名 {inert(identity)} 不是有效的登录名，无法核对签名人"
     try:
         # A private copy for ssh-keygen: the named file is read once, as a
         # regular file of bounded size (a FIFO or device would hang it).

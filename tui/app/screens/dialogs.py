@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from tui.app.actions import bindings, key_label
+from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
 _CSS = """
@@ -49,8 +50,8 @@ class EditCellDialog(ModalScreen):
 
     def compose(self):
         with Vertical():
-            yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(f"{self.address}  原值：{format_for_input(self.value)!s}"), classes="dialog-hint")
+            yield Static(Text(inert(self.title_text)), classes="dialog-title")
+            yield Static(Text(f"{inert(self.address)}  原值：{inert(format_for_input(self.value))}"), classes="dialog-hint")
             yield Input(format_for_input(self.value), id="value")
             yield Static("", id="error", classes="dialog-error")
             hint = HINTS.get(self.kind, "").replace("Ctrl+B", key_label(self.app, "dialog", "blank"))
@@ -116,8 +117,8 @@ class EditTextDialog(ModalScreen):
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             yield TextArea(self.value, soft_wrap=True, id="text", show_line_numbers=False)
-            yield Static(f"{self.address}；{key_label(self.app, 'dialog', 'accept')} 确定，"
-                         f"{key_label(self.app, 'dialog', 'cancel')} 取消", classes="dialog-hint")
+            yield Static(Text(f"{inert(self.address)}；{key_label(self.app, 'dialog', 'accept')} 确定，"
+                              f"{key_label(self.app, 'dialog', 'cancel')} 取消"), classes="dialog-hint")
 
     def on_mount(self):
         self.query_one(TextArea).focus()

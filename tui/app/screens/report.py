@@ -1,6 +1,8 @@
 """The report screen: all six sections in printed order, marks on cells,
 the findings panel and a status line that follows the cursor."""
 
+import os
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -9,7 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
-from tui.app.layout import report_blocks
+from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
 from tui.app.navigation import Navigator
 from tui.app.screens.edit_actions import EditingMixin
 from tui.app.stops import finding_stops
@@ -18,35 +20,39 @@ from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an import flag (issue 11)
 
 
 def title_text(model, colours):
+    """The report's title: what matters most comes first so that it survives
+    80 columns (issue 13.2): counts, sign-off state, file name, then agency,
+    year and form. A stale sign-off's reason gets a second line of its own."""
     r = model.report
     errors = sum(1 for f in model.findings if f.blocking)
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
-    t = Text(no_wrap=True, overflow="crop")
+    t = Text(no_wrap=True, overflow="ellipsis")
     if model.dirty:
         t.append("* 已修改 ", style="bold " + colours["warning"])
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
-    t.append(f"{r.agency} {r.year} 年度", style="bold")
-    t.append(f" · {r.form.name} · ")
+    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
+    t.append(" ")
+    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
+    t.append(" · ")
     state = model.signoff
     t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
              style={"approved": colours["accepted"], "rejected": colours["error"],
                     "stale": colours["warning"]}.get(state, "dim"))
-    t.append(" · ")
-    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
-    t.append(" ")
-    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
-    if state == "stale" and model.stale_text:
-        t.append(f"（{model.stale_text}）", style=colours["warning"])
+    t.append(f" · {inert(os.path.basename(r.file))}", style="bold")
+    t.append(f" · {inert(r.agency)} {r.year} 年度")
+    t.append(f" · {r.form.name}", style="dim")
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
-    t.append(f" · {r.file}", style="dim")
+    if state == "stale" and model.stale_text:
+        t.append(f"\n{STATE_GLYPHS[state]} {inert(model.stale_text)}", style=colours["warning"])
     return t
 
 
@@ -54,7 +60,7 @@ class ReportScreen(EditingMixin, Screen):
     SCOPE = "report"
     BINDINGS = bindings("report")
     DEFAULT_CSS = """
-    ReportScreen #title { height: 1; background: $panel; padding: 0 1; }
+    ReportScreen #title { height: auto; max-height: 2; text-wrap: nowrap; text-overflow: ellipsis; background: $panel; padding: 0 1; }
     ReportScreen #report-view { height: 1fr; padding: 0 1; }
     ReportScreen .section-title { text-style: bold; color: $accent; margin: 0 0 0 0; }
     ReportScreen .caption { color: $text-muted; }
@@ -110,6 +116,10 @@ class ReportScreen(EditingMixin, Screen):
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
         self.others = self.take_lock(self.model)
+        hidden = hidden_text_keys(self.model.form, self.model.data)
+        if hidden:
+            self.notify(f"[text] 中的键过多，另有 {hidden} 个未显示（最多显示 {MAX_EXTRA_TEXT_BLOCKS} 个附加叙述）",
+                        severity="warning", timeout=10)
         self.call_after_refresh(lambda: self.offer_recovery(self.model))
         if self.model.read_only:
             self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)

@@ -14,7 +14,9 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.core.inert import inert
 from tui.core.checker import check_loaded, expand_paths, iter_loaded
+from tui.core.findings import GLYPHS
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 
@@ -77,6 +79,20 @@ class _real_stderr:
         return False
 
 
+def stat_files(paths):
+    """{file: (mtime_ns, size)} of every report under paths: a cheap fingerprint
+    telling whether the list must be re-checked (issue 13.1)."""
+    out = {}
+    for path, display in expand_paths(paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            out[display] = None
+            continue
+        out[display] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
 def load_entries(paths, progress=None):
     """Load and check every report under paths; progress(done, total) is called as it goes."""
     items = expand_paths(paths)
@@ -121,6 +137,7 @@ class ReportListScreen(Screen):
         self.reverse = False
         self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
+        self.stats = None  # stat_files() taken before the last check; None until the first
 
     def compose(self):
         yield Static(id="list-title")
@@ -139,9 +156,27 @@ class ReportListScreen(Screen):
         self._sort_label()
         table.focus()
         self.load()
+        # A file changed on disk (by another reviewer, an editor, git) shows in
+        # the list without `r`: a periodic stat of the folder, re-checking only
+        # when something changed.
+        self.set_interval(3.0, self.refresh_if_changed)
+
+    def on_screen_resume(self):
+        """Back from a report (or a dialog): show the files' current state."""
+        self.refresh_if_changed()
+
+    def refresh_if_changed(self):
+        if self.checking or self.stats is None or not self.is_current:
+            return
+        self._stat_and_reload()
+
+    @work(thread=True, exclusive=True, group="stat")
+    def _stat_and_reload(self):
+        if stat_files(self.paths) != self.stats:
+            self.app.call_from_thread(self.load)
 
     def _title(self, text):
-        self.query_one("#list-title", Static).update(Text(text, no_wrap=True, overflow="crop"))
+        self.query_one("#list-title", Static).update(Text(inert(text), no_wrap=True, overflow="crop"))
 
     @work(thread=True, exclusive=True, group="load")
     def load(self):
@@ -150,10 +185,12 @@ class ReportListScreen(Screen):
         def progress(done, total):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
+        stats = stat_files(self.paths)  # before reading: a change during the check shows next time
         entries = load_entries(self.paths, progress)
-        self.app.call_from_thread(self._loaded, entries)
+        self.app.call_from_thread(self._loaded, entries, stats)
 
-    def _loaded(self, entries):
+    def _loaded(self, entries, stats=None):
+        self.stats = stats
         self.checking = False
         self.entries = entries
         self.query_one("#progress", ProgressBar).display = False
@@ -207,14 +244,14 @@ class ReportListScreen(Screen):
         signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
         invalid = sum(1 for e in self.entries if e.invalid)
         self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
-                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
+                    f"{STATE_GLYPHS['approved']} 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
                     + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
         self._detail()
 
     def _cells(self, e, colours):
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
-                    "", "", "", "", "", Text(os.path.basename(e.file), style="dim")]
+                    "", "", "", "", "", Text(inert(os.path.basename(e.file)), style="dim")]
         c = e.checked
         r = c.report
         if c.errors:
@@ -222,16 +259,16 @@ class ReportListScreen(Screen):
         elif c.warnings:
             state = Text("!", style="bold " + colours["warning"])
         else:
-            state = Text("✓", style=colours["accepted"])
+            state = Text(GLYPHS["clean"], style=colours["accepted"])
         if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
                       "stale": colours["warning"]}.get(c.signoff, "dim")
-        return [state, r.agency, str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
+        return [state, Text(inert(r.agency)), str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
                 Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
                 Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
                 Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
-                Text(os.path.basename(e.file), style="dim")]
+                Text(inert(os.path.basename(e.file)), style="dim")]
 
     def _selected(self):
         table = self.query_one("#reports", DataTable)
@@ -244,15 +281,16 @@ class ReportListScreen(Screen):
         if e is None:
             text = "（没有符合条件的报告）" if self.entries else ""
         elif e.invalid:
-            text = e.invalid.error
+            text = inert(e.invalid.error)
         else:
             c = e.checked
             first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-            text = f"{e.file}  摘要：{c.report.digest[:19]}…" if first is None else f"{first.glyph} {first.message}"
+            text = (f"{inert(e.file)}  摘要：{c.report.digest[:19]}…" if first is None
+                    else f"{first.glyph} {inert(first.message)}")
             if c.signoff == "stale":
                 from tui.store.signoff import stale_description
 
-                text = f"! 签核已过期：{stale_description(c.report.data, c.report.digest)}\n{text}"
+                text = f"! 签核已过期：{inert(stale_description(c.report.data, c.report.digest))}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
 
     def on_data_table_row_highlighted(self, event):

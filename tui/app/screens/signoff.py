@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.app.actions import bindings, key_label
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES, signoffs
 
 DECISION_NAMES = {"approved": "通过", "rejected": "退回"}
@@ -62,11 +63,11 @@ class SignoffDialog(ModalScreen):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
-        grid.add_row("报告", f"{r.agency} {r.year} 年度 · {r.form.name} · {r.file}")
+        grid.add_row("报告", Text(f"{inert(r.agency)} {r.year} 年度 · {r.form.name} · {inert(r.file)}"))
         grid.add_row("数据摘要", r.digest)
         state = Text(f"{STATE_GLYPHS[m.signoff]} {STATE_NAMES[m.signoff]}")
         if self.stale_text:
-            state.append(f"：{self.stale_text}")
+            state.append(f"：{inert(self.stale_text)}")
         grid.add_row("签核状态", state)
         history = signoffs(r.data)
         if not history:
@@ -76,10 +77,10 @@ class SignoffDialog(ModalScreen):
             note = f" · {rec.get('note')}" if rec.get("note") else ""
             line = (f"{rec.get('at', '')} {DECISION_NAMES.get(rec.get('decision'), rec.get('decision'))} "
                     f"{rec.get('reviewer', '')}（{rec.get('user', '')}）{signed}{note}")
-            grid.add_row("签核记录" if i == 0 else "", line)
+            grid.add_row("签核记录" if i == 0 else "", Text(inert(line)))
         if self.blocking:
             for i, f in enumerate(self.blocking):
-                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {f.first}  {f.message}"))
+                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {inert(f.first)}  {inert(f.message)}"))
         else:
             grid.add_row("未接受的错误", Text("无", style="dim"))
         return grid
@@ -88,7 +89,7 @@ class SignoffDialog(ModalScreen):
         if self.sign_key is None:
             return Text("不签名（未配置 SSH 密钥：config.toml [reviewer] key）", style="dim")
         box = "[x]" if self.sign else "[ ]"
-        return Text(f"{box} 用 SSH 密钥签名：{self.sign_key}（{key_label(self.app, 'signoff', 'toggle_sign')} 切换）")
+        return Text(f"{box} 用 SSH 密钥签名：{inert(self.sign_key)}（{key_label(self.app, 'signoff', 'toggle_sign')} 切换）")
 
     def action_toggle_sign(self):
         if self.sign_key is not None:

@@ -5,7 +5,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.findings import LAPSED_NOTE
+from tui.core.findings import GLYPHS, LAPSED_NOTE
+from tui.core.inert import inert
 
 
 class FindingsPanel(OptionList):
@@ -34,18 +35,17 @@ class FindingsPanel(OptionList):
         """`comments`: [(cell, record)] listed after the findings, each in full
         (`label(cell)` names the cell), so every comment of the report can be read."""
         from tui.app.widgets.paragraph import Paragraph
-        from tui.core.inert import inert
 
         self.findings = list(findings)
         self.comment_cells = [cell for cell, _ in comments]
         self.clear_options()
         if not self.findings:
-            self.add_option(Option(Text("✓ 未发现问题", style=colours.get("accepted", "")), disabled=True))
+            self.add_option(Option(Text(GLYPHS["clean"] + " 未发现问题", style=colours.get("accepted", "")), disabled=True))
         for i, f in enumerate(self.findings):
             kind = "accepted" if f.accepted else f.severity
             t = Text()
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
             elif f.lapsed:
@@ -87,14 +87,14 @@ class CompareFindings(FindingsPanel):
         self.findings = [f for _, f in self.entries]
         self.clear_options()
         if not self.entries:
-            self.add_option(Option(Text("✓ 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
+            self.add_option(Option(Text(GLYPHS["clean"] + " 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
             return
         for i, (side, f) in enumerate(self.entries):
             kind = "accepted" if f.accepted else f.severity
             t = Text()
             t.append(f"[{tags[side]}] ", style="dim")
             t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(f.message)
+            t.append(inert(f.message))
             if f.accepted:
                 t.append("（已接受）", style="dim")
             elif f.lapsed:

@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from tui.app.widgets.paragraph import Paragraph, wrap_text
 from tui.core.findings import LAPSED_NOTE
+from tui.core.inert import inert
 
 
 def text_spans(findings, address, shift=0, length=None):
@@ -87,7 +88,7 @@ class NarrativeBlock(Static, can_focus=True):
             out.append("# ", style=colours.get("accent", ""))
         if mark is not None:
             out.append(f"{mark.glyph} ", style="bold " + colours.get(mark.kind, ""))
-            out.append("；".join(f.message + (f"（{LAPSED_NOTE}）" if f.lapsed else "") for f in mark.findings)
+            out.append(inert("；".join(f.message + (f"（{LAPSED_NOTE}）" if f.lapsed else "") for f in mark.findings))
                        + "\n", style=colours.get(mark.kind, ""))
         if value is None:
             out.append("（本节无内容）", style="dim")

@@ -6,6 +6,7 @@ from textual.widgets import Static
 from tui.app.layout import cell_value
 from tui.core.address import MISSING
 from tui.core.findings import LAPSED_NOTE
+from tui.core.inert import inert
 
 
 class StatusLine(Static):
@@ -25,26 +26,26 @@ class StatusLine(Static):
         t = Text(no_wrap=True, overflow="crop")
         short = self.has_class("short")
         if notice and short:  # two lines only: lead with it, so 80 columns keep it whole
-            t.append(f"↻ {notice}  ", style="bold " + colours.get("accent", ""))
-        t.append(address, style="bold")
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
+        t.append(inert(address), style="bold")
         t.append("  值：")
-        t.append(shown, style="bold")
+        t.append(inert(shown), style="bold")
         t.append("  " if short else "\n")
         if notice and not short:
-            t.append(f"↻ {notice}  ", style="bold " + colours.get("accent", ""))
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
         if mark is not None:
             for f in mark.findings:
                 kind = "accepted" if f.accepted else f.severity
                 t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-                t.append(f.message + "  ")
+                t.append(inert(f.message) + "  ")
                 if f.lapsed:
                     t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         for c in comments:
             t.append("# ", style=colours.get("accent", ""))
-            t.append(f"{c.get('text', '')}（{c.get('user', '')}）  ")
+            t.append(inert(f"{c.get('text', '')}（{c.get('user', '')}）") + "  ")
         if mark is None and not comments:
             t.append("本格无问题", style="dim")
-        t.append("\n" + form.label(address), style="dim")
+        t.append("\n" + inert(form.label(address)), style="dim")
         self.update(t)
 
 

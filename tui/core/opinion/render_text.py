@@ -6,6 +6,7 @@ then the explanation). Lines are left for the screen to wrap. Only narrow,
 unambiguous-width symbols are used (FIELD-NOTES).
 """
 
+from tui.core.findings import GLYPHS
 from tui.core.opinion.escape import one_line, printable
 
 INDENT = "    "
@@ -38,7 +39,7 @@ def render_opinion(op):
     if not op.accepted:
         out.append("  无。")
     for a in op.accepted:
-        out.append(f"  ✓ 已接受  {one_line(a.label)}")
+        out.append(f"  {GLYPHS['accepted']} 已接受  {one_line(a.label)}")
         out.append(f"{INDENT}单元格 {one_line(a.address)}")
         out.append(f"{INDENT}{one_line(a.explanation)}")
         out.append(f"{INDENT}理由：{one_line(a.reason) or '（未写明）'}；接受人 {one_line(a.user) or '—'}，{one_line(a.at)}")
