@@ -238,8 +238,12 @@ class EditingMixin:
             elif choice == "save_as":
                 self._save_as(model)
 
+        # Short button labels so all four fit at 80 columns (issue 13.2); what
+        # each does is said in the message above them.
+        message = (f"{message}\n重新载入：放弃我的修改，载入磁盘上的版本；覆盖：保留我的修改，覆盖他人的修改。"
+                   if isinstance(message, str) else message)
         self.app.push_screen(ChoiceDialog("文件已被他人修改", message, [
-            ("reload", "重新载入（放弃我的修改）", "r"), ("overwrite", "保留我的（覆盖）", "k"),
+            ("reload", "重新载入", "r"), ("overwrite", "覆盖", "k"),
             ("save_as", "另存为", "a"), (None, "取消", "c")]), chosen)
 
     def _confirm_reload(self, model):

@@ -5,6 +5,7 @@ freezes the screen. Typing in the filter box narrows the list; `s` sorts.
 """
 
 import os
+import re
 
 from rich.text import Text
 from textual import work
@@ -37,9 +38,13 @@ class Entry:
     def sort_value(self, key):
         c = self.checked
         if c is None:
-            return {"agency": "", "year": 0, "errors": 10**9, "warnings": 0, "signoff": "", "file": self.file}[key]
-        return {"agency": c.report.agency, "year": c.report.year, "errors": c.errors, "warnings": c.warnings,
-                "signoff": c.signoff, "file": self.file}[key]
+            return {"agency": [""], "year": 0, "errors": 10**9, "warnings": 0, "signoff": "",
+                    "file": natural(self.file)}[key]
+        if key == "agency":
+            return natural(c.report.agency)
+        if key == "file":
+            return natural(self.file)
+        return {"year": c.report.year, "errors": c.errors, "warnings": c.warnings, "signoff": c.signoff}[key]
 
     def search_text(self):
         c = self.checked
@@ -53,6 +58,12 @@ class Entry:
 
 SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("warnings", "警告数"),
          ("signoff", "签核"), ("file", "文件"))
+
+
+def natural(text):
+    """Sort key reading digit runs as numbers: 测试机关1, 2, 10, 100 (issue 13.10)."""
+    parts = re.split(r"(\d+)", text)
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
 
 
 def _chain(first, rest):
@@ -119,7 +130,7 @@ class ReportListScreen(Screen):
     SCOPE = "list"
     BINDINGS = bindings("list")
     DEFAULT_CSS = """
-    ReportListScreen #list-title { height: 1; background: $panel; padding: 0 1; }
+    ReportListScreen #list-title { height: 1; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ReportListScreen #filter-row { height: 1; }
     ReportListScreen #filter { border: none; height: 1; padding: 0 1; width: 1fr; }
     ReportListScreen #sort-label { width: auto; padding: 0 1; color: $text-muted; }
@@ -226,7 +237,7 @@ class ReportListScreen(Screen):
         colours = severity_colours(self.app)
         terms = self.query_one("#filter", Input).value.lower().split()
         key = SORTS[self.sort_index][0]
-        entries = sorted(self.entries, key=lambda e: (e.sort_value(key), e.file), reverse=self.reverse)
+        entries = sorted(self.entries, key=lambda e: (e.sort_value(key), natural(e.file)), reverse=self.reverse)
         self.shown = [e for e in entries if all(t in e.search_text() for t in terms)]
         table = self.query_one("#reports", DataTable)
         current = table.cursor_row
@@ -243,9 +254,12 @@ class ReportListScreen(Screen):
         warn = sum(1 for e in self.entries if e.checked and not e.checked.errors and e.checked.warnings)
         signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
         invalid = sum(1 for e in self.entries if e.invalid)
-        self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
-                    f"{STATE_GLYPHS['approved']} 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
-                    + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
+        # Counts first, folder last: at 80 columns the counts (and how many a
+        # filter shows) survive; the folder is cut with … (issue 13.2).
+        self._title(f"{n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · {STATE_GLYPHS['approved']} 已通过 {signed} · "
+                    f"? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
+                    + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else "")
+                    + f" · {' '.join(self.paths)}")
         self._detail()
 
     def _cells(self, e, colours):
@@ -285,8 +299,12 @@ class ReportListScreen(Screen):
         else:
             c = e.checked
             first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-            text = (f"{inert(e.file)}  摘要：{c.report.digest[:19]}…" if first is None
-                    else f"{first.glyph} {inert(first.message)}")
+            # The file's problems and sign-off, not its digest (issue 13.10).
+            state = f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}"
+            if first is None:
+                text = f"{GLYPHS['clean']} 未发现问题 · {state} · {inert(e.file)}"
+            else:
+                text = f"✗ {c.errors} ! {c.warnings} · {state} · {first.glyph} {inert(first.message)}"
             if c.signoff == "stale":
                 from tui.store.signoff import stale_description
 
