@@ -435,3 +435,52 @@ def test_recovery_falls_back_beside_the_report_when_the_state_folder_is_unwritab
     assert written == str(folder / ".r.toml.nianbao-recovery.json")
     found = recovery.find(folder / "r.toml")
     assert found.file == written and found.edits == [("applications.new_received[0]", 4242)]
+
+
+def test_sighup_with_an_unwritable_state_folder_keeps_the_edits_beside_the_report(tmp_path):
+    """The whole path: the workbench in a pty, an edit, SIGHUP, while the
+    state folder cannot be created (a file is in its way)."""
+    import signal as _signal
+
+    from tests.test_hangup import drain, read_until, spawn
+
+    report = tmp_path / "hongze-2023.toml"
+    report.write_bytes((REPORTS / "hongze-2023.toml").read_bytes())
+    state = tmp_path / "state"
+    state.write_text("not a folder")
+    proc, master = spawn(report, state)
+    try:
+        read_until(master, "行政复议".encode())
+        drain(master, 0.5)
+        seen = b""
+        for key in (b"e", b"\x15", b"7", b"\r"):
+            os.write(master, key)
+            seen += drain(master, 0.4)
+        if "已修改".encode() not in seen:
+            read_until(master, "已修改".encode(), timeout=5)
+        proc.send_signal(_signal.SIGHUP)  # (the pty stays open here, so what the app says can be read)
+        said = read_until(master, ".nianbao-recovery.json".encode(), timeout=10)
+        proc.wait(timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert "未保存的修改已写入恢复文件".encode() in said
+    beside = tmp_path / ".hongze-2023.toml.nianbao-recovery.json"
+    assert json.loads(beside.read_text("utf-8"))["edits"] == [["appeals.reconsideration[4]", 7]]
+    assert report.read_bytes() == (REPORTS / "hongze-2023.toml").read_bytes()
+    found = recovery.find(report)
+    assert found is not None and found.file == str(beside)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs to make a file of another user")
+def test_a_recovery_file_planted_beside_the_report_by_someone_else_is_ignored(folder):
+    doc = _edited(folder / "r.toml")
+    planted = recovery.beside_path(folder / "r.toml")
+    with open(planted, "w", encoding="utf-8") as fh:
+        json.dump({"version": 1, "path": str(folder / "r.toml"), "base_sha256": doc.disk_state.sha256,
+                   "edits": [["applications.new_received[0]", 999]]}, fh)
+    os.chown(planted, 4321, 4321)
+    assert recovery.find(folder / "r.toml") is None
+    os.chown(planted, os.geteuid(), os.getegid())
+    assert recovery.find(folder / "r.toml").edits == [("applications.new_received[0]", 999)]

@@ -259,6 +259,7 @@ class NianbaoApp(App):
             return
         self._hung_up = True
         code = 128 + int(sig)
+        written = []
         try:
             for screen in self.screen_stack:  # an edit dialog still open: what is typed counts too
                 keep = getattr(screen, "keep", None)
@@ -271,7 +272,7 @@ class NianbaoApp(App):
                         pass
             for screen in self.screen_stack:
                 if isinstance(screen, EditingMixin):
-                    screen.write_recovery()
+                    written += screen.write_recovery() or []
                     screen.release_locks()
         except Exception:  # noqa: BLE001 - nothing may stop the exit
             pass
@@ -279,7 +280,7 @@ class NianbaoApp(App):
             watchdog = threading.Timer(HARD_EXIT_AFTER, os._exit, args=(code,))
             watchdog.daemon = True
             watchdog.start()
-            try:
-                self.exit(return_code=code)
+            try:  # say where the edits went (printed once the terminal is restored, if it is still there)
+                self.exit(return_code=code, message="\n".join(f"未保存的修改已写入恢复文件：{inert(p)}" for p in written) or None)
             except Exception:  # noqa: BLE001
                 os._exit(code)

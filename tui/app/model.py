@@ -245,15 +245,15 @@ class ReportModel:
             self._lock = None
 
     def write_recovery(self):
-        """Unsaved edits → a recovery file (on a hang-up). Never raises."""
+        """Unsaved edits → a recovery file (on a hang-up); its path, or None. Never raises."""
         if not self.dirty:
-            return
+            return None
         from tui.store import recovery
 
         try:
-            recovery.write(self.doc)
+            return recovery.write(self.doc)  # the state folder, or beside the report when that is unusable
         except Exception:  # noqa: BLE001 - nothing may stop the exit
-            pass
+            return None
 
     def find_recovery(self):
         """Edits left by an earlier session that ended without saving, or None."""

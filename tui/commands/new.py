@@ -40,12 +40,15 @@ def run(args):
     if not args.output:
         sys.stdout.write(text)
         return 0
-    from tui.store.atomic import create_file
+    from tui.store.atomic import WriteError, create_file
 
     try:
         create_file(args.output, text.encode("utf-8"))
     except FileExistsError:
         print(f"nianbao new：{inert(args.output)} 已存在，不会覆盖", file=sys.stderr)
+        return 2
+    except WriteError as exc:
+        print(f"nianbao new：无法写入 {args.output}：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"nianbao new：无法写入 {inert(args.output)}：{inert(exc.strerror or exc)}", file=sys.stderr)

@@ -291,14 +291,16 @@ def write_private(path: str, data: bytes) -> None:
         raise
 
 
-def read_private(path: str, limit: int = 16 << 20) -> bytes:
+def read_private(path: str, limit: int = 16 << 20, own: bool = False) -> bytes:
     """The bytes of a regular file (no link followed, no FIFO waited on, at
-    most `limit` bytes). Raises OSError."""
+    most `limit` bytes; with `own`, only a file of this user's). Raises OSError."""
     fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "不是普通文件")
+        if own and st.st_uid != os.geteuid():
+            raise OSError(errno.EPERM, "不是当前用户的文件")
         if st.st_size > limit:
             raise OSError(errno.EFBIG, "文件过大")
         return _read_fd(fd)[: limit + 1]
@@ -405,6 +407,8 @@ def replace_file(path: str | os.PathLike[str], data: bytes, verify: Callable[[by
     with _locks.saving(path):
         _, before = read_state(path)
         if expect is not None:
+            if before is None and os.path.lexists(path):
+                raise WriteError("无法读取原文件以核对是否被他人修改，原文件未改动")
             if before is None:
                 raise ConflictError("文件在打开后已被删除或移走")
             if before != expect:

@@ -21,15 +21,18 @@ keeping what it did not touch, is what the span splice gives exactly.
 objects); it is cached per text and must not be mutated by callers.
 """
 
+from __future__ import annotations
+
 import copy
 import os
 import stat
 import tomllib
+from typing import Any
 
 from tui.core.address import MISSING, Address, get_value, parse_address, set_value
 from tui.core.load import BOM, from_data, parse_text
 from tui.core.readfile import Unreadable, read_regular
-from tui.core.report import Invalid
+from tui.core.report import Invalid, Report
 from tui.store import insertion as _insertion
 from tui.store import spans as _spans
 from tui.store.atomic import (
@@ -123,7 +126,7 @@ class EditableReport:
     # -- opening ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path, display=None):
+    def open(cls, path: str | os.PathLike[str], display: str | None = None) -> EditableReport:
         """Read and parse `path`. Raises OpenError (Chinese message with file,
         line and column) when it cannot be read or is not valid TOML. Stale
         temporary files of ours left beside it by a killed save are removed."""
@@ -137,7 +140,8 @@ class EditableReport:
         return cls.from_bytes(raw, path, display, state_of(raw, st))
 
     @classmethod
-    def from_bytes(cls, raw, path, display=None, disk=None):
+    def from_bytes(cls, raw: bytes, path: str | os.PathLike[str], display: str | None = None,
+                   disk: DiskState | None = None) -> EditableReport:
         """A document from bytes that will be saved to `path` (the disk state
         defaults to "the file holds exactly these bytes")."""
         name = display if display is not None else os.fspath(path)
@@ -152,12 +156,12 @@ class EditableReport:
     # -- reading ------------------------------------------------------------
 
     @property
-    def text(self):
+    def text(self) -> str:
         """The current text (without BOM, in the file's own line endings)."""
         return self._state[0]
 
     @property
-    def data(self):
+    def data(self) -> dict:
         """Parsed data of the current text (as tomllib reads it). Read-only."""
         text = self._state[0]
         cached_text, data = self._data_cache
@@ -166,17 +170,17 @@ class EditableReport:
             self._data_cache = (text, data)
         return data
 
-    def report(self):
+    def report(self) -> Report | Invalid:
         """A tui.core Report of the current data (or Invalid when the identity
         was edited into something unusable)."""
         return from_data(copy.deepcopy(self.data), self.display, self.text, self.bom)
 
-    def get(self, address):
+    def get(self, address: str | Address) -> Any:
         """The value of a cell, or tui.core.address.MISSING."""
         return get_value(self.data, _address(address))
 
     @property
-    def read_only_reason(self):
+    def read_only_reason(self) -> str | None:
         """None if the file can be saved in place, else the reason in Chinese
         (文件只读, 所在文件夹不可写, 不是普通文件…). See tui.store.fsinfo for
         how this is decided when running as root."""
@@ -194,7 +198,7 @@ class EditableReport:
 
     # -- editing ------------------------------------------------------------
 
-    def set(self, address, value):
+    def set(self, address: str | Address, value: Any) -> bool:
         """Set one cell (int, float or str; "" is an explicit blank; a
         datetime.date/datetime/time for date cells such as report.published). The
         cell must exist. Returns True if the document changed, False if the
@@ -233,7 +237,7 @@ class EditableReport:
 
     # -- adding a missing key -------------------------------------------------
 
-    def can_insert(self, address):
+    def can_insert(self, address: str | Address) -> str | None:
         """None if `address` names a key that is missing and can be added with
         insert(), else the reason why not (Chinese)."""
         try:
@@ -242,7 +246,7 @@ class EditableReport:
             return str(exc)
         return _insertion.missing_parent(self.data, self.text, self._spans(self.text), addr)[1]
 
-    def insert(self, address, value):
+    def insert(self, address: str | Address, value: Any) -> bool:
         """Add a key the file lacks: a whole row (`applications.outcome.other.other`
         = [0, …]), a field of an inline table (`active.licensing.change`), a
         row of [active] (`active.fees` = {"amount": 0}), a [text] key (the
@@ -266,7 +270,7 @@ class EditableReport:
             raise EditError(f"{self.display}：编辑记录与文件内容不一致（内部错误）")
         return text[:pos] + insert + text[pos + len(remove):]
 
-    def undo(self):
+    def undo(self) -> str | None:
         """Undo the last applied edit; returns its address, or None."""
         text, history, index = self._state
         if index == 0:
@@ -275,7 +279,7 @@ class EditableReport:
         self._state = (self._swap(text, edit.pos, edit.new_raw, edit.old_raw), history, index - 1)
         return edit.address
 
-    def redo(self):
+    def redo(self) -> str | None:
         """Redo the next undone edit; returns its address, or None."""
         text, history, index = self._state
         if index == len(history):
@@ -285,26 +289,26 @@ class EditableReport:
         return edit.address
 
     @property
-    def can_undo(self):
+    def can_undo(self) -> bool:
         return self._state[2] > 0
 
     @property
-    def can_redo(self):
+    def can_redo(self) -> bool:
         _, history, index = self._state
         return index < len(history)
 
     @property
-    def edits(self):
+    def edits(self) -> list[tuple[str, Any, Any]]:
         """Applied edits in order: a list of (address, old, new)."""
         _, history, index = self._state
         return [(e.address, e.old, e.new) for e in history[:index]]
 
     @property
-    def dirty(self):
+    def dirty(self) -> bool:
         """True when the text differs from the last saved (or opened) state."""
         return self._state[0] != self._saved_text
 
-    def changes(self):
+    def changes(self) -> list[tuple[str, Any]]:
         """Net changes against the last saved state: [(address, value)] for
         every cell whose value now differs, in the order first edited. A key
         added by insert() since the save is one change with its whole value
@@ -333,13 +337,13 @@ class EditableReport:
 
     # -- writing ------------------------------------------------------------
 
-    def render(self):
+    def render(self) -> bytes:
         """The bytes of the current document: BOM restored; new line breaks
         (in multi-line strings) use the file's dominant line ending."""
         body = self._state[0].encode("utf-8")
         return BOM + body if self.bom else body
 
-    def disk_changed(self):
+    def disk_changed(self) -> bool:
         """True if the file on disk is no longer what we opened or last saved
         (content compared by size and sha256; a mere touch is no change).
         A deleted or unreadable file counts as changed."""
@@ -347,7 +351,7 @@ class EditableReport:
         return now is None or now != self._disk
 
     @property
-    def disk_state(self):
+    def disk_state(self) -> DiskState:
         return self._disk
 
     def _unchanged_outside_edits(self, text):
@@ -397,7 +401,7 @@ class EditableReport:
         self._saved_text = text
         self._saved_data = expected
 
-    def save(self, force=False):
+    def save(self, force: bool = False) -> bool:
         """Write the document over its file, atomically, after verifying the
         written bytes. Returns True if written, False when there was nothing
         to save. Raises ReadOnlyError, ConflictError (the file changed on
@@ -409,6 +413,8 @@ class EditableReport:
             raise ReadOnlyError(f"{self.display}：{reason}，不能保存（可另存为其他文件）")
         if not force:
             _, now = read_state(self.path)
+            if now is None and os.path.lexists(self.path):
+                raise WriteError(f"{self.display}：无法读取原文件以核对是否被他人修改，原文件未改动")
             if now is None:
                 raise ConflictError(f"{self.display}：文件在打开后已被删除或移走；强制保存将重新写出")
             if now != self._disk:
@@ -419,7 +425,7 @@ class EditableReport:
         self._write(self.path, expect=None if force else self._disk)
         return True
 
-    def save_as(self, new_path, overwrite=False):
+    def save_as(self, new_path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the document to `new_path`, which becomes this document's
         path. Refuses (WriteError) an existing file unless `overwrite`."""
         new_path = os.fspath(new_path)
@@ -461,7 +467,7 @@ class EditableReport:
             return Unchanged(self.path)
         return Saved(self.path, f"已保存 {self.display}")
 
-    def try_save_as(self, new_path, overwrite: bool = False) -> Outcome:
+    def try_save_as(self, new_path: str | os.PathLike[str], overwrite: bool = False) -> Outcome:
         """save_as() as an outcome (Saved with the new path, ReadOnly, Failed)."""
         try:
             self.save_as(new_path, overwrite=overwrite)
@@ -471,7 +477,7 @@ class EditableReport:
             return Failed(os.fspath(new_path), str(exc))
         return Saved(self.path, f"已另存为 {self.display}")
 
-    def reload(self):
+    def reload(self) -> None:
         """Discard all edits and history and read the file again. Raises
         OpenError (and keeps the current state) when it cannot be read."""
         fresh = EditableReport.open(self.path, self.display)

@@ -68,6 +68,12 @@ def _insert_value_text(value, eol, where):
     return value_text(value, "", eol, where)
 
 
+def value_raw(value: Any, eol: str = "\n") -> str:
+    """TOML text of a new value as the report files write it: arrays and
+    inline tables on one line (`[0, 0]`, `{ amount = 0 }`)."""
+    return _insert_value_text(value, eol, "line")
+
+
 def plain(value: Any) -> Any:
     """`value` as tomllib would read it back (tuples become lists)."""
     if isinstance(value, dict):

@@ -23,6 +23,8 @@ stale: ignored by `holders` and removed by the next `acquire`/`release`.
 Holders on other hosts cannot be checked and are always shown.
 """
 
+from __future__ import annotations
+
 import contextlib
 import datetime as _dt
 import errno
@@ -33,6 +35,7 @@ import socket
 import stat
 import time
 import uuid
+from collections.abc import Iterator
 
 from tui.store.fsinfo import folder_unwritable_reason
 
@@ -41,7 +44,7 @@ _VERSION = 1
 MAX_LOCK_BYTES = 1 << 20  # a lock file lists a few holders; anything larger is not one
 
 
-def lock_path(path):
+def lock_path(path: str | os.PathLike[str]) -> str:
     """The lock file of a report: beside the real file (symlinks resolved)."""
     real = os.path.realpath(os.fspath(path))
     folder, name = os.path.split(real)
@@ -297,7 +300,7 @@ def _update(lpath, change, create):
 
 
 @contextlib.contextmanager
-def saving(path):
+def saving(path: str | os.PathLike[str]) -> Iterator[bool]:
     """Hold the report's lock file (flock, exclusive) while a save runs, so
     that two nianbao processes never write the same report at once. The
     lock file is created for the purpose if needed and removed afterwards
@@ -321,7 +324,7 @@ def saving(path):
             os.close(fd)
 
 
-def clean_empty(path):
+def clean_empty(path: str | os.PathLike[str]) -> None:
     """Remove an empty lock file of `path` that nobody holds (left by a save
     that was killed). Never raises."""
     lpath = lock_path(path)
@@ -341,7 +344,7 @@ def clean_empty(path):
         os.close(fd)
 
 
-def problem(path):
+def problem(path: str | os.PathLike[str]) -> str | None:
     """None when the lock file of `path` is absent or usable, else why not (Chinese)."""
     lpath = lock_path(path)
     try:
@@ -368,7 +371,7 @@ class Lock:
     def token(self):
         return self.info["token"]
 
-    def release(self):
+    def release(self) -> None:
         """Remove our entry (and the file when it was the last). Idempotent;
         never raises for file-system trouble."""
         if self.released:
@@ -380,7 +383,7 @@ class Lock:
         except OSError:
             pass
 
-    def refresh(self):
+    def refresh(self) -> bool:
         """Put our entry back if somebody removed the lock file. True if held."""
         if self.released:
             return False
@@ -397,7 +400,7 @@ class Lock:
             return False
         return True
 
-    def others(self):
+    def others(self) -> list[dict]:
         """Other live holders of the same report."""
         return holders(self.path, exclude=self)
 
@@ -413,7 +416,7 @@ class Lock:
         return f"Lock({self.path!r}, pid={self.info.get('pid')}, {state})"
 
 
-def acquire(path):
+def acquire(path: str | os.PathLike[str]) -> Lock | None:
     """Register this process as editing `path`. Returns a Lock, or None when
     the lock file cannot be written (folder not writable, another user's lock
     file we may not change, read-only file system)."""
@@ -443,7 +446,7 @@ def acquire(path):
     return Lock(path, lpath, info)
 
 
-def holders(path, exclude=None):
+def holders(path: str | os.PathLike[str], exclude: Lock | None = None) -> list[dict]:
     """Live holders of `path` other than this process (or, when `exclude` is a
     Lock, other than that lock). A list of dicts: user, host, pid, started.
     Stale entries are ignored and, when possible, cleaned up."""
@@ -472,7 +475,7 @@ def holders(path, exclude=None):
     return [h for h in live if not (h.get("host") == me_host and h.get("pid") == me_pid)]
 
 
-def describe(holder):
+def describe(holder: dict) -> str:
     """'reviewer2@host（进程 1234，自 10:31 起编辑）'."""
     user = holder.get("user") or "未知用户"
     host = holder.get("host") or "未知主机"
@@ -487,7 +490,7 @@ def describe(holder):
     return f"{user}@{host}{tail}"
 
 
-def age(holder):
+def age(holder: dict) -> str | None:
     """How long ago the holder started editing: '5 分钟', '3 小时', '2 天', or None."""
     started = holder.get("started") if isinstance(holder, dict) else None
     if not isinstance(started, str):

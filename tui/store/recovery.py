@@ -24,18 +24,24 @@ recovery file goes beside the report instead (`beside_path`), and `write`
 returns where it went.
 """
 
+from __future__ import annotations
+
 import datetime as _dt
 import hashlib
 import json
 import os
+from typing import TYPE_CHECKING
 
 from tui.store.atomic import WriteError, clean_stale_temps, ensure_private_dir, read_private, read_state, write_private
 from tui.store.fsinfo import os_error_text
 
+if TYPE_CHECKING:
+    from tui.store.document import EditableReport
+
 VERSION = 1
 
 
-def recovery_dir():
+def recovery_dir() -> str:
     from tui.config import state_dir
 
     return os.path.join(os.fspath(state_dir()), "recovery")
@@ -45,7 +51,7 @@ def _absolute(path):
     return os.path.abspath(os.fspath(path))
 
 
-def recovery_path(path):
+def recovery_path(path: str | os.PathLike[str]) -> str:
     """The recovery file of a report (which need not exist)."""
     key = _absolute(path).encode("utf-8", "surrogateescape")
     return os.path.join(recovery_dir(), hashlib.sha256(key).hexdigest()[:32] + ".json")
@@ -102,7 +108,7 @@ class Recovery:
         return f"Recovery({self.path!r}, {len(self.edits)} edits, matches_file={self.matches_file})"
 
 
-def beside_path(path):
+def beside_path(path: str | os.PathLike[str]) -> str:
     """Where the recovery file of a report goes when the state folder cannot
     be used: beside the report, `.<name>.nianbao-recovery.json`."""
     real = os.path.realpath(os.fspath(path))
@@ -110,7 +116,7 @@ def beside_path(path):
     return os.path.join(folder, f".{name}.nianbao-recovery.json")
 
 
-def write(doc):
+def write(doc: EditableReport) -> str | None:
     """Save `doc`'s unsaved changes; remove the recovery file when there are
     none. Returns the recovery file's path, or None. The file goes to the
     state folder; when that cannot be used (unwritable, a link, not ours) it
@@ -145,10 +151,11 @@ def write(doc):
 
 
 def _load(file):
-    """A Recovery from one recovery file, or None if missing or damaged
-    (a link, a FIFO or an oversized file counts as damaged)."""
+    """A Recovery from one recovery file, or None if missing or damaged (a
+    link, a FIFO, an oversized file or another user's file counts as
+    damaged: in a shared folder anybody could plant one beside a report)."""
     try:
-        payload = json.loads(read_private(file).decode("utf-8"))
+        payload = json.loads(read_private(file, own=True).decode("utf-8"))
         if not isinstance(payload, dict) or payload.get("version") != VERSION:
             return None
         path, base = payload["path"], payload["base_sha256"]
@@ -165,7 +172,7 @@ def _load(file):
     return Recovery(path, base, edits, payload.get("written"), payload.get("pid"), file)
 
 
-def find(path):
+def find(path: str | os.PathLike[str]) -> Recovery | None:
     """The recovery of `path` (from the state folder, else from beside the
     report), or None."""
     for file in (recovery_path(path), beside_path(path)):
@@ -175,7 +182,7 @@ def find(path):
     return None
 
 
-def find_all():
+def find_all() -> list[Recovery]:
     """Every readable recovery file in the state folder (e.g. to offer them
     at start-up). Stale temporary files of ours there are removed."""
     folder = recovery_dir()
@@ -188,7 +195,7 @@ def find_all():
     return [rec for rec in found if rec is not None]
 
 
-def apply(doc, recovery):
+def apply(doc: EditableReport, recovery: Recovery) -> list[tuple[str, str]]:
     """Replay a recovery's edits onto `doc` (each one undoable); a key the
     file lacks is added again (insert). Returns the edits that could not be
     applied: [(address, Chinese reason)]."""
@@ -207,7 +214,7 @@ def apply(doc, recovery):
     return failed
 
 
-def discard(path):
+def discard(path: str | os.PathLike[str]) -> None:
     """Remove the recovery files of `path` (no error if there are none)."""
     for file in (recovery_path(path), beside_path(path)):
         try:

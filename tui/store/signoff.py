@@ -31,12 +31,16 @@ Which cells changed since a sign-off (snapshots of the signed data):
 tui.store.stale, whose functions are re-exported here.
 """
 
+from __future__ import annotations
+
 import datetime
 import getpass
 import math
 import os
 import re
 import tomllib
+from collections.abc import Iterable
+from typing import Any
 
 from tui.core import review as rv
 from tui.core.address import format_address, parse_address
@@ -115,7 +119,7 @@ class SignoffResult(AppendResult):
 
 # -- who and when ---------------------------------------------------------
 
-def login_name():
+def login_name() -> str:
     """The login name of this process (getpass, else the uid's passwd entry, else the uid)."""
     try:
         name = getpass.getuser()
@@ -131,7 +135,7 @@ def login_name():
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
-def now():
+def now() -> datetime.datetime:
     """Local time with its UTC offset, whole seconds (a TOML offset datetime)."""
     at = datetime.datetime.now().astimezone().replace(microsecond=0)
     offset = at.utcoffset()
@@ -162,7 +166,7 @@ def _value_text(key, value, eol):
     raise TypeError(f"cannot write {type(value).__name__} in a review record")
 
 
-def records_text(records, eol="\n"):
+def records_text(records: list[tuple[str, dict]], eol: str = "\n") -> str:
     """TOML text of [(table, fields)] as `[[review.<table>]]` blocks, one blank line apart."""
     blocks = []
     for table, fields in records:
@@ -186,7 +190,7 @@ def _line_ending(raw):
     return "\r\n" if i > 0 and raw[i - 1:i] == b"\r" else "\n"
 
 
-def appended_bytes(raw, records):
+def appended_bytes(raw: bytes, records: list[tuple[str, dict]]) -> bytes:
     """The file's bytes with the records appended (original bytes untouched as a prefix)."""
     eol = _line_ending(raw)
     body = raw[len(BOM):] if raw.startswith(BOM) else raw
@@ -332,7 +336,7 @@ def _append(path, raw, old_data, records, force=False):
     return AppendResult(os.fspath(path), records, new_data, new_raw)
 
 
-def append_records(path, records, force=False):
+def append_records(path: str | os.PathLike[str], records: list[tuple[str, dict]], force: bool = False) -> AppendResult:
     """Append [(table, fields)] review records to a report file (the general case)."""
     for table, _ in records:
         if table not in TABLES:
@@ -343,7 +347,7 @@ def append_records(path, records, force=False):
 
 # -- checking a file with its siblings ------------------------------------
 
-def sibling_paths(path):
+def sibling_paths(path: str | os.PathLike[str]) -> list[str]:
     """The other `*.toml` files in the same folder (not hidden, not recursive), sorted."""
     folder = os.path.dirname(os.fspath(path))
     try:
@@ -364,7 +368,7 @@ def sibling_paths(path):
     return out
 
 
-def check_with_siblings(report, path=None):
+def check_with_siblings(report: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """The Checked of `report`, checked together with the reports beside it on disk
     (so year-over-year findings count). Unreadable siblings are ignored."""
     from tui.core.checker import check_loaded
@@ -384,7 +388,7 @@ def _finding_line(report, f):
     return f"  {GLYPHS[f.severity]} {f.first}  {label}  {f.message}"
 
 
-def unaccepted_errors_text(checked):
+def unaccepted_errors_text(checked: Any) -> str:
     return "\n".join(_finding_line(checked.report, f) for f in checked.findings if f.blocking)
 
 
@@ -425,8 +429,10 @@ def _chosen(blocking, findings, accept):
     return chosen
 
 
-def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign_key=None, force=False,
-                   force_reason=None, accept=()):
+def append_signoff(path: str | os.PathLike[str], decision: str, reviewer: str, note: str | None = None,
+                   accept_reason: str | None = None, sign_key: str | os.PathLike[str] | None = None,
+                   force: bool = False, force_reason: str | None = None,
+                   accept: Iterable[tuple[str, str, str]] = ()) -> SignoffResult:
     """Check the file (with its siblings) and append a sign-off.
 
     `approved` is refused (Refused, with .findings) while unaccepted error
@@ -491,7 +497,7 @@ def append_signoff(path, decision, reviewer, note=None, accept_reason=None, sign
     return SignoffResult(result.path, records, result.data, result.raw, fields, accepted, checked)
 
 
-def append_accepted(path, finding, reason, force=False):
+def append_accepted(path: str | os.PathLike[str], finding: Any, reason: str, force: bool = False) -> AppendResult:
     """Record one error finding (a Finding, or {rule, cells}) as accepted with `reason`."""
     if not isinstance(reason, str) or not reason.strip():
         raise Refused("接受错误的理由不能为空")
@@ -501,7 +507,7 @@ def append_accepted(path, finding, reason, force=False):
     return append_records(path, [("accepted", fields)], force)
 
 
-def append_comment(path, cell, text, force=False):
+def append_comment(path: str | os.PathLike[str], cell: str, text: str, force: bool = False) -> AppendResult:
     """Pin a comment to a cell address."""
     try:
         a = parse_address(cell)
@@ -553,7 +559,7 @@ class GateResult:
         self.detail = detail
 
 
-def verify_signature(record, allowed_signers):
+def verify_signature(record: dict, allowed_signers: str | os.PathLike[str]) -> tuple[bool, str]:
     """(ok, reason) for a sign-off record's SSH signature against an allowed_signers file."""
     sig = record.get("signature")
     if not isinstance(sig, str) or not sig.strip():
@@ -576,7 +582,7 @@ def _who(record):
     return f"{reviewer}（{user}）于 {when}"
 
 
-def publication_check(checked, allowed_signers=None):
+def publication_check(checked: Any, allowed_signers: str | os.PathLike[str] | None = None) -> GateResult:
     """The `verify` gate for one Checked report (FORMAT.md §4).
 
     Passes only when the latest sign-off is approved, its digest is the

@@ -18,8 +18,14 @@ Each span also says where the value stands: "line" (the value of a
 decides whether a multi-line string may be written there.
 """
 
+from __future__ import annotations
+
 import re
 import tomllib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.address import Address
 
 _WS = re.compile(r"[ \t]*")
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # whitespace, newlines, comments
@@ -50,13 +56,13 @@ class Span:
         return f"Span({self.start}, {self.end}, {self.where!r})"
 
 
-def path_of(address):
+def path_of(address: Address) -> tuple:
     """The span path of a tui.core.address.Address."""
     keys = tuple(address.keys)
     return keys if address.index is None else keys + (address.index,)
 
 
-def scan(text):
+def scan(text: str) -> dict[tuple, Span]:
     """All value spans of `text`: {path: Span}."""
     try:
         return _Scanner(text).run()
@@ -79,7 +85,7 @@ class Structure:
         self.headers = headers
 
 
-def structure(text):
+def structure(text: str) -> Structure:
     """The Structure of `text` (which tomllib accepted). Raises ScanError."""
     scanner = _Scanner(text, record=True)
     try:

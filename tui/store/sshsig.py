@@ -10,6 +10,8 @@ passphrase nobody can type. Every call has a timeout. Nothing here raises
 anything but SignatureError (sign) or returns (ok, reason) (verify).
 """
 
+from __future__ import annotations
+
 import datetime
 import os
 import re
@@ -33,20 +35,20 @@ class SignatureError(Exception):
     """Signing failed; the message is Chinese and meant for the user."""
 
 
-def message(digest, decision, user, at):
+def message(digest: str, decision: str, user: str, at: datetime.datetime | str) -> str:
     """The canonical UTF-8 text a sign-off signature covers (FORMAT.md §5)."""
     if isinstance(at, (datetime.date, datetime.time)):
         at = at.isoformat()
     return f"nianbao-signoff v1\ndigest: {digest}\ndecision: {decision}\nuser: {user}\nat: {at}\n"
 
 
-def normalize_signature(text):
+def normalize_signature(text: str) -> str:
     """The armored signature with LF line ends (ssh-keygen rejects CR) and one final newline."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return text + "\n"
 
 
-def find_ssh_keygen():
+def find_ssh_keygen() -> str | None:
     return shutil.which("ssh-keygen")
 
 
@@ -124,7 +126,7 @@ def _sign_failure(key_path, err):
     return f"用密钥 {key_path} 签名失败（ssh-keygen：{_last_line(err) or '无输出'}）"
 
 
-def sign(text, key_path):
+def sign(text: str, key_path: str | os.PathLike[str]) -> str:
     """Sign `text` with `key_path` (a private key, or a public key whose private half is
     in ssh-agent). Returns the armored signature (LF line ends, final newline)."""
     exe = find_ssh_keygen()
@@ -156,7 +158,7 @@ def sign(text, key_path):
     return normalize_signature(armored)
 
 
-def verify(text, signature, allowed_signers, identity):
+def verify(text: str, signature: str, allowed_signers: str | os.PathLike[str], identity: str) -> tuple[bool, str]:
     """Check `signature` over `text` for `identity` against an allowed_signers file.
 
     Returns (True, description) or (False, Chinese reason). Never raises.

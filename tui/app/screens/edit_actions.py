@@ -10,6 +10,7 @@ locks and recovery files — lives here once.
 import os
 
 from tui.core.cells import FIXED, TEXT, cell_kind
+from tui.core.inert import inert
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
 
@@ -51,9 +52,8 @@ class EditingMixin:
             m.release_lock()
 
     def write_recovery(self):
-        """Unsaved edits → recovery files (on a hang-up). Never raises."""
-        for m in self.editable_models():
-            m.write_recovery()
+        """Unsaved edits → recovery files (on a hang-up); the files written. Never raises."""
+        return [path for path in (m.write_recovery() for m in self.editable_models()) if path]
 
     def offer_recovery(self, model):
         found = model.find_recovery()
@@ -61,6 +61,7 @@ class EditingMixin:
             return
         when = f"（{found.written}）" if found.written else ""
         warn = "" if found.matches_file else "\n注意：文件在此之后已被修改，恢复时逐项重新应用。"
+        warn += f"\n恢复文件：{inert(found.file)}" if found.file else ""
         message = f"{model.path} 上次未保存就中断了{when}，有 {len(found.edits)} 处修改：\n" + "\n".join(
             f"  {a} = {v!r}" for a, v in found.edits[:8]) + ("\n  ……" if len(found.edits) > 8 else "") + warn
 
