@@ -299,8 +299,12 @@ class ReportListScreen(Screen):
         else:
             c = e.checked
             first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-            text = (f"{inert(e.file)}  摘要：{c.report.digest[:19]}…" if first is None
-                    else f"{first.glyph} {inert(first.message)}")
+            # The file's problems and sign-off, not its digest (issue 13.10).
+            state = f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}"
+            if first is None:
+                text = f"{GLYPHS['clean']} 未发现问题 · {state} · {inert(e.file)}"
+            else:
+                text = f"✗ {c.errors} ! {c.warnings} · {state} · {first.glyph} {inert(first.message)}"
             if c.signoff == "stale":
                 from tui.store.signoff import stale_description
 
