@@ -43,13 +43,14 @@ def test_builder_keeps_every_value_of_a_real_report(tmp_path):
 
 
 def test_a_newline_in_the_agency_cannot_write_a_key(tmp_path):
+    """`nianbao new` refuses such an agency outright (issue 10.7, tests/test_inert_output.py);
+    the builder that import also uses must still keep it inside the string."""
     out = tmp_path / "n.toml"
     r = run_cli("new", "--form", "2021", "--agency", "某局\n[evil]\nx = 1", "--year", "2021", "-o", out)
-    assert r.returncode == 2 and not out.exists()  # `new` refuses such a name outright
+    assert r.returncode == 2 and not out.exists()
     form = form_by_edition(2021)
     agency = "某局\n[evil]\nx = 1"
-    text = build_report(form, blank_data(form, agency, 2021), blank_header(form, agency, 2021))
-    data = tomllib.loads(text)  # the builder alone: the comment is made inert, the value stays exact
+    data = tomllib.loads(build_report(form, blank_data(form, agency, 2021), blank_header(form, agency, 2021)))
     assert "evil" not in data and data["report"]["agency"] == agency
 
 

@@ -316,7 +316,8 @@ class ReportModel:
 
     def comment(self, address, text, replacing=None):
         """Pin a comment to a cell; `replacing` (a comment record) is withdrawn in the same write."""
-        from tui.store.signoff import append_comment, replace_comment
+        from tui.store.signoff import append_comment
+        from tui.store.withdraw import replace_comment
 
         if replacing is not None:
             return self._review(lambda: replace_comment(self.path, replacing, text), f"已修改批注：{address}")
@@ -336,7 +337,7 @@ class ReportModel:
         return out
 
     def withdraw(self, kind, record):
-        from tui.store.signoff import append_withdrawn
+        from tui.store.withdraw import append_withdrawn
 
         what = "接受" if kind == "accepted" else "批注"
         return self._review(lambda: append_withdrawn(self.path, kind, record), f"已撤回{what}（原记录保留，追加了撤回记录）")
