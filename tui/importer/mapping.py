@@ -223,14 +223,7 @@ class Mapper:
 
     def _app_columns(self, ctx):
         """{application column index: (grid column, exact?)} from the header rows."""
-        table = ctx["table"]
-        paths = {}
-        for hr in ctx["header"]:
-            for cell, c0, c1 in row_runs(table.rows[hr]):
-                for c in range(c0, c1 + 1):
-                    path = paths.setdefault(c, [])
-                    if not path or path[-1][0] is not cell:
-                        path.append((cell, norm(cell.text)))
+        paths = _header_paths(ctx)
         labels = {norm(col.label): col.index for col in self.form.application_columns}
         cols = {}
         for c in sorted(paths):
@@ -373,14 +366,7 @@ class Mapper:
     # -- table 四 -------------------------------------------------------------
 
     def _appeal_columns(self, ctx):
-        table = ctx["table"]
-        paths = {}
-        for hr in ctx["header"]:
-            for cell, c0, c1 in row_runs(table.rows[hr]):
-                for c in range(c0, c1 + 1):
-                    path = paths.setdefault(c, [])
-                    if not path or path[-1][0] is not cell:
-                        path.append((cell, norm(cell.text)))
+        paths = _header_paths(ctx)
         leaves = {norm(col.label): col.index for col in self.form.appeal_columns}
         cols = {}
         for c in sorted(paths):
@@ -549,3 +535,17 @@ def map_tables(form, tables):
     data, flags = m.result()
     flags += m.missing(data)
     return data, flags, m.found, m.notes
+
+
+def _header_paths(ctx):
+    """{grid column: [(cell, normalised text)]} down the header rows, a merged
+    cell counted once per column it spans: the header path of each column."""
+    table = ctx["table"]
+    paths = {}
+    for hr in ctx["header"]:
+        for cell, c0, c1 in row_runs(table.rows[hr]):
+            for c in range(c0, c1 + 1):
+                path = paths.setdefault(c, [])
+                if not path or path[-1][0] is not cell:
+                    path.append((cell, norm(cell.text)))
+    return paths
