@@ -2,17 +2,15 @@
 an acceptance withdrawn — always by appending [[review.withdrawn]] (FORMAT.md §5)."""
 
 import shutil
-import tomllib
 
 import pytest
 
-from tests.conftest import REPORTS
 from tui.app.app import NianbaoApp
 from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
-from tui.app.screens.report import ReportScreen
 from tui.app.widgets.findings import FindingsPanel
 
-LONG = "请报送单位确认自然人申请数 原件第三页与第五页数字不一致 需附说明并重新盖章后报送 逾期按未整改处理"
+from tests.conftest import REPORTS
+from tests.test_signoff_app import opened, review  # the other review pilot tests' helpers
 
 
 @pytest.fixture
@@ -21,17 +19,7 @@ def folder(tmp_path):
         shutil.copy(REPORTS / name, tmp_path / name)
     return tmp_path
 
-
-def review(path):
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("review", {})
-
-
-async def opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReportScreen)
-    return pilot.app.screen
+LONG = "请报送单位确认自然人申请数 原件第三页与第五页数字不一致 需附说明并重新盖章后报送 逾期按未整改处理"
 
 
 def panel_texts(screen):
