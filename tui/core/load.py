@@ -5,6 +5,7 @@ tomllib, the reference); editing parses again with tomlkit in tui.store. A
 UTF-8 byte order mark is accepted.
 """
 
+import datetime
 import re
 
 from tui.core import tomlparse
@@ -109,26 +110,51 @@ def parse_text(raw, file):
         return invalid(file, f"无法读取：{exc}")
     except (MemoryError, OverflowError) as exc:
         return invalid(file, f"无法读取：{exc}")
-    if _depth_exceeds(data, MAX_DEPTH):
+    too_deep, maybe_huge = _scan(data, MAX_DEPTH)
+    if too_deep:
         return invalid(file, f"TOML 嵌套过深（超过 {MAX_DEPTH} 层），无法读取")
-    huge = _huge_integer(data, text)
+    huge = _huge_integer(data, text) if maybe_huge else None
     if huge is not None:
         return invalid(file, *huge)
     return data, text, bom
 
 
+_CONTAINERS = (dict, list)
+_SCALAR_TYPES = frozenset((str, int, float, bool, datetime.date, datetime.datetime, datetime.time))
+_INT_TYPES = frozenset((int, bool))
+
+
+def _scan(data, limit):
+    """(nested more than `limit` levels, may hold an integer outside 64 bits).
+
+    One walk, level by level, iterative (no recursion). Per table or array
+    the types of its values are collected at C speed: a row of counts (every
+    row of a report's tables) costs a set, a max and a min. The second answer
+    is only a hint: `_huge_integer` finds the integer (or finds none)."""
+    level, depth, huge = [data], 1, False
+    while level:
+        deeper = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            types = set(map(type, children))
+            if not huge and int in types:
+                if _INT_TYPES.issuperset(types):
+                    huge = max(children) > INT_MAX or min(children) < INT_MIN
+                else:
+                    huge = any(type(c) is int and not INT_MIN <= c <= INT_MAX for c in children)
+            if not _SCALAR_TYPES.issuperset(types):
+                deeper.extend([c for c in children if isinstance(c, _CONTAINERS)])
+        if deeper:
+            depth += 1
+            if depth > limit:
+                return True, huge
+        level = deeper
+    return False, huge
+
+
 def _depth_exceeds(data, limit):
-    """True when tables and arrays nest more than `limit` levels (iterative: no recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
-    return False
+    """True when tables and arrays nest more than `limit` levels."""
+    return _scan(data, limit)[0]
 
 
 # TOML 1.0: "Arbitrary 64-bit signed integers (from −2^63 to 2^63−1) should
