@@ -2,9 +2,16 @@
 
 `nianbao check` and the workbench's report list run through `run()`:
 
-1. identify: workers load each file and send back only its identity
-   (agency, year) or why it is unreadable — the small per-report index;
-2. the parent pairs years and finds duplicates on that index alone;
+1. identify: workers read each file's identity (agency, year) from its
+   `[report]` lines without parsing it (tui.core.load.identity_hint: what
+   the identity is if the file is valid), or load it when the lines are not
+   plain, and send back only that — the small per-report index;
+2. the parent pairs years and finds duplicates on that index alone. The
+   files of an (agency, year) claimed by more than one are loaded first
+   (one of them may not be a report at all); a file claimed alone and paired
+   as a previous year is loaded by the worker that checks the later year,
+   which drops the pairing if it is not a report: so pairing is exactly as
+   if every file had been parsed first;
 3. finish: workers load each report again (and its previous year's, from a
    small cache: files of one agency are usually neighbours), run the
    single-report and year-over-year rules, mark accepted findings, compute
@@ -27,7 +34,8 @@ from collections import OrderedDict
 
 from tui.core.checker import Checked
 from tui.core.findings import sort_key
-from tui.core.load import load_path
+from tui.core.load import identity_hint, load_path
+from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
@@ -107,11 +115,25 @@ def _load(path, display):
     return found
 
 
-def _identify(item):
+def _identify_exact(item):
+    """(agency, year, True) of a loaded report, or its Invalid."""
     loaded = _load(*item)
     if isinstance(loaded, Invalid):
         return loaded
-    return loaded.agency, loaded.year
+    return loaded.agency, loaded.year, True
+
+
+def _identify(item):
+    """(agency, year, loaded?) or Invalid: from the `[report]` lines when they
+    are plain (not loaded: valid or not is decided later), else by loading."""
+    try:
+        raw, _ = read_regular(item[0])
+    except Unreadable:
+        return _identify_exact(item)
+    hint = identity_hint(raw)
+    if hint is None:
+        return _identify_exact(item)
+    return hint[0], hint[1], False
 
 
 def finish(report, previous=None, duplicates=()):
@@ -161,15 +183,31 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None):
     try:
         idents = []
         invalid = {}
+        unsure = set()  # identified without loading: maybe not a report at all
+        groups = {}
         for i, got in enumerate(_map(pool_, _identify, items, jobs)):
             if isinstance(got, Invalid):
                 invalid[i] = got
                 ident = got
             else:
-                ident = Ident(items[i][1], *got)
+                agency, year, loaded = got
+                ident = Ident(items[i][1], agency, year)
                 idents.append((i, ident))
+                groups.setdefault((agency, year), []).append(i)
+                if not loaded:
+                    unsure.add(i)
             if on_ident is not None:
                 on_ident(i, ident)
+        # An (agency, year) claimed by several files: load them, since a
+        # duplicate that is no report must neither be reported as a duplicate
+        # nor keep the others from being paired.
+        shared = [i for group in groups.values() if len(group) > 1 for i in group if i in unsure]
+        del groups, unsure
+        if shared:
+            for i, got in zip(shared, _map(pool_, _identify_exact, [items[i] for i in shared], jobs)):
+                if isinstance(got, Invalid):
+                    invalid[i] = got
+            idents = [(i, ident) for i, ident in idents if i not in invalid]
         previous, duplicates = pair_reports([ident for _, ident in idents])
         index_of = {id(ident): i for i, ident in idents}
         tasks, order = [], []

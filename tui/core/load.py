@@ -257,3 +257,63 @@ def load_path(path, display=None):
     except Unreadable as exc:
         return invalid(file, exc.reason)
     return load_bytes(raw, file)
+
+
+# -- identity without parsing (a batch's first step) ---------------------------
+#
+# A batch pairs years on every file's (agency, year) before it checks any
+# (tui.core.batch). Parsing every file twice costs; most files state their
+# identity plainly at the top, and the first step reads it from there:
+# `identity_hint` returns what the parsed data's identity WOULD be if the
+# file is a valid report, or None when it cannot tell without parsing. It
+# never returns a wrong identity for a valid report:
+#
+# * only the text before the first multi-line string opener is searched
+#   (there every line is TOML, not the inside of a string);
+# * there, the lines after a `[report]` header line and before the next line
+#   that starts with `[` are keys of the table `report` (an inline table or
+#   a string is on one line; a multi-line array's lines are values, not
+#   `key = value`), and a valid file defines each key once;
+# * only plain values are read: a basic or literal string without escapes
+#   or control characters, a decimal year without sign or underscores, a
+#   known form id. Anything else (quoted keys, dotted keys, escapes, an
+#   agency that is blank) answers None.
+#
+# Whether the file is valid at all is decided when it is checked.
+
+_HEAD_END = re.compile(rb'"""|\'\'\'')
+_REPORT_HEADER = re.compile(rb"^\[report\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_NEXT_HEADER = re.compile(rb"^[ \t]*\[", re.M)
+_LINE_END = rb"[ \t]*(?:#[^\r\n]*)?\r?$"
+_PLAIN = rb"""(?:"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"|'([^'\x00-\x08\x0a-\x1f\x7f]*)')"""
+_FORM = re.compile(rb"^[ \t]*form[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
+_AGENCY = re.compile(rb"^[ \t]*agency[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
+_YEAR = re.compile(rb"^[ \t]*year[ \t]*=[ \t]*(0|[1-9][0-9]{0,8})" + _LINE_END, re.M)
+
+
+def _plain(m):
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+def identity_hint(raw):
+    """(agency, year) of the report in `raw` (bytes) if it is a valid report, or None."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    end = _HEAD_END.search(raw)
+    head = raw if end is None else raw[:end.start()]
+    header = _REPORT_HEADER.search(head)
+    if header is None:
+        return None
+    after = _NEXT_HEADER.search(head, header.end())
+    section = head[header.end():after.start() if after else len(head)]
+    form, agency, year = _FORM.search(section), _AGENCY.search(section), _YEAR.search(section)
+    if form is None or agency is None or year is None:
+        return None
+    try:
+        form_id = _plain(form).decode("utf-8")
+        name = _plain(agency).decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None
+    if not name or get_form(form_id) is None:
+        return None
+    return name, int(year.group(1))
