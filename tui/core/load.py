@@ -268,8 +268,8 @@ def load_path(path, display=None):
 # file is a valid report, or None when it cannot tell without parsing. It
 # never returns a wrong identity for a valid report:
 #
-# * only the text before the first multi-line string opener is searched
-#   (there every line is TOML, not the inside of a string);
+# * only when no multi-line string opener comes before the end of the
+#   table (so every line up to there is TOML, not the inside of a string);
 # * there, the lines after a `[report]` header line and before the next line
 #   that starts with `[` are keys of the table `report` (an inline table or
 #   a string is on one line; a multi-line array's lines are values, not
@@ -281,7 +281,6 @@ def load_path(path, display=None):
 #
 # Whether the file is valid at all is decided when it is checked.
 
-_HEAD_END = re.compile(rb'"""|\'\'\'')
 _REPORT_HEADER = re.compile(rb"^\[report\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
 _NEXT_HEADER = re.compile(rb"^[ \t]*\[", re.M)
 _LINE_END = rb"[ \t]*(?:#[^\r\n]*)?\r?$"
@@ -299,13 +298,14 @@ def identity_hint(raw):
     """(agency, year) of the report in `raw` (bytes) if it is a valid report, or None."""
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
-    end = _HEAD_END.search(raw)
-    head = raw if end is None else raw[:end.start()]
-    header = _REPORT_HEADER.search(head)
+    header = _REPORT_HEADER.search(raw)
     if header is None:
         return None
-    after = _NEXT_HEADER.search(head, header.end())
-    section = head[header.end():after.start() if after else len(head)]
+    after = _NEXT_HEADER.search(raw, header.end())
+    end = after.start() if after else len(raw)
+    if b'"""' in raw[:end] or b"'''" in raw[:end]:
+        return None  # a multi-line string before the end of the table: lines may not be TOML lines
+    section = raw[header.end():end]
     form, agency, year = _FORM.search(section), _AGENCY.search(section), _YEAR.search(section)
     if form is None or agency is None or year is None:
         return None
