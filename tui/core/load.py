@@ -14,7 +14,6 @@ from tui.core.address import quote_key
 from tui.core.forms import all_forms, get_form
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
-from tui.core.tomlerrors import to_chinese
 
 BOM = b"\xef\xbb\xbf"
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -101,6 +100,8 @@ def parse_text(raw, file):
         elif "end of document" in msg:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
+        from tui.core.tomlerrors import to_chinese  # only for a bad file: its tables cost start-up time
+
         return invalid(file, f"TOML 语法错误：{to_chinese(msg)}", line, column)
     except RecursionError:
         return invalid(file, "TOML 嵌套过深，无法读取")
