@@ -80,6 +80,8 @@ ACTIONS = [
     Action("command_palette", "ctrl+p", "命令", "打开命令面板，按名称查找命令", "app", show=False),
     Action("quit", "ctrl+q", "退出", "退出 nianbao（有未保存修改时会询问）", "app", show=False, priority=True),
     Action("close", "q", "关闭", "关闭当前画面，回到上一层；在最外层时退出", "app"),
+    Action("theme", "ctrl+t", "切换主题", "换用下一个 nianbao 主题（深色、浅色、16 色高对比……），"
+           "并记入配置文件 [ui] theme", "app", show=False),
     # report list
     Action("open_selected", "enter", "打开", "打开光标所在的报告", "list", show=False),
     Action("cursor_down", "down,j", "下移", "光标下移（在筛选框中：回到列表）", "list", show=False),
