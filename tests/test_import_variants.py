@@ -8,6 +8,7 @@ from tests.import_fill import render_html
 from tui.core.forms import form_by_edition
 from tui.importer import import_bytes
 from tui.importer.labels import parse_value
+from tui.store.build import imported_text
 
 AT = datetime.datetime.fromisoformat("2026-11-29T10:00:00+08:00")
 REPORTS = __import__("tests.conftest", fromlist=["REPORTS"]).REPORTS
@@ -20,7 +21,7 @@ def load(name):
 
 def back(raw, **kw):
     result = import_bytes(raw, "page.html", user="t", at=AT, **kw)
-    return result, tomllib.loads(result.text)
+    return result, tomllib.loads(imported_text(result))
 
 
 def flags_of(data):
@@ -143,6 +144,6 @@ def test_control_characters_in_names_never_break_the_toml():
     report = load("huaian-2024.toml")
     raw = _page(report)
     result = import_bytes(raw, "a\rb\x01c.html", agency="甲\n机关\x7f", year=2024, user="t", at=AT)
-    data = tomllib.loads(result.text)
+    data = tomllib.loads(imported_text(result))
     assert data["report"]["agency"] == "甲\n机关\x7f"
     assert data["review"]["import"][0]["source"] == "a\rb\x01c.html"

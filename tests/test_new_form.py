@@ -73,7 +73,7 @@ async def test_report_screen_on_a_copied_form(forms_dir, tmp_path):
     from tui.app.app import NianbaoApp
     from tui.app.screens.report import ReportScreen
     from tui.app.widgets.status import StatusLine
-    from tui.core.blank import blank_report
+    from tui.store.build import blank_report
 
     report = tmp_path / "test-2030.toml"
     text = blank_report(form_by_edition("2030"), "测试市人民政府", 2030)

@@ -80,6 +80,8 @@ ACTIONS = [
     Action("command_palette", "ctrl+p", "命令", "打开命令面板，按名称查找命令", "app", show=False),
     Action("quit", "ctrl+q", "退出", "退出 nianbao（有未保存修改时会询问）", "app", show=False, priority=True),
     Action("close", "q", "关闭", "关闭当前画面，回到上一层；在最外层时退出", "app"),
+    Action("theme", "ctrl+t", "切换主题", "换用下一个 nianbao 主题（深色、浅色、16 色高对比……），"
+           "并记入配置文件 [ui] theme", "app", show=False),
     # report list
     Action("open_selected", "enter", "打开", "打开光标所在的报告", "list", show=False),
     Action("cursor_down", "down,j", "下移", "光标下移（在筛选框中：回到列表）", "list", show=False),
@@ -120,6 +122,8 @@ ACTIONS = [
     Action("next_finding", "n", "下一问题", "跳到下一个问题所在单元格", "report"),
     Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report", show=False),
     Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", show=False, priority=True),
+    Action("toggle_group", "space", "展开/收起", "问题列表：展开或收起一组同类问题（如一整列留空，n / N 仍逐格访问；"
+           "在组的一行上按回车也可）", "report", show=False),
     Action("search", "slash", "搜索", "搜索标签和正文文字", "report"),
     Action("search_next", "ctrl+n", "下一处", "跳到下一处搜索结果", "report", show=False),
     Action("close_search", "escape", "关闭搜索", "关闭搜索框，回到报告", "report", show=False, palette=False),

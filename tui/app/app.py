@@ -67,6 +67,7 @@ class NianbaoApp(App):
     def _setup_themes(self):
         themes, errors = load_themes()
         self.startup_messages.extend(errors)
+        self.own_themes = list(themes)  # shipped and the user's, what `theme` cycles through
         for t in themes.values():
             self.register_theme(t)
         wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
@@ -181,6 +182,23 @@ class NianbaoApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_theme(self):
+        """The next of nianbao's themes, remembered in config.toml `[ui] theme`
+        (the user's comments and other settings kept: tui.store.build)."""
+        from tui.store.build import set_config_value
+
+        if not self.own_themes:
+            self.notify("没有可切换的 nianbao 主题（安装不完整？）", severity="warning")
+            return
+        names = self.own_themes
+        name = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+        self.theme = name
+        outcome = set_config_value("ui", "theme", name, self.config.path)
+        if outcome.ok:
+            self.notify(f"主题：{name}（已记入配置文件，下次启动沿用）")
+        else:
+            self.notify(f"主题：{name}；{outcome.message}", severity="warning", timeout=10)
 
     # -- leaving --------------------------------------------------------
 

@@ -50,7 +50,7 @@ def export_document(screen, what, default_path, formats, render):
 
         screen.run_worker(work, thread=True, group="export", exit_on_error=False)
 
-    def chosen(path, retry_value=None):
+    def chosen(path):
         if not path:
             return
         path = os.path.expanduser(path)
