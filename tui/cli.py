@@ -6,6 +6,7 @@ or diff-match-patch. No subcommand opens the workbench.
 """
 
 import argparse
+import os
 import sys
 
 from tui.argtext import install as _chinese_argparse, integer
@@ -15,10 +16,28 @@ COMMANDS = ("check", "new", "signoff", "verify", "diff", "import", "opinion")
 MODULES = {"import": "import_"}
 
 
+def _help_width():
+    """shutil.get_terminal_size().columns - 2, as argparse computes it, without
+    importing shutil (and with it bz2, lzma and zlib: start-up time of `check`)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：用法错误：{message}\n")
+
+    def _get_formatter(self):
+        return self.formatter_class(prog=self.prog, width=_help_width())
 
 
 EXIT_CHECK = "退出状态：0 无未接受的错误；1 仍有未接受的错误；2 文件无法读取、未找到报告或用法错误。"

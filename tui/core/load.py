@@ -16,7 +16,9 @@ from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
 
 BOM = b"\xef\xbb\xbf"
-_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Regular expressions of rare paths (a bad file) are compiled on first use,
+# through re's own cache: compiling them all cost `check` start-up time.
+_AT = r"\(at line (\d+), column (\d+)\)"
 
 # Limits that keep hostile files from hurting the checker. A real report is
 # at most 5 levels deep (applications.outcome.denied.state_secret[6]).
@@ -32,8 +34,8 @@ _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
 # A key starts a line, or follows `[` (table headers) or `{` / `,` (inline
 # tables). Anchoring there keeps the search linear: every run of dotted parts
 # is scanned once, not once from each of its dots.
-_DEEP_KEY = re.compile(r"(?:^|[\[{,])[ \t]*" + _KEY_PART
-                       + r"(?:[ \t]*\.[ \t]*" + _KEY_PART + r"){%d}" % MAX_KEY_PARTS)
+_DEEP_KEY = (r"(?:^|[\[{,])[ \t]*" + _KEY_PART
+             + r"(?:[ \t]*\.[ \t]*" + _KEY_PART + r"){%d}" % MAX_KEY_PARTS)
 
 
 def _deep_key_line(text):
@@ -45,7 +47,7 @@ def _deep_key_line(text):
     if text.count(".") < MAX_KEY_PARTS:
         return None
     for number, line in enumerate(text.split("\n"), 1):
-        if line.count(".") >= MAX_KEY_PARTS and _DEEP_KEY.search(line):
+        if line.count(".") >= MAX_KEY_PARTS and re.search(_DEEP_KEY, line):
             return number
     return None
 
@@ -92,7 +94,7 @@ def parse_text(raw, file):
         data = tomlparse.loads(text)
     except tomlparse.TomlError as exc:
         msg = str(exc)
-        m = _AT.search(msg)
+        m = re.search(_AT, msg)
         line = column = None
         if m:
             line, column = int(m.group(1)), int(m.group(2))
@@ -167,7 +169,7 @@ def _depth_exceeds(data, limit):
 # other TOML error, with the key's address, line and column.
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
 # A value starts after `=`, `[` or `,` (arrays may span lines).
-_INT_LITERAL = re.compile(r"[=\[,]\s*([+-]?(?:0x[0-9A-Fa-f_]{16,}|0o[0-7_]{21,}|0b[01_]{63,}|[1-9][0-9_]{18,}))(?![\w.:])")
+_INT_LITERAL = r"[=\[,]\s*([+-]?(?:0x[0-9A-Fa-f_]{16,}|0o[0-7_]{21,}|0b[01_]{63,}|[1-9][0-9_]{18,}))(?![\w.:])"
 
 
 def _int_value(literal):
@@ -179,7 +181,7 @@ def _int_value(literal):
 
 def _huge_literal(text):
     """(line, column) of the first integer literal outside the 64-bit range, or (None, None)."""
-    for m in _INT_LITERAL.finditer(text):
+    for m in re.finditer(_INT_LITERAL, text):
         if not INT_MIN <= _int_value(m.group(1)) <= INT_MAX:
             start = m.start(1)
             return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
@@ -282,13 +284,22 @@ def load_path(path, display=None):
 #
 # Whether the file is valid at all is decided when it is checked.
 
-_REPORT_HEADER = re.compile(rb"^\[report\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
-_NEXT_HEADER = re.compile(rb"^[ \t]*\[", re.M)
 _LINE_END = rb"[ \t]*(?:#[^\r\n]*)?\r?$"
 _PLAIN = rb"""(?:"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"|'([^'\x00-\x08\x0a-\x1f\x7f]*)')"""
-_FORM = re.compile(rb"^[ \t]*form[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
-_AGENCY = re.compile(rb"^[ \t]*agency[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
-_YEAR = re.compile(rb"^[ \t]*year[ \t]*=[ \t]*(0|[1-9][0-9]{0,8})" + _LINE_END, re.M)
+_IDENTITY = None  # compiled on first use (only a batch needs them)
+
+
+def _identity_patterns():
+    global _IDENTITY
+    if _IDENTITY is None:
+        _IDENTITY = (
+            re.compile(rb"^\[report\][ \t]*(?:#[^\r\n]*)?\r?$", re.M),  # the table's header line
+            re.compile(rb"^[ \t]*\[", re.M),  # the next header (or a line of an array)
+            re.compile(rb"^[ \t]*form[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M),
+            re.compile(rb"^[ \t]*agency[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M),
+            re.compile(rb"^[ \t]*year[ \t]*=[ \t]*(0|[1-9][0-9]{0,8})" + _LINE_END, re.M),
+        )
+    return _IDENTITY
 
 
 def _plain(m):
@@ -299,15 +310,16 @@ def identity_hint(raw):
     """(agency, year) of the report in `raw` (bytes) if it is a valid report, or None."""
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
-    header = _REPORT_HEADER.search(raw)
+    header_line, next_header, form_line, agency_line, year_line = _identity_patterns()
+    header = header_line.search(raw)
     if header is None:
         return None
-    after = _NEXT_HEADER.search(raw, header.end())
+    after = next_header.search(raw, header.end())
     end = after.start() if after else len(raw)
     if b'"""' in raw[:end] or b"'''" in raw[:end]:
         return None  # a multi-line string before the end of the table: lines may not be TOML lines
     section = raw[header.end():end]
-    form, agency, year = _FORM.search(section), _AGENCY.search(section), _YEAR.search(section)
+    form, agency, year = form_line.search(section), agency_line.search(section), year_line.search(section)
     if form is None or agency is None or year is None:
         return None
     try:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from itertools import chain
 import datetime
 import math
-import threading
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
@@ -124,8 +123,17 @@ def _table_rows(report, section):
     return out
 
 
-# While check_report runs, the rules share one walk of each table per report.
-_memo = threading.local()
+class _Memo:
+    """While check_report runs, the rules share one walk of each table per
+    report: `tables` is (report, {section: rows}). Every reader checks the
+    report's identity, so two threads checking at once only walk twice
+    (a plain object, not threading.local: importing threading cost
+    `check` start-up time)."""
+
+    tables = None
+
+
+_memo = _Memo()
 
 
 def table_rows(report: Report, section: str) -> list[tuple[TableRow, list | None]]:
