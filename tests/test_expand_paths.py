@@ -39,3 +39,13 @@ def test_links_and_repeats_count_once(tmp_path):
     got = expand_paths(paths)
     assert got == _reference(paths)
     assert [os.path.basename(p) for p, _ in got] == ["dangling.toml", "link-to-x.toml", "y.toml"]
+
+
+def test_one_folder_with_and_without_links(tmp_path):
+    a = tmp_path / "a"
+    (a / "sub").mkdir(parents=True)
+    for name in ("x.toml", "sub/y.toml", "sub/z.toml"):
+        shutil.copy(REPO / "reports" / "hongze-2023.toml", a / name)
+    assert expand_paths([a]) == _reference([a]) and len(expand_paths([a])) == 3
+    os.symlink("../x.toml", a / "sub" / "w.toml")
+    assert expand_paths([a]) == _reference([a]) and len(expand_paths([a])) == 3

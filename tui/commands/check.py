@@ -6,6 +6,7 @@ order; memory stays flat however many files are checked.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -18,16 +19,32 @@ from tui.core.review import STATE_NAMES
 
 
 def run(args):
-    items = expand_paths(args.paths)
+    workers = _prestart(args)
+    try:
+        items = expand_paths(args.paths)
+    except BaseException:
+        if workers is not None:
+            workers.terminate()
+        raise
     if args.format == "json":
         # Indented for a person at a terminal; compact for scripts. json.dumps
         # without indent runs the C encoder (json.dump never does).
         indented = sys.stdout.isatty()
-        status = _stream_json(items, args.jobs, _json_indented if indented else _json_compact, indented)
+        status = _stream_json(items, args.jobs, _json_indented if indented else _json_compact, indented, workers)
     else:
-        status = _stream_text(items, args.jobs, _text_color if enabled() else _text_plain, enabled())
+        status = _stream_text(items, args.jobs, _text_color if enabled() else _text_plain, enabled(), workers)
     sys.stdout.flush()
     return status
+
+
+def _prestart(args):
+    """Worker processes forked before the list of files exists (see
+    tui.core.batch.prestart), when a folder or many files are to be checked."""
+    from tui.core.batch import PARALLEL_FROM, jobs_for, prestart
+
+    if jobs_for(args.jobs) > 1 and (len(args.paths) >= PARALLEL_FROM or any(map(os.path.isdir, args.paths))):
+        return prestart(args.jobs)
+    return None
 
 
 def _counts(c):
@@ -72,11 +89,11 @@ class _Totals:
         return 1 if self.errors else 0
 
 
-def _results(items, jobs, render, totals):
+def _results(items, jobs, render, totals, workers=None):
     """The rendered reports, in order; invalid files collected in totals."""
     from tui.core.report import Invalid
 
-    for _, got in run_batch(items, render, jobs=jobs):
+    for _, got in run_batch(items, render, jobs=jobs, workers=workers):
         if isinstance(got, Invalid):
             totals.invalid.append(got)
         else:
@@ -100,14 +117,14 @@ def _json_safe(text):
     return text
 
 
-def _stream_json(items, jobs, render, indented):
+def _stream_json(items, jobs, render, indented, workers=None):
     """Byte for byte what json.dumps({"reports": [...], "invalid": [...]}) writes."""
     out = sys.stdout
     totals = _Totals()
     sep = ",\n" if indented else ", "
     out.write('{\n "reports": [' if indented else '{"reports": [')
     first = True
-    for text in _results(items, jobs, render, totals):
+    for text in _results(items, jobs, render, totals, workers):
         if first:
             out.write("\n" if indented else "")
             first = False
@@ -127,10 +144,10 @@ def _stream_json(items, jobs, render, indented):
     return totals.exit_status
 
 
-def _stream_text(items, jobs, render, color):
+def _stream_text(items, jobs, render, color, workers=None):
     out = sys.stdout
     totals = _Totals()
-    for text in _results(items, jobs, render, totals):
+    for text in _results(items, jobs, render, totals, workers):
         out.write(text + "\n")
     out.write(tail_text(totals, color))
     return totals.exit_status

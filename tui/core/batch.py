@@ -30,6 +30,7 @@ go on reading files.
 
 import os
 import sys
+from array import array
 from collections import OrderedDict
 from functools import partial
 
@@ -40,7 +41,7 @@ from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
-from tui.core.yoy import check_pair, pair_reports
+from tui.core.yoy import check_pair, duplicate_finding
 
 PARALLEL_FROM = 48  # below this, starting workers costs more than it saves
 CACHE = 8  # reports kept by a worker (a report and its previous year's)
@@ -204,63 +205,98 @@ def _map(pool_, fn, tasks, count, jobs):
     return pool_.imap(fn, tasks, chunksize=chunk)
 
 
-def run(items, render, jobs=None, start_method="fork", on_ident=None):
+def prestart(jobs=None, start_method="fork"):
+    """A pool for `run`, started before the caller builds its list of files:
+    forked workers inherit the parent's memory as it is at the fork, and
+    with a list of 100,000 files each worker's resident memory held it too
+    (25 MB more per worker). None when there is one job."""
+    jobs = jobs_for(jobs)
+    return pool(jobs, start_method, batch=True) if jobs > 1 else None
+
+
+def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=None):
     """Check [(path, display)] and yield, in input order, for every file:
     (index, render(Checked)) or (index, Invalid).
 
     `render` must be a module-level function (workers receive it by name, once
     per chunk of files) and return something small. `on_ident(index, Ident or Invalid)` is called in
     the parent as files are identified (before any result: pairing needs all).
+    `workers`: a pool from `prestart` (of `jobs` processes), used and ended here.
     """
     jobs = jobs_for(jobs)
     use_pool = jobs > 1 and len(items) >= PARALLEL_FROM
-    pool_ = pool(jobs, start_method, batch=True) if use_pool else None
+    if workers is not None and not use_pool:
+        workers.terminate()
+        workers.join()
+    pool_ = (workers or pool(jobs, start_method, batch=True)) if use_pool else None
     try:
-        idents = []
         invalid = {}
         unsure = bytearray(len(items))  # 1: identified from its lines, maybe no report at all
+        # The index: {(agency, year): file index, or [indices] when several
+        # files claim it}, one string and one int per agency and year (not
+        # per file): 100,000 files cost the parent about 15 MB.
+        claims, names = {}, {}
         for i, got in enumerate(_map(pool_, _identify, items, len(items), jobs)):
             if isinstance(got, Invalid):
                 invalid[i] = got
-                ident = got
+                if on_ident is not None:
+                    on_ident(i, got)
+                continue
+            agency, year, loaded = got
+            agency, year = names.setdefault(agency, agency), names.setdefault(year, year)
+            unsure[i] = not loaded
+            key = (agency, year)
+            found = claims.get(key)
+            if found is None:
+                claims[key] = i
+            elif type(found) is list:
+                found.append(i)
             else:
-                agency, year, loaded = got
-                ident = Ident(items[i][1], agency, year, i)
-                idents.append(ident)
-                unsure[i] = not loaded
+                claims[key] = [found, i]
             if on_ident is not None:
-                on_ident(i, ident)
-        previous, duplicates = pair_reports(idents)
+                on_ident(i, Ident(items[i][1], agency, year, i))
+        del names
         # An (agency, year) claimed by several files: those identified from
         # their lines are loaded now, since one that is no report must neither
         # be reported as a duplicate nor keep the others from being paired.
-        shared = [ident.index for ident in idents if id(ident) in duplicates and unsure[ident.index]]
-        if shared:
-            for i, got in zip(shared, _map(pool_, _identify_exact, [items[i] for i in shared], len(shared), jobs)):
+        claimed = [i for group in claims.values() if type(group) is list for i in group if unsure[i]]
+        del unsure
+        if claimed:
+            for i, got in zip(claimed, _map(pool_, _identify_exact, [items[i] for i in claimed], len(claimed), jobs)):
                 if isinstance(got, Invalid):
                     invalid[i] = got
-            if any(i in invalid for i in shared):
-                idents = [ident for ident in idents if ident.index not in invalid]
-                previous, duplicates = pair_reports(idents)
-        del unsure, shared
+            for key, group in list(claims.items()):
+                if type(group) is list and any(i in invalid for i in group):
+                    kept = [i for i in group if i not in invalid]
+                    if not kept:
+                        del claims[key]
+                    else:
+                        claims[key] = kept if len(kept) > 1 else kept[0]
+        del claimed
+        # Pairing, as tui.core.yoy.pair_reports: a year claimed once is paired
+        # with the year before when that too is claimed once.
+        previous = array("l", [-1]) * len(items)
+        duplicates = {}
+        for (agency, year), group in claims.items():
+            if type(group) is list:
+                for i in group:
+                    duplicates[i] = [duplicate_finding(agency, year, [items[o][1] for o in group if o != i])]
+                continue
+            before = claims.get((agency, year - 1))
+            if before is not None and type(before) is not list:
+                previous[group] = before
+        del claims
         _cache.clear()
 
         def tasks():
-            for ident in idents:
-                prev = previous.get(id(ident))
-                yield (items[ident.index], None if prev is None else items[prev.index],
-                       duplicates.get(id(ident), ()))
+            for i, item in enumerate(items):
+                if i not in invalid:
+                    p = previous[i]
+                    yield item, None if p < 0 else items[p], duplicates.get(i, ())
 
-        results = _map(pool_, partial(_finish, render), tasks(), len(idents), jobs)
-        pending = sorted(invalid.items())
-        p = 0
-        for ident in idents:
-            i = ident.index
-            while p < len(pending) and pending[p][0] < i:
-                yield pending[p]
-                p += 1
-            yield i, next(results)
-        yield from pending[p:]
+        results = _map(pool_, partial(_finish, render), tasks(), len(items) - len(invalid), jobs)
+        for i in range(len(items)):
+            yield i, invalid[i] if i in invalid else next(results)
     finally:
         _cache.clear()
         if pool_ is not None:

@@ -60,40 +60,46 @@ class CheckResult:
 
 
 def expand_paths(paths):
-    """Files and folders (recursively, `*.toml`) → [(path, display name)], input order, no repeats."""
+    """Files and folders (recursively, `*.toml`) → [(path, display name)], input order, no repeats
+    (a file reached twice, by a link or another path, counts once)."""
+    paths = [str(p) for p in paths]
     out, seen = [], set()
 
-    def add(path, display):
-        key = os.path.realpath(path)
+    def add(path, key):
         if key not in seen:
             seen.add(key)
-            out.append((path, display))
+            out.append((path, path))
 
     for p in paths:
-        p = str(p)
-        if os.path.isdir(p):
-            found = []
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                real = None
-                for f in files:
-                    if f.endswith(".toml") and not f.startswith("."):
-                        path = os.path.join(root, f)
-                        # realpath() of every file costs a system call per
-                        # folder on its path (seconds for 100,000 files):
-                        # a file that is no link is its real folder's entry.
-                        if os.path.islink(path):
-                            key = os.path.realpath(path)
-                        else:
-                            real = real or os.path.realpath(root)
-                            key = os.path.join(real, f)
-                        found.append((path, key))
-            for f, key in sorted(found):
-                if key not in seen:
-                    seen.add(key)
-                    out.append((f, f))
-        else:
-            add(p, p)
+        if not os.path.isdir(p):
+            add(p, os.path.realpath(p))
+            continue
+        found, links, real_of = [], {}, {}
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for f in files:
+                if f.endswith(".toml") and not f.startswith("."):
+                    path = os.path.join(root, f)
+                    found.append(path)
+                    if os.path.islink(path):
+                        links[path] = os.path.realpath(path)
+        found.sort()
+        if len(paths) == 1 and not links:
+            # One folder and no links: every file is met once. No set of
+            # real paths (100,000 of them were most of the parent's memory).
+            out.extend((f, f) for f in found)
+            continue
+        for f in found:
+            key = links.get(f)
+            if key is None:
+                # realpath() of every file costs a system call per folder on
+                # its path: a file that is no link is its real folder's entry.
+                root, name = os.path.split(f)
+                real = real_of.get(root)
+                if real is None:
+                    real = real_of[root] = os.path.realpath(root)
+                key = os.path.join(real, name)
+            add(f, key)
     return out
 
 

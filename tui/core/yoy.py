@@ -33,24 +33,36 @@ def pair_rule(rule_id: str) -> Callable:
 
 def pair_reports(reports: Iterable[Report]) -> tuple[dict[int, Report], dict[int, list[Finding]]]:
     """Return ({id(report): previous report}, [duplicate findings per report])."""
+    # {(agency, year): report, or [reports] when several claim it}: a list
+    # only where needed, since a batch of 100,000 reports pairs in the parent.
     by_key = {}
     for r in reports:
-        by_key.setdefault((r.agency, r.year), []).append(r)
+        key = (r.agency, r.year)
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = r
+        elif type(found) is list:
+            found.append(r)
+        else:
+            by_key[key] = [found, r]
     previous = {}
     duplicates = {}
     for (agency, year), group in by_key.items():
-        if len(group) > 1:
+        if type(group) is list:
             for r in group:
-                others = "、".join(o.file for o in group if o is not r)
-                duplicates[id(r)] = [Finding(
-                    "report.duplicate", WARNING,
-                    f"{agency} {year} 年度有多份报告（另见 {others}），该年度不做跨年比对",
-                    ["report.year", "report.agency"])]
+                duplicates[id(r)] = [duplicate_finding(agency, year, [o.file for o in group if o is not r])]
             continue
         before = by_key.get((agency, year - 1))
-        if before is not None and len(before) == 1:
-            previous[id(group[0])] = before[0]
+        if before is not None and type(before) is not list:
+            previous[id(group)] = before
     return previous, duplicates
+
+
+def duplicate_finding(agency: str, year: int, others: list[str]) -> Finding:
+    """report.duplicate on a report whose agency and year the files `others` claim too."""
+    return Finding("report.duplicate", WARNING,
+                   f"{agency} {year} 年度有多份报告（另见 {'、'.join(others)}），该年度不做跨年比对",
+                   ["report.year", "report.agency"])
 
 
 def check_pair(report: Report, prev: Report) -> list[Finding]:
