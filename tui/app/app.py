@@ -34,6 +34,8 @@ class NianbaoApp(App):
     Input { border: round $panel-lighten-2; height: 3; }
     Input#filter { border: none; height: 1; padding: 0 1; }
     Input:focus { border: round $accent; }
+    Input.-textual-compact { border: none; height: 1; padding: 0 1; background: $boost; }
+    Input.-textual-compact:focus { border: none; background: $accent 25%; }
     Button { border: none; height: 1; min-width: 6; margin: 0 1 0 0; background: $panel; }
     Button:focus { text-style: bold reverse; background: $accent; }
     Button:hover { border: none; }
