@@ -6,12 +6,13 @@ Each dismisses with its result (None when cancelled), so callers use
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from tui.app.actions import bindings, key_label
+from tui.app.widgets.paragraph import Paragraph
 from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
@@ -223,10 +224,20 @@ class EditTextDialog(ModalScreen):
 
 
 class ChoiceDialog(ModalScreen):
-    """A message and a row of choices; each choice has a key. Esc → None."""
+    """A message and a row of choices; each choice has a key. Esc → None.
+
+    At 80×24 the buttons always show whole (issue 13.2): they sit at the
+    bottom of the box while a long message scrolls above them, and when
+    they are too many for one row they stand one per line.
+    """
 
     BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button"))
-    DEFAULT_CSS = _CSS.format(name="ChoiceDialog")
+    DEFAULT_CSS = _CSS.format(name="ChoiceDialog") + """
+    ChoiceDialog #message { height: auto; }
+    ChoiceDialog #choices { dock: bottom; height: auto; }
+    ChoiceDialog #choices.stacked { layout: vertical; }
+    ChoiceDialog #choices.stacked Button { width: 100%; margin: 0; }
+    """
 
     def __init__(self, title, message, choices):
         """choices: [(result, label, key)]; the key is a single letter."""
@@ -235,16 +246,37 @@ class ChoiceDialog(ModalScreen):
         self.message = message
         self.choices = choices
 
+    def _labels(self):
+        return [f"{label}({key})" for _, label, key in self.choices]
+
+    def _stacked(self):
+        """Whether the buttons overflow one row of the box (90% of the screen, at most 96)."""
+        inner = min(96, self.app.size.width * 9 // 10) - 4
+        return sum(max(8, cell_len(t) + 2) + 1 for t in self._labels()) > inner
+
     def compose(self):
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(self.message if not isinstance(self.message, str) else Text(self.message))
-            with Horizontal():
-                for i, (result, label, key) in enumerate(self.choices):
-                    yield Button(f"{label}({key})", id=f"choice-{i}")
+            with VerticalScroll(id="message"):
+                message = Text(self.message) if isinstance(self.message, str) else self.message
+                yield Static(Paragraph(message) if isinstance(message, Text) else message)
+            with Horizontal(id="choices"):
+                for i, text in enumerate(self._labels()):
+                    yield Button(text, id=f"choice-{i}")
 
     def on_mount(self):
+        self._fit()
         self.query_one(Button).focus()
+
+    def on_resize(self, event):
+        self._fit()
+
+    def _fit(self):
+        """The message scrolls in what the box (90% of the screen) leaves beside the title and buttons."""
+        stacked = self._stacked()
+        self.query_one("#choices").set_class(stacked, "stacked")
+        buttons = len(self.choices) if stacked else 1
+        self.query_one("#message").styles.max_height = max(2, self.app.size.height * 9 // 10 - 3 - buttons)
 
     def on_button_pressed(self, event):
         event.stop()
@@ -285,7 +317,7 @@ class PromptDialog(ModalScreen):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Input(self.value, id="prompt")
             yield Static("", id="error", classes="dialog-error")
-            yield Static(Text(f"{self.hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消"),
+            yield Static(Paragraph(Text(f"{self.hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消")),
                          classes="dialog-hint")
 
     def on_mount(self):
