@@ -8,6 +8,7 @@ import threading
 from textual.app import App
 
 from tui.app.actions import bindings, check_keys
+from tui.app.cjk_wrap import install as install_cjk_wrap
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider, Palette
@@ -34,6 +35,8 @@ class NianbaoApp(App):
     Input { border: round $panel-lighten-2; height: 3; }
     Input#filter { border: none; height: 1; padding: 0 1; }
     Input:focus { border: round $accent; }
+    TextArea { border: round $panel-lighten-2; }
+    TextArea:focus { border: round $accent; }
     Input.-textual-compact { border: none; height: 1; padding: 0 1; background: $boost; }
     Input.-textual-compact:focus { border: none; background: $accent 25%; }
     Button { border: none; height: 1; min-width: 6; margin: 0 1 0 0; background: $panel; }
@@ -47,6 +50,7 @@ class NianbaoApp(App):
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
         install_inert_text()  # no report text reaches the terminal as live control codes
+        install_cjk_wrap()  # Chinese wraps between characters in every Static and TextArea
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()

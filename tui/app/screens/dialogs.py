@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from tui.app.actions import bindings, key_label
-from tui.app.widgets.paragraph import Paragraph
 from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
@@ -258,8 +257,7 @@ class ChoiceDialog(ModalScreen):
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(id="message"):
-                message = Text(self.message) if isinstance(self.message, str) else self.message
-                yield Static(Paragraph(message) if isinstance(message, Text) else message)
+                yield Static(Text(self.message) if isinstance(self.message, str) else self.message)
             with Horizontal(id="choices"):
                 for i, text in enumerate(self._labels()):
                     yield Button(text, id=f"choice-{i}")
@@ -317,7 +315,7 @@ class PromptDialog(ModalScreen):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Input(self.value, id="prompt")
             yield Static("", id="error", classes="dialog-error")
-            yield Static(Paragraph(Text(f"{self.hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消")),
+            yield Static(Text(f"{self.hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消"),
                          classes="dialog-hint")
 
     def on_mount(self):

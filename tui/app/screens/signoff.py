@@ -65,7 +65,7 @@ class SignoffDialog(ModalScreen):
                     yield Static("接受理由")
                     yield Input("", id="reason", compact=True,
                                 placeholder=f"通过须接受上列 {len(self.blocking)} 条错误，如：原件如此，已核实")
-            yield Static(Paragraph(self._sign_text()), id="sign")
+            yield Static(self._sign_text(), id="sign")
             yield Static("", id="error", classes="empty")
             with Horizontal(id="buttons"):
                 yield Button(f"通过({key_label(self.app, 'signoff', 'approve')})", id="approve")
@@ -117,7 +117,7 @@ class SignoffDialog(ModalScreen):
     def action_toggle_sign(self):
         if self.sign_key is not None:
             self.sign = not self.sign
-            self.query_one("#sign", Static).update(Paragraph(self._sign_text()))
+            self.query_one("#sign", Static).update(self._sign_text())
 
     def on_mount(self):
         self.query_one("#note", Input).focus()
