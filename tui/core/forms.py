@@ -51,7 +51,8 @@ class Column:
 class TableRow:
     """A row of table 三 or 四: an array of count cells."""
 
-    __slots__ = ("key", "keys", "label", "short", "path", "role", "section", "address_text", "cell_addresses")
+    __slots__ = ("key", "keys", "label", "short", "brief", "path", "role", "section", "address_text",
+                 "cell_addresses")
 
     def __init__(self, section, spec):
         self.section = section
@@ -59,6 +60,7 @@ class TableRow:
         self.keys = (section,) + tuple(spec["key"].split("."))
         self.label = spec["label"]
         self.short = spec.get("short", self.label)  # the printed number messages use, e.g. 三（七）
+        self.brief = spec.get("brief", self.label)  # the row named in a sentence, e.g. 二、上年结转
         self.path = tuple(spec["path"])
         self.role = spec.get("role")
         self.address_text = format_address(self.keys)
