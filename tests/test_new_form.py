@@ -25,9 +25,10 @@ def forms_dir(tmp_path, monkeypatch):
                      ('name = "2021年版"', 'name = "2030年版"'),
                      ("格式（2021年版）", "格式（2030年版）"),
                      ("first_year = 2021", "first_year = 2030"),
-                     ('  { label = "尚未审结", short = "未结" },\n  { label = "总计", short = "总计", total = true },',
-                      '  { label = "尚未审结", short = "未结" },\n  { label = "移送", short = "移送" },\n'
-                      '  { label = "合计", short = "合计", total = true },')):
+                     ('  { label = "尚未审结", short = "未结", aliases = ["审结", "尚未"] },\n'
+                      '  { label = "总计", short = "总计", total = true, aliases = ["合计"] },\n]\n\n[[appeals.rows]]',
+                      '  { label = "尚未审结", short = "未结", aliases = ["审结", "尚未"] },\n  { label = "移送", short = "移送" },\n'
+                      '  { label = "合计", short = "合计", total = true },\n]\n\n[[appeals.rows]]')):
         assert old in text, old
         text = text.replace(old, new)
     (folder / "gov2030.toml").write_text(text, encoding="utf-8")
