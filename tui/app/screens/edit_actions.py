@@ -121,14 +121,10 @@ class EditingMixin:
             return
         if value is BlankValue:
             value = ""
-        from tui.store.document import EditError
-
-        try:
-            changed = model.set(address, value)
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未修改", severity="error", timeout=8)
-            return
-        if changed:
+        outcome = model.set(address, value)
+        if outcome.kind == "refused":
+            self.notify(outcome.message, title="未修改", severity="error", timeout=8)
+        elif outcome.ok:
             self.repaint(model, address)
 
     # -- adding what the file lacks -------------------------------------
@@ -163,14 +159,11 @@ class EditingMixin:
     def insert_key(self, model, key, default, part, cell, result):
         if result is None:
             return
-        from tui.store.document import EditError
-
-        try:
-            model.insert(key, self._with_part(default, part, result))
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未添加", severity="error", timeout=8)
+        outcome = model.insert(key, self._with_part(default, part, result))
+        if not outcome.ok:
+            self.notify(outcome.message, title="未添加", severity="error", timeout=8)
             return
-        self.notify(f"已添加 {key}（尚未保存）")
+        self.notify(outcome.message)
         self.repaint(model, cell)
 
     @staticmethod
