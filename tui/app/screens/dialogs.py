@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.actions import bindings, key_label
+from tui.app.actions import bindings, display_key, key_label
 from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
@@ -135,39 +135,63 @@ class EditTextDialog(ModalScreen):
 
 
 class ChoiceDialog(ModalScreen):
-    """A message and a row of choices; each choice has a key. Esc → None."""
+    """A message and a row of choices; each choice has a key. Esc → None.
+
+    `scope` names the dialog in the action registry (tui.app.actions.CHOICE_SCOPES):
+    its choices are given as (result, action id), and the button's label and
+    key come from the registry, after the user's [keys]. A choice made up on
+    the spot (the numbered records of the withdraw dialog) is (result, label, key).
+    """
 
     BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button"))
     DEFAULT_CSS = _CSS.format(name="ChoiceDialog")
 
-    def __init__(self, title, message, choices):
-        """choices: [(result, label, key)]; the key is a single letter."""
+    def __init__(self, title, message, choices, scope=None):
         super().__init__()
         self.title_text = title
         self.message = message
+        self.scope = scope
         self.choices = choices
 
+    def _buttons(self):
+        """[(result, label, keys)]: keys as Textual names them, comma-separated."""
+        from tui.app.actions import BY_SCOPE_ID, effective_key
+
+        out = []
+        for choice in self.choices:
+            if len(choice) == 2:
+                result, action_id = choice
+                action = BY_SCOPE_ID[(self.scope, action_id)]
+                out.append((result, action.title, effective_key(self.app, action)))
+            else:
+                out.append(choice)
+        return out
+
     def compose(self):
+        self._answers = self._buttons()
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Static(self.message if not isinstance(self.message, str) else Text(self.message))
             with Horizontal():
-                for i, (result, label, key) in enumerate(self.choices):
-                    yield Button(f"{label}({key})", id=f"choice-{i}")
+                for i, (result, label, keys) in enumerate(self._answers):
+                    yield Button(f"{label}({display_key(keys)})", id=f"choice-{i}")
 
     def on_mount(self):
         self.query_one(Button).focus()
 
     def on_button_pressed(self, event):
         event.stop()
-        self.dismiss(self.choices[int(event.button.id.split("-")[1])][0])
+        self.dismiss(self._answers[int(event.button.id.split("-")[1])][0])
 
     def on_key(self, event):
-        for result, label, key in self.choices:
-            if event.character and event.character.lower() == key.lower():
-                event.stop()
-                self.dismiss(result)
-                return
+        for result, label, keys in self._answers:
+            for key in keys.split(","):
+                # a letter answers in either case, as it always did (s and S)
+                if event.key == key or (len(key) == 1 and event.character and
+                                        event.character.lower() == key.lower()):
+                    event.stop()
+                    self.dismiss(result)
+                    return
 
     def action_previous_button(self):
         self.focus_previous()
