@@ -143,6 +143,8 @@ ACTIONS = [
     Action("next_finding", "n", "下一问题", "跳到下一个问题所在单元格", "report"),
     Action("previous_finding", "N", "上一问题", "跳到上一个问题所在单元格", "report", show=False),
     Action("switch_pane", "tab", "切换窗格", "在报告与问题列表之间切换", "report", show=False, priority=True),
+    Action("toggle_group", "space", "展开/收起", "问题列表：展开或收起一组同类问题（如一整列留空，n / N 仍逐格访问；"
+           "在组的一行上按回车也可）", "report", show=False),
     Action("search", "slash", "搜索", "搜索标签和正文文字", "report"),
     Action("search_next", "ctrl+n", "下一处", "跳到下一处搜索结果", "report", show=False),
     Action("close_search", "escape", "关闭搜索", "关闭搜索框，回到报告", "report", show=False, palette=False),
