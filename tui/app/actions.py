@@ -172,6 +172,8 @@ ACTIONS = [
            priority=True),
     Action("blank", "ctrl+b", "记为空白", "计数单元格：记为原件留空（写入空字符串）", "dialog", show=False,
            palette=False),
+    Action("take_expected", "tab", "填入应为值", "修改框：填入本格问题给出的应为值（如合计应为的数；有几个时再按换下一个）",
+           "dialog", show=False, palette=False),
     Action("previous_button", "left", "上一按钮", "选择对话框：移到左边的按钮（按钮上括号中的字母直接选择）", "dialog",
            show=False, palette=False),
     Action("next_button", "right", "下一按钮", "选择对话框：移到右边的按钮", "dialog", show=False, palette=False),

@@ -14,6 +14,26 @@ from tui.core.inert import inert
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
 
+def cell_findings(model, address):
+    """(the findings marking a cell, [(expected value, finding)]): the values the findings whose
+    first cell it is say it should hold (FORMAT.md §2 `expected`), distinct, unaccepted ones
+    first, leaving out the value it holds (text.claim: the table is right, the narrative is not)."""
+    from tui.core.review import normal_address
+
+    mark = model.marks.get(address)
+    found = list(mark.findings) if mark is not None else []
+    now = model.value(address)
+    expected, seen = [], {(type(now).__name__, repr(now))}
+    for f in sorted(found, key=lambda f: f.accepted):
+        if f.expected is None or isinstance(f.expected, bool) or not f.first or normal_address(f.first) != address:
+            continue
+        key = (type(f.expected).__name__, repr(f.expected))
+        if key not in seen:
+            seen.add(key)
+            expected.append((f.expected, f))
+    return found, expected
+
+
 class EditingMixin:
     # -- hooks ------------------------------------------------------------
 
@@ -33,6 +53,13 @@ class EditingMixin:
     def missing_key_to_add(self):
         """A key the file lacks that the screen offers to add (e.g. from a finding), or None."""
         return None
+
+    def cursor_row_region(self):
+        """The edited row on screen, which the edit overlay keeps in sight (None: no table has the cursor)."""
+        from tui.app.widgets.cursor import CellCursorMixin
+
+        focused = self.focused
+        return focused.cursor_row_on_screen() if isinstance(focused, CellCursorMixin) else None
 
     # -- locks and recovery ------------------------------------------------
 
@@ -112,7 +139,11 @@ class EditingMixin:
             self.offer_insert(model, address)
             return
         value = model.value(address)
-        dialog = EditTextDialog(title, address, value) if kind == TEXT else EditCellDialog(title, address, kind, value)
+        if kind == TEXT:
+            dialog = EditTextDialog(title, address, value)
+        else:
+            found, expected = cell_findings(model, address)
+            dialog = EditCellDialog(title, address, kind, value, expected, found, self.cursor_row_region())
         # on a hang-up with the dialog open, what is typed goes into the recovery file (issue 10.7)
         dialog.keep = lambda typed: model.set(address, "" if typed is BlankValue else typed)
         self.app.push_screen(dialog, lambda result: self.apply_edit(model, address, result))

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
@@ -20,6 +20,7 @@ from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.app.widgets.footer import KeyFooter
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
@@ -98,7 +99,7 @@ class ReportScreen(EditingMixin, Screen):
         yield StatusLine(id="status")
         yield Input(placeholder=f"搜索标签和正文，回车跳转，{key_label(self.app, 'report', 'close_search')} 取消",
                     id="search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def blocks(self):

@@ -11,10 +11,11 @@ from rich.text import Text
 from textual import work
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.app.widgets.footer import KeyFooter
 from tui.core.inert import inert
 from tui.core.checker import check_loaded, expand_paths, iter_loaded
 from tui.core.findings import GLYPHS
@@ -158,7 +159,7 @@ class ReportListScreen(Screen):
         yield ProgressBar(id="progress", show_eta=False)
         yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self):
         table = self.query_one("#reports", DataTable)
