@@ -232,7 +232,8 @@ class NianbaoApp(App):
                 then()
 
         self.push_screen(ChoiceDialog("有未保存的修改", f"{names} 有未保存的修改。",
-                                      [("save", "保存", "s"), ("discard", "不保存", "d"), (None, "取消", "c")]),
+                                      [("save", "unsaved_save"), ("discard", "unsaved_discard"),
+                                       (None, "unsaved_cancel")], scope="unsaved"),
                          chosen)
 
     def action_close(self):

@@ -11,7 +11,7 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.actions import bindings, key_label
+from tui.app.actions import bindings, display_key, key_label
 from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
@@ -225,6 +225,11 @@ class EditTextDialog(ModalScreen):
 class ChoiceDialog(ModalScreen):
     """A message and a row of choices; each choice has a key. Esc → None.
 
+    `scope` names the dialog in the action registry (tui.app.actions.CHOICE_SCOPES):
+    its choices are given as (result, action id), and the button's label and
+    key come from the registry, after the user's [keys]. A choice made up on
+    the spot (the numbered records of the withdraw dialog) is (result, label, key).
+
     At 80×24 the buttons always show whole (issue 13.2): they sit at the
     bottom of the box while a long message scrolls above them, and when
     they are too many for one row they stand one per line.
@@ -238,15 +243,29 @@ class ChoiceDialog(ModalScreen):
     ChoiceDialog #choices.stacked Button { width: 100%; margin: 0; }
     """
 
-    def __init__(self, title, message, choices):
-        """choices: [(result, label, key)]; the key is a single letter."""
+    def __init__(self, title, message, choices, scope=None):
         super().__init__()
         self.title_text = title
         self.message = message
+        self.scope = scope
         self.choices = choices
 
+    def _buttons(self):
+        """[(result, label, keys)]: keys as Textual names them, comma-separated."""
+        from tui.app.actions import BY_SCOPE_ID, effective_key
+
+        out = []
+        for choice in self.choices:
+            if len(choice) == 2:
+                result, action_id = choice
+                action = BY_SCOPE_ID[(self.scope, action_id)]
+                out.append((result, action.title, effective_key(self.app, action)))
+            else:
+                out.append(choice)
+        return out
+
     def _labels(self):
-        return [f"{label}({key})" for _, label, key in self.choices]
+        return [f"{label}({display_key(keys)})" for _, label, keys in self._answers]
 
     def _stacked(self):
         """Whether the buttons overflow one row of the box (90% of the screen, at most 96)."""
@@ -254,6 +273,7 @@ class ChoiceDialog(ModalScreen):
         return sum(max(8, cell_len(t) + 2) + 1 for t in self._labels()) > inner
 
     def compose(self):
+        self._answers = self._buttons()
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(id="message"):
@@ -278,14 +298,17 @@ class ChoiceDialog(ModalScreen):
 
     def on_button_pressed(self, event):
         event.stop()
-        self.dismiss(self.choices[int(event.button.id.split("-")[1])][0])
+        self.dismiss(self._answers[int(event.button.id.split("-")[1])][0])
 
     def on_key(self, event):
-        for result, label, key in self.choices:
-            if event.character and event.character.lower() == key.lower():
-                event.stop()
-                self.dismiss(result)
-                return
+        for result, label, keys in self._answers:
+            for key in keys.split(","):
+                # a letter answers in either case, as it always did (s and S)
+                if event.key == key or (len(key) == 1 and event.character and
+                                        event.character.lower() == key.lower()):
+                    event.stop()
+                    self.dismiss(result)
+                    return
 
     def action_previous_button(self):
         self.focus_previous()
