@@ -1,56 +1,30 @@
 """The report list: every report of a folder with its state at a glance.
 
-Checking runs in a worker thread with a progress bar, so a large folder never
-freezes the screen. Typing in the filter box narrows the list; `s` sorts.
+Rows appear at once (file names), then fill as worker processes identify
+and check the files (tui.core.batch; a progress bar shows how far). The data
+is tui.app.listmodel (small entries, sorting, filtering); the table draws
+only the rows on screen (tui.app.widgets.virtual_table), so 50,000 reports
+sort and filter in a blink and never freeze the keys. Typing in the filter
+box narrows the list; `s` sorts.
 """
 
 import os
+import time
 
 from rich.text import Text
 from textual import work
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
-from tui.core.checker import check_loaded, expand_paths, iter_loaded
+from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel  # noqa: F401 - SORTS re-exported
+from tui.app.widgets.virtual_table import VirtualTable
+from tui.core.checker import expand_paths
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
-
-class Entry:
-    """One row: a checked report, or an invalid file."""
-
-    __slots__ = ("file", "checked", "invalid")
-
-    def __init__(self, file, checked=None, invalid=None):
-        self.file = file
-        self.checked = checked
-        self.invalid = invalid
-
-    @property
-    def report(self):
-        return self.checked.report if self.checked else None
-
-    def sort_value(self, key):
-        c = self.checked
-        if c is None:
-            return {"agency": "", "year": 0, "errors": 10**9, "warnings": 0, "signoff": "", "file": self.file}[key]
-        return {"agency": c.report.agency, "year": c.report.year, "errors": c.errors, "warnings": c.warnings,
-                "signoff": c.signoff, "file": self.file}[key]
-
-    def search_text(self):
-        c = self.checked
-        if c is None:
-            return f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
-        r = c.report
-        state = "有错误" if c.errors else ("有警告" if c.warnings else "无问题")
-        return " ".join([r.agency, str(r.year), r.form.name, STATE_NAMES[c.signoff], c.signoff, state,
-                         self.file]).lower()
-
-
-SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("warnings", "警告数"),
-         ("signoff", "签核"), ("file", "文件"))
+UPDATE_EVERY = 0.25  # seconds between list updates while checking
 
 
 def _chain(first, rest):
@@ -77,26 +51,63 @@ class _real_stderr:
         return False
 
 
-def load_entries(paths, progress=None):
-    """Load and check every report under paths; progress(done, total) is called as it goes."""
-    items = expand_paths(paths)
-    loaded, invalid = [], []
-    # Worker processes (spawned: this process has threads) parse and check many
-    # files, so the UI thread keeps the interpreter to itself and stays responsive.
-    results = iter_loaded(items, start_method="spawn")
+def check_into(items, update, jobs=None):
+    """Check [(path, display)]; call update(changes, done, total) every
+    UPDATE_EVERY seconds (and at the end) with [(index, ident or summary or
+    Invalid)] since the last call. done/total count both steps (identify, check)."""
+    from tui.core.batch import run, summary
+
+    total = 2 * len(items)
+    changes, done, last = [], 0, time.monotonic()
+
+    def add(i, got):
+        nonlocal done, last
+        changes.append((i, got))
+        done += 1
+        now = time.monotonic()
+        if now - last >= UPDATE_EVERY:
+            update(changes[:], done, total)
+            changes.clear()
+            last = now
+
+    # Worker processes (spawned: this process has threads) parse and check,
+    # so the UI thread keeps the interpreter to itself and stays responsive.
+    results = run(items, summary, jobs=jobs, start_method="spawn", on_ident=add)
     with _real_stderr():  # the pool starts on the first result
         first = next(results, None)
-    for i, (r, findings) in enumerate(_chain(first, results), 1):
-        if findings is None:
-            invalid.append(r)
+    for i, got in _chain(first, results):
+        add(i, got)  # an unreadable file comes twice (identify, then here): counted as both steps
+    update(changes, total, total)
+
+
+def load_entries(paths, progress=None):
+    """Load and check every report under paths (no screen): [Entry], file order."""
+    items = expand_paths(paths)
+    entries = [Entry(d) for _, d in items]
+
+    def update(changes, done, total):
+        apply_changes(entries, changes)
+        if progress:
+            progress(done, total)
+
+    check_into(items, update)
+    return entries
+
+
+def apply_changes(entries, changes):
+    from tui.core.batch import Ident
+    from tui.core.report import Invalid
+
+    for i, got in changes:
+        e = entries[i]
+        if isinstance(got, Invalid):
+            if e.state != INVALID:
+                e.failed(got)
+        elif isinstance(got, Ident):
+            if e.state != INVALID:
+                e.identified(got.agency, got.year)
         else:
-            loaded.append((r, findings))
-        if progress and (i % 20 == 0 or i == len(items)):
-            progress(i, len(items))
-    checked = check_loaded(loaded, jobs=1)  # pairing here: forking from a threaded process is unsafe
-    entries = {c.report.file: Entry(c.report.file, checked=c) for c in checked}
-    entries.update({i.file: Entry(i.file, invalid=i) for i in invalid})
-    return [entries[d] for _, d in items if d in entries]
+            e.checked_as(got)
 
 
 class ReportListScreen(Screen):
@@ -115,12 +126,27 @@ class ReportListScreen(Screen):
     def __init__(self, paths, **kwargs):
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths]
-        self.entries = []
-        self.shown = []
-        self.sort_index = 0
-        self.reverse = False
+        self.model = ListModel()
         self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
+        self._colours = None
+
+    # The list's data, as the screen's callers and tests read it.
+    @property
+    def entries(self):
+        return self.model.entries
+
+    @property
+    def shown(self):
+        return self.model.shown
+
+    @property
+    def sort_index(self):
+        return self.model.sort_index
+
+    @property
+    def reverse(self):
+        return self.model.reverse
 
     def compose(self):
         yield Static(id="list-title")
@@ -128,12 +154,12 @@ class ReportListScreen(Screen):
             yield Input(placeholder="/ 筛选：机关、年度、文件名、有错误、已过期", id="filter")
             yield Static(id="sort-label")
         yield ProgressBar(id="progress", show_eta=False)
-        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable(self._row_cells, self.model.index_of, id="reports")
         yield Static(id="detail")
         yield Footer()
 
     def on_mount(self):
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", VirtualTable)
         self._columns(table)
         self._title(f"正在检查 {' '.join(self.paths)} …")
         self._sort_label()
@@ -145,17 +171,29 @@ class ReportListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self):
-        bar = self.query_one("#progress", ProgressBar)
+        items = expand_paths(self.paths)
+        entries = [Entry(d) for _, d in items]
+        self.app.call_from_thread(self._begin, entries)
 
-        def progress(done, total):
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+        def update(changes, done, total):
+            self.app.call_from_thread(self._update, changes, done, total)
 
-        entries = load_entries(self.paths, progress)
-        self.app.call_from_thread(self._loaded, entries)
+        check_into(items, update)
+        self.app.call_from_thread(self._loaded)
 
-    def _loaded(self, entries):
+    def _begin(self, entries):
+        """File names at once: the list is usable before any file is read."""
+        self.model.set_entries(entries)
+        self.query_one("#progress", ProgressBar).update(total=max(1, 2 * len(entries)), progress=0)
+        self.populate()
+
+    def _update(self, changes, done, total):
+        apply_changes(self.model.entries, changes)
+        self.query_one("#progress", ProgressBar).update(total=max(1, total), progress=done)
+        self.populate()
+
+    def _loaded(self):
         self.checking = False
-        self.entries = entries
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
 
@@ -177,64 +215,70 @@ class ReportListScreen(Screen):
         agency = max(10, min(spare * 2 // 3, 36))
         sizes = {"state": fixed[0][2], "agency": agency, "year": 4, "form": fixed[2][2], "errors": 4, "warnings": 4,
                  "signoff": 8, "file": max(10, spare - agency)}
-        for label, key in (("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"),
-                           ("错误", "errors"), ("警告", "warnings"), ("签核", "signoff"), ("文件", "file")):
-            table.add_column(label, key=key, width=sizes[key])
+        table.set_columns([(label, key, sizes[key]) for label, key in (
+            ("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"), ("错误", "errors"),
+            ("警告", "warnings"), ("签核", "signoff"), ("文件", "file"))])
 
     def on_resize(self, event):
-        if self.entries:
-            self.populate()
+        self._columns(self.query_one("#reports", VirtualTable))
 
     def populate(self):
-        colours = severity_colours(self.app)
-        terms = self.query_one("#filter", Input).value.lower().split()
-        key = SORTS[self.sort_index][0]
-        entries = sorted(self.entries, key=lambda e: (e.sort_value(key), e.file), reverse=self.reverse)
-        self.shown = [e for e in entries if all(t in e.search_text() for t in terms)]
-        table = self.query_one("#reports", DataTable)
-        current = table.cursor_row
-        table.clear(columns=True)  # columns sized afresh for what is shown
+        """Sort and filter again, and redraw what is on screen (never every row)."""
+        table = self.query_one("#reports", VirtualTable)
+        self._colours = severity_colours(self.app)
+        current = self._selected()
+        self.model.set_filter(self.query_one("#filter", Input).value)
+        table.set_rows(len(self.model.shown))
+        if current is not None and self.checking and table.cursor_row:
+            # while the list fills, a cursor the user moved stays on its report
+            at = self.model.index_of(current.file)
+            if at is not None and at != table.cursor_row:
+                table.move_cursor(row=at)
         self._columns(table)
-        for e in self.shown:
-            table.add_row(*self._cells(e, colours), key=e.file)
-        if self.shown:
-            table.move_cursor(row=min(current, len(self.shown) - 1))
+        self._summary()
+        self._detail()
+
+    def _summary(self):
+        n = len(self.model.entries)
         if self.checking:
-            return  # the title shows progress until the folder is checked
-        n = len(self.entries)
-        bad = sum(1 for e in self.entries if e.checked and e.checked.errors)
-        warn = sum(1 for e in self.entries if e.checked and not e.checked.errors and e.checked.warnings)
-        signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
-        invalid = sum(1 for e in self.entries if e.invalid)
+            done = sum(1 for e in self.model.entries if e.state in (CHECKED, INVALID))
+            self._title(f"正在检查 {' '.join(self.paths)} … {done}/{n}")
+            return
+        bad, warn, signed, invalid = self.model.counts()
+        terms = self.model.terms
         self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
                     f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
                     + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
-        self._detail()
+
+    def _row_cells(self, index):
+        if index >= len(self.model.shown):
+            return []
+        return self._cells(self.model.shown[index], self._colours or severity_colours(self.app))
 
     def _cells(self, e, colours):
+        name = Text(os.path.basename(e.file), style="dim")
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
-                    "", "", "", "", "", Text(os.path.basename(e.file), style="dim")]
-        c = e.checked
-        r = c.report
-        if c.errors:
+                    "", "", "", "", "", name]
+        if e.checked is None:  # not yet checked
+            return [Text("…", style="dim"), e.agency, str(e.year) if e.year else "", "", "", "", "", name]
+        if e.errors:
             state = Text("✗", style="bold " + colours["error"])
-        elif c.warnings:
+        elif e.warnings:
             state = Text("!", style="bold " + colours["warning"])
         else:
             state = Text("✓", style=colours["accepted"])
         if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
-                      "stale": colours["warning"]}.get(c.signoff, "dim")
-        return [state, r.agency, str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
-                Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
-                Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
-                Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
-                Text(os.path.basename(e.file), style="dim")]
+                      "stale": colours["warning"]}.get(e.signoff, "dim")
+        return [state, e.agency, str(e.year), e.form[:4] if getattr(self, "narrow", False) else e.form,
+                Text(str(e.errors), style=colours["error"] if e.errors else "dim", justify="right"),
+                Text(str(e.warnings), style=colours["warning"] if e.warnings else "dim", justify="right"),
+                Text(f"{STATE_GLYPHS[e.signoff]} {STATE_NAMES[e.signoff]}", style=sign_style), name]
 
     def _selected(self):
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", VirtualTable)
         if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row]
@@ -242,26 +286,59 @@ class ReportListScreen(Screen):
     def _detail(self):
         e = self._selected()
         if e is None:
-            text = "（没有符合条件的报告）" if self.entries else ""
+            text = "（没有符合条件的报告）" if self.entries and not self.checking else ""
         elif e.invalid:
             text = e.invalid.error
+        elif e.checked is None:
+            text = f"{e.file}  正在检查…"
         else:
-            c = e.checked
-            first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-            text = f"{e.file}  摘要：{c.report.digest[:19]}…" if first is None else f"{first.glyph} {first.message}"
-            if c.signoff == "stale":
-                from tui.store.signoff import stale_description
-
-                text = f"! 签核已过期：{stale_description(c.report.data, c.report.digest)}\n{text}"
+            text = f"{e.file}  摘要：{e.digest[:19]}…" if not e.detail else e.detail
+            if e.signoff == "stale":
+                text = f"! 签核已过期：{self._stale(e)}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
 
-    def on_data_table_row_highlighted(self, event):
+    @staticmethod
+    def _stale(e):
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+        from tui.store.signoff import stale_description
+
+        r = load_path(e.file)
+        return "文件已无法读取" if isinstance(r, Invalid) else stale_description(r.data, r.digest)
+
+    def on_virtual_table_row_highlighted(self, event):
         self._detail()
 
-    def on_data_table_row_selected(self, event):
+    def on_virtual_table_row_selected(self, event):
         self.action_open_selected()
 
     # -- actions --------------------------------------------------------
+
+    def _load_report(self, e):
+        """The entry's report, read again from its file (the list keeps none)."""
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        r = load_path(e.file)
+        if isinstance(r, Invalid):
+            self.notify(r.error, title="无法打开", severity="error", timeout=8)
+            return None
+        return r
+
+    def _related_reports(self, *entries):
+        """The reports the opened ones pair with: same agency, same or previous year."""
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        seen, out = set(), []
+        for e in entries:
+            for x in self.model.related(e):
+                if x.file not in seen:
+                    seen.add(x.file)
+                    r = load_path(x.file)
+                    if not isinstance(r, Invalid):
+                        out.append(r)
+        return out
 
     def action_open_selected(self):
         e = self._selected()
@@ -270,8 +347,12 @@ class ReportListScreen(Screen):
         if e.invalid:
             self.notify(e.invalid.error, title="无法打开", severity="error", timeout=8)
             return
-        context = [x.report for x in self.entries if x.checked]
-        self.app.open_report(e.report, context)
+        if e.checked is None:
+            self.notify("这份报告还在检查中，请稍候", timeout=3)
+            return
+        report = self._load_report(e)
+        if report is not None:
+            self.app.open_report(report, self._related_reports(e))
 
     def action_filter(self):
         self.query_one("#filter", Input).focus()
@@ -282,26 +363,25 @@ class ReportListScreen(Screen):
 
     def on_input_submitted(self, event):
         if event.input.id == "filter":
-            self.query_one("#reports", DataTable).focus()
+            self.query_one("#reports", VirtualTable).focus()
 
     def on_key(self, event):
         box = self.query_one("#filter", Input)
         if box.has_focus and event.key in ("escape", "down"):
             event.stop()
-            self.query_one("#reports", DataTable).focus()
+            self.query_one("#reports", VirtualTable).focus()
 
     def _sort_label(self):
         self.query_one("#sort-label", Static).update(
             f"排序：{SORTS[self.sort_index][1]}{'（倒序）' if self.reverse else ''}")
 
     def action_sort_next(self):
-        self.sort_index = (self.sort_index + 1) % len(SORTS)
-        self.reverse = SORTS[self.sort_index][0] in ("errors", "warnings")  # most problems first
+        self.model.sort_next()
         self._sort_label()
         self.populate()
 
     def action_sort_reverse(self):
-        self.reverse = not self.reverse
+        self.model.sort_reverse()
         self._sort_label()
         self.populate()
 
@@ -309,7 +389,7 @@ class ReportListScreen(Screen):
 
     def action_toggle_mark(self):
         e = self._selected()
-        if e is None or e.invalid:
+        if e is None or e.invalid or e.checked is None:
             return
         if e.file in self.marked:
             self.marked.remove(e.file)
@@ -319,7 +399,7 @@ class ReportListScreen(Screen):
                 dropped = self.marked.pop(0)
                 self.notify(f"最多标记两份，已取消标记 {os.path.basename(dropped)}")
         self.populate()
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", VirtualTable)
         if table.cursor_row + 1 < len(self.shown):  # like a file manager: mark and move on
             table.move_cursor(row=table.cursor_row + 1)
 
@@ -333,14 +413,15 @@ class ReportListScreen(Screen):
             pair = [marked[0], here]
         else:
             base = marked[0] if marked else here
-            if base is None or base.invalid:
+            if base is None or base.invalid or base.checked is None:
                 return
-            r = base.report
-            previous = [x for x in by_file.values() if x.report.agency == r.agency and x.report.year == r.year - 1]
+            previous = [x for x in by_file.values() if x.agency == base.agency and x.year == base.year - 1]
             if not previous:
-                self.notify(f"没有 {r.agency} {r.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
+                self.notify(f"没有 {base.agency} {base.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
                             severity="warning")
                 return
             pair = [previous[0], base]
-        context = [x.report for x in self.entries if x.checked]
-        self.app.open_compare(pair[0].report, pair[1].report, context)
+        reports = [self._load_report(x) for x in pair]
+        if None in reports:
+            return
+        self.app.open_compare(reports[0], reports[1], self._related_reports(*pair))
