@@ -123,7 +123,9 @@ async def test_report_starts_on_first_finding_and_n_N_jump():
 async def test_status_line_follows_cursor_with_label_path_and_value():
     app = NianbaoApp([str(REPORTS / "hongze-2023.toml")])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        # Let pairing (a worker) finish first: it may move the cursor to the
+        # first finding, which under load raced the goto below.
+        await wait_list(pilot)
         screen = app.screen
         screen.goto("applications.outcome.denied.state_secret[0]")
         await pilot.pause()

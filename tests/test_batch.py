@@ -131,7 +131,8 @@ BUSY = textwrap.dedent("""
     from tui.core import batch
 
     def busy(_):
-        print(os.getpid(), flush=True)
+        sys.stdout.write(f"{os.getpid()}\\n")  # one write: two workers share the pipe
+        sys.stdout.flush()
         time.sleep(60)  # a worker deep in a long task: an idle one would see EOF anyway
 
     def init(ppid):
@@ -159,7 +160,11 @@ def test_busy_workers_die_with_their_parent(tmp_path, how, start_method):
     script.write_text(BUSY, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, str(script), start_method, how], cwd=REPO, stdout=subprocess.PIPE,
                             text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
-    workers = [int(proc.stdout.readline()), int(proc.stdout.readline())]
+    workers = []
+    while len(workers) < 2:
+        line = proc.stdout.readline()
+        assert line, "the workers did not start"
+        workers.extend(int(x) for x in line.split())
     assert all(_alive(p) for p in workers)
     proc.kill()
     proc.wait()

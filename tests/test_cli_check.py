@@ -74,7 +74,7 @@ def test_exit_0_when_errors_are_accepted(tmp_path):
     assert code == 0
     proc = run_cli("check", f)
     assert proc.returncode == 0
-    assert "✓" in proc.stdout and "已接受" in proc.stdout
+    assert "≃" in proc.stdout and "已接受" in proc.stdout
 
 
 def test_exit_2_unreadable_file_other_files_still_checked(tmp_path):
@@ -106,7 +106,8 @@ def test_exit_2_permission_denied(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["check"],
+    # `check` alone is not a usage error: FORMAT.md §4 has it check ./reports
+    # (tests/test_chinese.py::test_check_without_path_checks_reports).
     ["check", "--format", "xml", "reports"],
     ["check", "--bogus", "reports"],
     ["check", "--jobs", "many", "reports"],
@@ -118,10 +119,13 @@ def test_exit_2_usage_error(args):
     assert "用法" in proc.stderr
 
 
-def test_empty_dir_is_clean(tmp_path):
+def test_empty_dir_is_no_report_found(tmp_path):
+    """FORMAT.md §4: exit 2 if no report was found (issue 10.7; it used to exit 0)."""
     (tmp_path / "notes.txt").write_text("不是报告", encoding="utf-8")
     code, doc, _ = check_json(tmp_path)
-    assert (code, doc) == (0, {"reports": [], "invalid": []})
+    assert (code, doc) == (2, {"reports": [], "invalid": []})
+    proc = run_cli("check", tmp_path)
+    assert proc.returncode == 2 and "未找到报告" in proc.stdout
 
 
 def test_recursive_and_hidden(tmp_path):
@@ -265,7 +269,8 @@ def test_text_output(reports_copy):
     assert "appeals.reconsideration[4]" in out
     assert "四、政府信息公开行政复议、行政诉讼情况 › 行政复议 › 总计" in out  # printed label path
     assert "行政复议：总计 = 0" in out
-    assert re.search(r"共 4 份报告：1 份有错误；错误 2 条，警告 0 条，已接受 0 条；无法读取的文件 0 个。\n\Z", out), out
+    # The warning: hongze 2024's 受理…申请 17 件 against table 三 (text.claim, §2.1).
+    assert re.search(r"共 4 份报告：1 份有错误；错误 2 条，警告 1 条，已接受 0 条；无法读取的文件 0 个。\n\Z", out), out
     assert "对照上年" in out  # hongze 2024 is paired with 2023
     assert not ANSI.search(out)
 
@@ -319,14 +324,17 @@ def test_colour_only_on_a_terminal_and_never_with_no_color():
 @pytest.mark.parametrize("edition,year", [("2019", 2020), ("2021", 2021)])
 def test_new_loads_and_checks_clean(tmp_path, edition, year):
     out = tmp_path / "new.toml"
-    proc = run_cli("new", "--form", edition, "--agency", " 某某县人民政府办公室 ", "--year", year, "-o", out)
+    # (某某 would be a template placeholder, FORMAT.md §2.1.)
+    proc = run_cli("new", "--form", edition, "--agency", " 灵武市人民政府办公室 ", "--year", year, "-o", out)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    assert data["report"] == {"form": f"gov-info-disclosure/{edition}", "agency": "某某县人民政府办公室", "year": year,
-                              "title": f"某某县人民政府办公室{year}年政府信息公开工作年度报告"}
+    assert data["report"] == {"form": f"gov-info-disclosure/{edition}", "agency": "灵武市人民政府办公室", "year": year,
+                              "title": f"灵武市人民政府办公室{year}年政府信息公开工作年度报告"}
     code, doc, _ = check_json(out)
-    assert code == 0 and doc["invalid"] == [] and doc["reports"][0]["findings"] == []
+    assert code == 0 and doc["invalid"] == []
+    # The blank 2021 text does not state the 信息处理费 (a warning, §2.1).
+    assert [f["rule"] for f in doc["reports"][0]["findings"]] == (["text.fee-statement"] if edition == "2021" else [])
     # Laid out like the printed form: every row and section carries its label as a comment.
     form = form_by_edition(edition)
     lines = text.splitlines()
@@ -396,7 +404,9 @@ from tui.core.checker import check_paths
 check_paths(["reports"], jobs=2)  # the worker-process path too
 status = tui.cli.main(["check", "reports"])
 heavy = sorted(m for m in sys.modules
-               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich"))
+               if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich",
+                                      # the import path's readers (issue 11)
+                                      "lxml", "docx", "pdfplumber", "pdfminer", "pypdfium2", "PIL"))
 print(json.dumps({"status": status, "heavy": heavy, "core": sorted(m for m in sys.modules if m.startswith("tui.core"))}))
 """
 

@@ -186,6 +186,11 @@ async def test_own_findings_marked_on_their_side_and_n_jumps():
         old, new = cell_lines(screen, "appeals", OLD, "appeals.reconsideration[4]")
         assert old.strip().startswith("✗") and "✗" not in new
         await pilot.press("g", "n")
+        # first in table order: hongze-2024's 受理…申请 17 件 against 新收 95
+        # (text.claim, a warning of the new side only)
+        assert screen.cell.new_address == "applications.new_received[6]"
+        assert "[新 2024] !" in status(app)
+        await pilot.press("n")
         first = screen.cell.old_address
         assert first in ("appeals.reconsideration[4]", "appeals.litigation_after_reconsideration[4]")
         assert "[旧 2023] ✗" in status(app)
@@ -424,9 +429,9 @@ async def test_compare_actions_in_help_and_palette_scope():
 
 
 async def test_keymap_applies_to_every_scope_with_the_id(tmp_path):
-    from tui.app.actions import keymap_from_config
+    from tui.app.actions import check_keys
 
-    keymap = keymap_from_config({"next_finding": "x"})
+    keymap = check_keys({"next_finding": "x"}).keymap()
     assert keymap["report.next_finding"] == "x" and keymap["compare.next_finding"] == "x"
 
 

@@ -162,7 +162,7 @@ async def test_hang_up_exits_even_when_saving_recovery_fails(report, monkeypatch
     must not leave the app running without its terminal."""
     from tui.app import app as app_module
     from tui.app.app import NianbaoApp
-    from tui.app.screens.editing import EditingMixin
+    from tui.app.screens.edit_actions import EditingMixin
 
     def broken(self):
         raise ImportError("the installation went away")
@@ -187,3 +187,47 @@ async def test_hang_up_exits_even_when_saving_recovery_fails(report, monkeypatch
     assert app.return_code == 128 + signal.SIGHUP
     # and a hard exit is armed in case the graceful one stalls on a dead terminal
     assert timers and timers[0][1] is os._exit and timers[0][2] == (128 + signal.SIGHUP,)
+
+
+def test_value_typed_in_an_open_edit_dialog_goes_into_the_recovery_file(report, tmp_path):
+    """Issue 10.7: SIGTERM while the edit dialog is open with a new value typed, not yet confirmed."""
+    state = tmp_path / "state"
+    proc, master = spawn(report, state)
+    try:
+        read_until(master, "行政复议".encode())
+        drain(master, 0.5)
+        for key in (b"e", b"\x15", b"9"):  # edit, ctrl+u, 9 -- and no Enter
+            os.write(master, key)
+            drain(master, 0.4)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=5)
+        assert proc.returncode == 128 + signal.SIGTERM
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    files = recovery_files(state)
+    assert len(files) == 1
+    assert json.loads(files[0].read_text(encoding="utf-8"))["edits"] == [["appeals.reconsideration[4]", 9]]
+    assert report.read_bytes() == (REPORTS / "hongze-2023.toml").read_bytes()
+
+
+async def test_open_dialog_value_recovered_and_invalid_value_ignored(report, monkeypatch):
+    from tui.app import app as app_module
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import EditCellDialog
+    from tui.store import recovery
+
+    monkeypatch.setattr(app_module.threading, "Timer", lambda *a, **k: type("T", (), {"start": lambda s: None})())
+    for typed, expected in (("12", [("appeals.reconsideration[4]", 12)]), ("x1", None)):
+        recovery.discard(str(report))
+        app = NianbaoApp([str(report)])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("e", "ctrl+u", *typed)
+            await pilot.pause()
+            assert isinstance(app.screen, EditCellDialog)
+            app.hang_up(signal.SIGTERM)
+            await pilot.pause()
+        found = recovery.find(str(report))
+        assert (found.edits if found else None) == expected

@@ -42,7 +42,10 @@ def test_wrong_imports_break_the_contracts(tmp_path):
     assert "tui.core.address -> textual" in out
     assert "tui.core.blank -> tui.store.atomic" in out
     assert "tui.store.lock -> tui.app.actions" in out
-    assert "0 kept, 2 broken" in out
+    # The two above break, and so does "the importer is headless" (issue 11),
+    # through the chain these wrong imports open (importer → core → store);
+    # the readers contract stays kept (nothing here loads lxml).
+    assert "1 kept, 3 broken" in out
 
 
 def test_ci_runs_exactly_the_readme_test_command():

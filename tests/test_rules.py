@@ -83,14 +83,24 @@ def report(data, file="r.toml"):
     return r
 
 
+# The narrative and identity rules (FORMAT.md §2.1) read the title and the
+# text, which the mutations here (a year moved, a cell changed) leave as they
+# were; they have their own tests (test_narrative.py), so this file looks at
+# the §2 rules only.
+NARRATIVE_RULES = {"text.placeholder", "report.title-year", "text.stale-year", "text.fee-statement",
+                   "report.deadline", "text.claim"}
+
+
 def check(*datas):
-    """Check several reports together (pairing included); {file: [Finding]}.
-    Arguments are data dicts (named r0.toml, r1.toml, ...) or (file, data) pairs."""
+    """Check several reports together (pairing included); {file: [Finding]} of
+    the §2 rules. Arguments are data dicts (named r0.toml, r1.toml, ...) or
+    (file, data) pairs."""
     reports = []
     for i, d in enumerate(datas):
         file, data = d if isinstance(d, tuple) else (f"r{i}.toml", d)
         reports.append(report(data, file))
-    return {c.report.file: c.findings for c in check_reports(reports)}
+    return {c.report.file: [f for f in c.findings if f.rule not in NARRATIVE_RULES]
+            for c in check_reports(reports)}
 
 
 def findings_of(data):
@@ -140,7 +150,9 @@ def test_blank_new_report_has_no_findings(edition, year):
     text = blank_report(form_by_edition(edition), "某某县人民政府办公室", year)
     r = load_bytes(text.encode("utf-8"), "new.toml")
     assert isinstance(r, Report), r
-    assert [c.findings for c in check_reports([r])] == [[]]
+    # §2 rules only: the blank 2021 text does not state the 信息处理费 and
+    # 某某 is a placeholder (FORMAT.md §2.1; see test_narrative.py).
+    assert [[f for f in c.findings if f.rule not in NARRATIVE_RULES] for c in check_reports([r])] == [[]]
 
 
 def test_hongze_pair_is_clean_in_the_later_year():

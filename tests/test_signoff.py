@@ -122,7 +122,10 @@ def test_approval_refused_with_errors_then_accepted(reports_copy):
     acc = data["review"]["accepted"]
     assert {a["cells"][0] for a in acc} == {"appeals.reconsideration[4]", "appeals.litigation_after_reconsideration[4]"}
     assert all(a["reason"] == "原件如此，已向报送单位核实" and a["user"] == USER for a in acc)
-    assert list(acc[0]) == ["rule", "cells", "reason", "user", "at"]
+    # keyed to the figures accepted (FORMAT.md §5): 行政复议 总计 0 where 11 was due
+    assert list(acc[0]) == ["rule", "cells", "expected", "actual", "reason", "user", "at"]
+    assert {(a["cells"][0], a["expected"], a["actual"]) for a in acc} == {
+        ("appeals.reconsideration[4]", 11, 0), ("appeals.litigation_after_reconsideration[4]", 5, 0)}
 
     c = run_cli("check", "--format", "json", reports_copy)
     assert c.returncode == 0, c.stdout

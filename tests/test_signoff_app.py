@@ -80,7 +80,7 @@ async def test_approval_with_errors_needs_a_reason_then_accepts_them(folder):
         assert screen.model.signoff == "approved"
         assert all(f.accepted for f in screen.model.findings if f.severity == "error")
         row = screen.query_one("#block-appeals").get_row_at(0)
-        assert str(row[5]).startswith("✓")
+        assert str(row[5]).startswith("≃")
     data = review(path)
     assert len(data["accepted"]) == 2 and data["signoff"][-1]["decision"] == "approved"
 
@@ -111,7 +111,7 @@ async def test_accept_single_finding_from_its_cell(folder):
         await pilot.pause()
         accepted = {f.first: f.accepted for f in screen.model.findings}
         assert accepted == {"appeals.reconsideration[4]": True, "appeals.litigation_after_reconsideration[4]": False}
-        assert str(screen.query_one("#block-appeals").get_row_at(0)[5]).startswith("✓")
+        assert str(screen.query_one("#block-appeals").get_row_at(0)[5]).startswith("≃")
     rec = review(path)["accepted"][0]
     assert rec["rule"] == "appeals.row-total" and rec["cells"][0] == "appeals.reconsideration[4]"
     assert rec["reason"] == "原件如此"

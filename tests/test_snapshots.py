@@ -52,3 +52,50 @@ def test_report_top(snap_compare, size):
 
 def test_help_screen(snap_compare):
     assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(120, 40), run_before=_help)
+
+
+def _make_stale(name="hongze-2024.toml"):
+    """A sign-off whose digest no longer matches: the report is stale (and has a warning)."""
+    with open(f"reports/{name}", "a", encoding="utf-8") as fh:
+        fh.write('\n[[review.signoff]]\nreviewer = "审核人甲"\nuser = "r1"\ndecision = "approved"\n'
+                 'at = 2025-02-03T10:00:00+08:00\ndigest = "sha256:0000"\n')
+
+
+def test_report_title_stale_with_warnings_80x24(snap_compare):
+    """Issue 13.2: at 80 columns the title keeps the warning count, the stale reason and the file name."""
+    _make_stale()
+    assert snap_compare(NianbaoApp(["reports/hongze-2024.toml"]), terminal_size=(80, 24), run_before=_top)
+
+
+async def _filtered(pilot):
+    await _settled(pilot)
+    pilot.app.screen.query_one("#filter").value = "洪泽"
+    await pilot.pause()
+
+
+def test_report_list_filtered_80x24(snap_compare):
+    """Issue 13.2: with a filter on, the list header keeps its counts and says how many are shown."""
+    assert snap_compare(NianbaoApp(["reports"]), terminal_size=(80, 24), run_before=_filtered)
+
+
+async def _conflict(pilot):
+    import os
+    from pathlib import Path
+
+    await _settled(pilot)
+    pilot.app.screen.goto("appeals.reconsideration[4]")
+    await pilot.pause()
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("ctrl+u", "1", "1", "enter")
+    await pilot.pause()
+    path = Path("reports/hongze-2023.toml")
+    path.write_bytes(path.read_bytes() + b"\n# touched\n")
+    os.utime(path, ns=(1, 1))
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def test_conflict_dialog_80x24(snap_compare):
+    """Issue 13.2: every button of the conflict dialog, the last one included, is shown in full."""
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24), run_before=_conflict)

@@ -400,26 +400,16 @@ def test_write_fails_midway_keeps_original(reports_copy, monkeypatch):
     path = reports_copy / "huaian-2024.toml"
     before, listing = path.read_bytes(), os.listdir(reports_copy)
     doc = _edited(path)
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class HalfWriter:
-        def __init__(self, fh):
-            self.fh = fh
+    def half_then_full(fd, data):
+        """Half the bytes reach the temporary file, then the disk is full."""
+        if ".nianbao-" not in os.readlink(f"/proc/self/fd/{fd}"):
+            return real_write(fd, data)
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def write(self, data):
-            self.fh.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self.fh, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    monkeypatch.setattr(atomic.os, "write", half_then_full)
     with pytest.raises(WriteError, match="磁盘空间不足"):
         doc.save()
     assert path.read_bytes() == before and _leftover(reports_copy, listing) == []
@@ -667,6 +657,10 @@ def test_recovery_write_failure_is_write_error(reports_copy, monkeypatch):
     blocker = reports_copy / "blocker"
     blocker.write_text("")
     monkeypatch.setattr(recovery, "recovery_dir", lambda: str(blocker / "recovery"))
+    # the state folder cannot be used: the edits go beside the report instead
+    assert recovery.write(doc) == recovery.beside_path(doc.path)
+    assert recovery.find(doc.path).edits == [("applications.new_received[0]", 4242)]
+    monkeypatch.setattr(recovery, "beside_path", lambda path: str(blocker / "beside.json"))
     with pytest.raises(WriteError, match="恢复文件"):
         recovery.write(doc)
 

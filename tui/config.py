@@ -70,6 +70,7 @@ def load_config(path=None):
     path = path or config_path()
     from tui.core.inert import inert
     from tui.core.readfile import Unreadable, read_regular
+    from tui.core.tomlerrors import describe
 
     try:
         raw, _ = read_regular(path, CONFIG_LIMIT)  # never a FIFO or a device
@@ -78,5 +79,7 @@ def load_config(path=None):
         if exc.missing:
             return Config(path=path)
         return Config(error=f"配置文件 {inert(path)} 无法读取：{exc.reason}", path=path)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        return Config(error=f"配置文件 {inert(path)} 无法读取：{describe(exc)}", path=path)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return Config(error=f"配置文件 {inert(path)} 无法读取：{inert(exc)}", path=path)

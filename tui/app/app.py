@@ -7,12 +7,14 @@ import threading
 
 from textual.app import App
 
-from tui.app.actions import bindings, keymap_from_config
+from tui.app.actions import bindings, check_keys
+from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
-from tui.app.palette import ActionProvider
-from tui.app.screens.editing import EditingMixin
+from tui.app.palette import ActionProvider, Palette
+from tui.app.screens.edit_actions import EditingMixin
 from tui.app.themes import DEFAULT_THEME, FALLBACK_THEME, load_themes
 from tui.config import load_config
+from tui.core.inert import inert
 
 
 HARD_EXIT_AFTER = 1.5  # seconds a graceful exit may take after a hang-up
@@ -42,6 +44,7 @@ class NianbaoApp(App):
     """
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
+        install_inert_text()  # no report text reaches the terminal as live control codes
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()
@@ -50,8 +53,16 @@ class NianbaoApp(App):
         self._hung_up = False
         if self.config.error:
             self.startup_messages.append(self.config.error)
-        self.set_keymap(keymap_from_config(self.config.keys))
+        # [keys] checked once: bad entries are reported and keep their defaults; help,
+        # the palette and the footer read the result (never Textual's private keymap).
+        self.key_check = check_keys(self.config.section("keys"))
+        self.startup_messages.extend(f"配置文件 {self.config.path}：{p}" for p in self.key_check.problems)
+        self.set_keymap(self.key_check.keymap())
         self._setup_themes()
+
+    def action_command_palette(self):
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def _setup_themes(self):
         themes, errors = load_themes()
@@ -61,10 +72,20 @@ class NianbaoApp(App):
         wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
-        else:
-            if self.requested_theme or self.config.theme:
-                self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题")
-            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+            return
+        fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+        if wanted != DEFAULT_THEME:
+            self.startup_messages.append(f"主题“{wanted}”不存在或无法加载，已改用默认主题“{fallback}”")
+        if fallback != DEFAULT_THEME:  # the shipped themes are missing: an incomplete installation
+            self.startup_messages.append(f"找不到随程序提供的主题“{DEFAULT_THEME}”（安装不完整？），"
+                                         f"界面改用 Textual 的“{fallback}”主题")
+        self.theme = fallback
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False):
+        """Every notification shows file-derived text (names, messages, a lock's
+        user): never as markup, always inert (line breaks kept: messages use them)."""
+        super().notify(inert(message, multiline=True), title=inert(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_mount(self):
         self._install_hangup_handlers()
@@ -238,10 +259,20 @@ class NianbaoApp(App):
             return
         self._hung_up = True
         code = 128 + int(sig)
+        written = []
         try:
+            for screen in self.screen_stack:  # an edit dialog still open: what is typed counts too
+                keep = getattr(screen, "keep", None)
+                if keep is not None:
+                    try:
+                        typed = screen.pending()
+                        if typed is not None:
+                            keep(typed)
+                    except Exception:  # noqa: BLE001 - an invalid value is not an edit
+                        pass
             for screen in self.screen_stack:
                 if isinstance(screen, EditingMixin):
-                    screen.write_recovery()
+                    written += screen.write_recovery() or []
                     screen.release_locks()
         except Exception:  # noqa: BLE001 - nothing may stop the exit
             pass
@@ -249,7 +280,7 @@ class NianbaoApp(App):
             watchdog = threading.Timer(HARD_EXIT_AFTER, os._exit, args=(code,))
             watchdog.daemon = True
             watchdog.start()
-            try:
-                self.exit(return_code=code)
+            try:  # say where the edits went (printed once the terminal is restored, if it is still there)
+                self.exit(return_code=code, message="\n".join(f"未保存的修改已写入恢复文件：{inert(p)}" for p in written) or None)
             except Exception:  # noqa: BLE001
                 os._exit(code)

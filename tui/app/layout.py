@@ -7,6 +7,7 @@ an address (or None). Built from the form definition, so a new edition needs
 no change here. No Textual import: the compare screen and tests reuse it.
 """
 
+from tui.core.inert import inert
 from tui.core.address import MISSING, format_address, get_value
 
 
@@ -46,14 +47,9 @@ class TextBlock:
         return [self.address]
 
 
-IDENTITY_FIELDS = (("form", "报告格式"), ("agency", "发布机关"), ("year", "报告年度"), ("region", "地区"),
-                   ("title", "标题"), ("published", "发布日期"), ("source", "来源"))
-
-
-def identity_block(data):
+def identity_block(form, data):
     ident = data.get("report", {})
-    rows = [Row(label, [f"report.{key}"]) for key, label in IDENTITY_FIELDS
-            if key in ("form", "agency", "year") or key in ident]
+    rows = [Row(f.label, [f"report.{f.key}"]) for f in form.identity if f.required or f.shown or f.key in ident]
     return TableBlock("report", "报告信息", [("内容", "内容")], rows)
 
 
@@ -115,16 +111,33 @@ def appeals_block(form):
     return TableBlock("appeals", form.appeals_label, columns, rows)
 
 
+# A hostile file can hold hundreds of thousands of [text] keys (9 MB made the
+# workbench build 300,000 widgets: a minute and 1.4 GB before the first
+# frame). Real reports have the printed three and rarely one or two more.
+MAX_EXTRA_TEXT_BLOCKS = 50
+
+
+def hidden_text_keys(form, data):
+    """How many extra [text] keys report_blocks leaves out."""
+    text = data.get("text") if isinstance(data.get("text"), dict) else {}
+    extra = sum(1 for key in text if key not in dict(form.text_keys))
+    return max(0, extra - MAX_EXTRA_TEXT_BLOCKS)
+
+
 def report_blocks(form, data):
-    """All blocks of a report in printed order."""
+    """All blocks of a report in printed order (at most MAX_EXTRA_TEXT_BLOCKS extra narrative keys)."""
     text_labels = dict(form.text_keys)
     text = data.get("text") if isinstance(data.get("text"), dict) else {}
-    blocks = [identity_block(data), TextBlock("overview", text_labels["overview"], "text.overview"),
+    blocks = [identity_block(form, data), TextBlock("overview", text_labels["overview"], "text.overview"),
               active_block(form, data), applications_block(form), appeals_block(form),
               TextBlock("problems", text_labels["problems"], "text.problems"),
               TextBlock("other", text_labels["other"], "text.other")]
+    extra = 0
     for key in text:  # extra narrative keys, after the printed six
         if key not in text_labels:
+            extra += 1
+            if extra > MAX_EXTRA_TEXT_BLOCKS:
+                break
             blocks.append(TextBlock(key, key, format_address(("text", key))))
     return blocks
 
@@ -150,7 +163,7 @@ def display_value(value):
     if isinstance(value, str):
         if value == "":
             return "空"
-        return value.replace("—", "-").replace("…", "...")
+        return inert(value).replace("—", "-").replace("…", "...")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -1,28 +1,43 @@
 """Marks on cells: which glyph and style each address carries, from findings.
 
 A cell involved in several findings shows the worst: error, then warning,
-then info; a cell whose findings are all accepted shows ✓.
+then info; a cell whose findings are all accepted shows ≃ (GLYPHS["accepted"]). A cell with an
+import flag not yet confirmed (import.unconfirmed) shows ? before anything
+else: until it is checked against the original, its value itself is in doubt.
 """
 
-from tui.core.findings import GLYPHS
+from tui.core.findings import GLYPHS, UNCONFIRMED
 from tui.core.review import normal_address
 
 _RANK = {"error": 3, "warning": 2, "info": 1, "accepted": 0}
 
 
 class Mark:
-    __slots__ = ("kind", "findings")
+    __slots__ = ("kind", "findings", "unconfirmed")
 
     def __init__(self):
         self.kind = None
         self.findings = []
+        self.unconfirmed = False
 
     @property
     def glyph(self):
-        return GLYPHS[self.kind]
+        return GLYPHS["unconfirmed"] if self.unconfirmed else GLYPHS[self.kind]
+
+    def first(self, finding):
+        """A copy of the mark listing `finding` first."""
+        m = Mark()
+        m.kind = self.kind
+        m.unconfirmed = self.unconfirmed
+        m.findings = [finding] + [f for f in self.findings if f is not finding]
+        return m
 
     def add(self, finding):
-        self.findings.append(finding)
+        if finding.rule == UNCONFIRMED and not finding.accepted:
+            self.unconfirmed = True
+            self.findings.insert(0, finding)
+        else:
+            self.findings.append(finding)
         kind = "accepted" if finding.accepted else finding.severity
         if self.kind is None or _RANK[kind] > _RANK[self.kind]:
             self.kind = kind

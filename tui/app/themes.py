@@ -23,18 +23,27 @@ class ThemeError(Exception):
     pass
 
 
+def shipped_theme_dirs():
+    """Where the shipped themes are: in an installed copy, tui/app/shipped_themes/
+    (the build copies the repository's themes/ there, see setup.py); in a
+    checkout or an editable install, the repository's top-level themes/."""
+    here = pathlib.Path(__file__).resolve()
+    dirs = [here.parent / "shipped_themes", here.parents[2] / "themes"]
+    return [d for d in dirs if d.is_dir()]
+
+
 def theme_dirs():
-    """Shipped themes (repository `themes/`), then the user's own."""
+    """Shipped themes, then the user's own."""
     from tui.config import config_dir
 
-    here = pathlib.Path(__file__).resolve()
-    dirs = [here.parents[2] / "themes", here.parent / "themes", config_dir() / "themes"]
-    return [d for d in dirs if d.is_dir()]
+    user = config_dir() / "themes"
+    return shipped_theme_dirs() + ([user] if user.is_dir() else [])
 
 
 def parse_theme(path):
     """One theme file → Theme; raise ThemeError naming the file and the key."""
     from tui.core.inert import inert
+    from tui.core.tomlerrors import describe
     from tui.core.readfile import Unreadable, read_regular
 
     try:
@@ -42,7 +51,9 @@ def parse_theme(path):
         data = tomllib.loads(raw.decode("utf-8"))
     except Unreadable as exc:
         raise ThemeError(f"主题文件 {inert(path)} 无法读取：{exc.reason}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"主题文件 {inert(path)} 无法读取：{describe(exc)}") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ThemeError(f"主题文件 {inert(path)} 无法读取：{inert(exc)}") from exc
     unknown = set(data) - set(COLOUR_KEYS) - OTHER_KEYS
     if unknown:

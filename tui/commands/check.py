@@ -6,11 +6,14 @@ order; memory stays flat however many files are checked.
 """
 
 import json
+import re
 import sys
 
 from tui.commands.color import enabled, paint
 from tui.core.batch import run as run_batch
 from tui.core.checker import expand_paths
+from tui.core.findings import GLYPHS
+from tui.core.inert import inert
 from tui.core.review import STATE_NAMES
 
 
@@ -64,7 +67,7 @@ class _Totals:
 
     @property
     def exit_status(self):
-        if self.invalid:
+        if self.invalid or not self.reports:  # FORMAT.md §4: 2 if no report was found
             return 2
         return 1 if self.errors else 0
 
@@ -82,6 +85,15 @@ def _results(items, jobs, render, totals):
             yield text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_safe(text):
+    """A file name with undecodable bytes holds lone surrogates, which UTF-8 cannot
+    carry: as JSON \\u escapes (valid JSON; json.loads gives the name back exactly)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _stream_json(items, jobs, render, indented):
     """Byte for byte what json.dumps({"reports": [...], "invalid": [...]}) writes."""
     out = sys.stdout
@@ -95,14 +107,17 @@ def _stream_json(items, jobs, render, indented):
             first = False
         else:
             out.write(sep)
-        out.write(text)
+        out.write(_json_safe(text))
     if not first and indented:
         out.write("\n ")
-    invalid = json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False, indent=1 if indented else None)
+    invalid = _json_safe(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,
+                                    indent=1 if indented else None))
     if indented:
         out.write('],\n "invalid": ' + invalid.replace("\n", "\n ") + "\n}\n")
     else:
         out.write('], "invalid": ' + invalid + "}\n")
+    if not totals.reports and not totals.invalid:
+        print("nianbao check：未找到报告（给出的路径中没有 *.toml 文件）", file=sys.stderr)
     return totals.exit_status
 
 
@@ -122,16 +137,17 @@ def _style(finding):
 def report_lines(c, color=False):
     """One checked report's block of text (without the blank line after it)."""
     r = c.report
-    head = f"{r.file}  {r.agency} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
+    head = f"{inert(r.file)}  {inert(r.agency)} {r.year} 年度 · {r.form.name} · 签核：{STATE_NAMES[c.signoff]}"
     if c.previous is not None:
-        head += f" · 对照上年：{c.previous.file}"
+        head += f" · 对照上年：{inert(c.previous.file)}"
     out = [paint(head, "bold", color)]
     if not c.findings:
-        out.append("  " + paint("✓ 未发现问题", "accepted", color))
+        out.append("  " + paint(GLYPHS["clean"] + " 未发现问题", "accepted", color))
     for f in c.findings:
-        label = r.form.label(f.first) if f.first else ""
-        tail = "（已接受）" if f.accepted else ""
-        out.append(f"  {paint(f.glyph, _style(f), color)} {f.first}  {paint(label, 'dim', color)}  {f.message}{tail}")
+        label = inert(r.form.label(f.first)) if f.first else ""
+        tail = "（已接受）" if f.accepted else ("（已接受的数字已变化，需重新接受）" if f.lapsed else "")
+        out.append(f"  {paint(f.glyph, _style(f), color)} {inert(f.first)}  {paint(label, 'dim', color)}  "
+                   f"{inert(f.message)}{tail}")
     return out
 
 
@@ -141,8 +157,12 @@ def tail_text(totals, color=False):
     if totals.invalid:
         out.append(paint("无法读取的文件", "bold", color))
         for i in totals.invalid:
-            out.append(f"  {paint('✗', 'error', color)} {i.error}")
+            out.append(f"  {paint('✗', 'error', color)} {inert(i.error)}")
         out.append("")
+    if not totals.reports and not totals.invalid:
+        out.append("未找到报告：给出的路径中没有 *.toml 文件。")
+    elif not totals.reports:
+        out.append("没有可读取的报告。")
     out.append(f"共 {totals.reports} 份报告：{totals.bad} 份有错误；错误 {totals.errors} 条，警告 {totals.warnings} 条，"
                f"已接受 {totals.accepted} 条；无法读取的文件 {len(totals.invalid)} 个。")
     return "\n".join(out) + "\n"

@@ -15,7 +15,8 @@ tell "no differences" from "could not compare").
 import sys
 
 from tui.commands.color import enabled, paint
-from tui.core.compare import SEP, compare_reports
+from tui.core.compare import SEP, compare_reports, finite
+from tui.core.inert import inert
 from tui.core.load import load_path
 from tui.core.report import Invalid
 from tui.core.rules import fmt, is_number
@@ -31,7 +32,7 @@ def run(args):
     bad = [r for r in (old, new) if isinstance(r, Invalid)]
     if bad:
         for r in bad:
-            print(f"nianbao diff：无法读取 {r.error}", file=sys.stderr)
+            print(f"nianbao diff：无法读取 {inert(r.error)}", file=sys.stderr)
         return 2
     sys.stdout.write(render(compare_reports(old, new), enabled()))
     sys.stdout.flush()
@@ -48,8 +49,8 @@ def value_text(v):
     if isinstance(v, (int, float)):
         return fmt(v)
     if isinstance(v, str):
-        return "（空白）" if v.strip() == "" else f"“{v}”"
-    return str(v)
+        return "（空白）" if v.strip() == "" else f"“{inert(v)}”"
+    return inert(str(v))
 
 
 def delta_text(cell):
@@ -58,6 +59,8 @@ def delta_text(cell):
         if cell.old is None or cell.new is None:
             return "差 无法计算（一方缺此格）"
         if is_number(cell.old) and is_number(cell.new):
+            if not (finite(cell.old) and finite(cell.new)):
+                return "差 无法计算（非有限数）"
             return "差 不计算（单位不同）"
         return "差 无法计算（非数字）"
     d = cell.delta
@@ -86,8 +89,8 @@ def render(comparison, color=False):
 def _header(c, out, color):
     old, new = c.old, c.new
     out.append(paint("比较两份报告", "bold", color))
-    out.append(f"{INDENT}旧：{old.file}  {old.agency} {old.year} 年度  {old.form.name}")
-    out.append(f"{INDENT}新：{new.file}  {new.agency} {new.year} 年度  {new.form.name}")
+    out.append(f"{INDENT}旧：{inert(old.file)}  {inert(old.agency)} {old.year} 年度  {old.form.name}")
+    out.append(f"{INDENT}新：{inert(new.file)}  {inert(new.agency)} {new.year} 年度  {new.form.name}")
     yoy = "是" if c.year_over_year else "否"
     out.append(f"{INDENT}逐年对照：{yoy}    格式：{'相同' if c.same_edition else '不同'}")
     for f in c.identity:
@@ -95,7 +98,7 @@ def _header(c, out, color):
             out.append(f"{INDENT}{f.label}：{value_text(f.old)} -> {value_text(f.new)}")
     out.append("说明：")
     for note in c.notes:
-        out.append(f"{INDENT}- {note}")
+        out.append(f"{INDENT}- {inert(note)}")
     out.append("")
 
 
@@ -103,7 +106,7 @@ def _label_tail(cell, section_title):
     path = list(cell.label_path)
     if path and path[0] == section_title:
         path = path[1:]
-    return SEP.join(path)
+    return inert(SEP.join(path))
 
 
 def _section(section, c, out, color):
@@ -114,21 +117,21 @@ def _section(section, c, out, color):
         head = f"{section.title}（{changed} 格不同）" if changed else f"{section.title}（无不同）"
     out.append(paint(head, "bold", color))
     if section.note and section.comparable:
-        out.append(f"{INDENT}注：{section.note}")
+        out.append(f"{INDENT}注：{inert(section.note)}")
     for row in section.rows:
         if not row.changed:
             continue
         if row.note:
-            out.append(f"{INDENT}注：{row.note}")
+            out.append(f"{INDENT}注：{inert(row.note)}")
         for cell in row.changed_cells:
             label = _label_tail(cell, section.title)
             out.append(f"{INDENT}{paint(label, 'bold', color)}")
             if cell.old_address and cell.old_address == cell.new_address:
-                out.append(f"{INDENT * 3}{cell.old_address}    {value_text(cell.old)} -> {value_text(cell.new)}"
+                out.append(f"{INDENT * 3}{inert(cell.old_address)}    {value_text(cell.old)} -> {value_text(cell.new)}"
                            f"    {delta_text(cell)}")
             else:
-                out.append(f"{INDENT * 3}旧 {cell.old_where or '（无此格）'} = {value_text(cell.old)}")
-                out.append(f"{INDENT * 3}新 {cell.new_where or '（无此格）'} = {value_text(cell.new)}")
+                out.append(f"{INDENT * 3}旧 {inert(cell.old_where or '（无此格）')} = {value_text(cell.old)}")
+                out.append(f"{INDENT * 3}新 {inert(cell.new_where or '（无此格）')} = {value_text(cell.new)}")
                 out.append(f"{INDENT * 3}{delta_text(cell)}")
     _side_rows(section, c, out, color)
     out.append("")
@@ -145,13 +148,14 @@ def _side_rows(section, c, out, color):
             values = "，".join(f"{cell.column} {value_text(cell.old if side == 'old' else cell.new)}"
                               for cell in r.cells)
             label = r.label.removesuffix(f"（{report.form.name}）")
-            out.append(f"{INDENT * 2}{r.address}  {label}：{values}")
+            out.append(f"{INDENT * 2}{inert(r.address)}  {inert(label)}：{values}")
 
 
 def _markup(ops, color):
     parts = []
     last = len(ops) - 1
     for k, (op, text) in enumerate(ops):
+        text = inert(text, multiline=True)  # narrative keeps its line breaks, nothing else
         if op == DELETE:
             parts.append(paint(f"{DELETE_MARKS[0]}{text}{DELETE_MARKS[1]}", "delete", color))
         elif op == INSERT:
@@ -166,7 +170,7 @@ def _texts(c, out, color):
     if not c.texts:
         out.append(f"{INDENT}两份报告都没有 [text] 叙述内容")
     for t in c.texts:
-        head = f"{INDENT}{paint(t.label, 'bold', color)}  {t.address}"
+        head = f"{INDENT}{paint(inert(t.label), 'bold', color)}  {inert(t.address)}"
         if t.old is None:
             out.append(f"{head}  仅新报告有（{len(t.new)} 字）")
         elif t.new is None:
@@ -192,7 +196,7 @@ def _yoy(c, out, color):
     for f in findings:
         style = "accepted" if f.accepted else f.severity
         tail = "（已接受）" if f.accepted else ""
-        out.append(f"{INDENT}{paint(f.glyph, style, color)} {f.rule}  {f.first}  {f.message}{tail}")
+        out.append(f"{INDENT}{paint(f.glyph, style, color)} {f.rule}  {inert(f.first)}  {inert(f.message)}{tail}")
     out.append("")
 
 

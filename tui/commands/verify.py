@@ -67,15 +67,15 @@ def run(args):
         c = results[i]
         if isinstance(c, Invalid):
             unreadable += 1
-            print(f"✗ {c.error}", file=sys.stderr)
+            print(f"✗ {inert(c.error)}", file=sys.stderr)
             continue
         gate = publication_check(c, signers)
         if gate.ok:
             passed += 1
-            print(f"✓ {f}：可以发布（{gate.detail}）")
+            print(f"✓ {inert(f)}：可以发布（{inert(gate.detail)}）")
         else:
             failed += 1
-            print(f"✗ {f}：" + "；".join(gate.reasons))
+            print(f"✗ {inert(f)}：" + inert("；".join(gate.reasons)))
     print(f"共 {len(files)} 份：通过 {passed} 份，未通过 {failed} 份，无法读取 {unreadable} 份。")
     sys.stdout.flush()
     if unreadable:

@@ -5,6 +5,9 @@ are not bare TOML keys (the Chinese category names of `active.summary`) are
 written quoted, as TOML itself would write them.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 import re
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -41,20 +44,20 @@ class Address:
         return Address(self.keys)
 
 
-def quote_key(key):
+def quote_key(key: str) -> str:
     if _BARE.match(key):
         return key
     return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def format_address(keys, index=None):
+def format_address(keys: Iterable[str], index: int | None = None) -> str:
     text = ".".join(quote_key(k) for k in keys)
     if index is not None:
         text += f"[{index}]"
     return text
 
 
-def parse_address(text):
+def parse_address(text: str) -> Address:
     """Parse an address; raise ValueError naming the problem."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("空地址")
@@ -85,7 +88,7 @@ def parse_address(text):
     return Address(keys, index)
 
 
-def get_value(data, address):
+def get_value(data: dict, address: Address) -> object:
     """The value at `address` in parsed data, or MISSING."""
     node = data
     for key in address.keys:
@@ -99,7 +102,7 @@ def get_value(data, address):
     return node
 
 
-def set_value(data, address, value):
+def set_value(data: dict, address: Address, value: object) -> None:
     """Set the value at an existing `address` in plain parsed data (dicts and lists)."""
     node = data
     for key in address.keys[:-1]:

@@ -194,12 +194,3 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None):
         if pool_ is not None:
             pool_.terminate()
             pool_.join()
-
-
-def summary(c):
-    """A report list row's data (tui.app.listmodel.Entry.checked_as): what
-    the row and its detail line show, never the report's data."""
-    r = c.report
-    first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
-    detail = "" if first is None else f"{first.glyph} {first.message}"
-    return (r.agency, r.year, r.form.name, c.errors, c.warnings, c.signoff, detail, r.digest)

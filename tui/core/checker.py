@@ -50,7 +50,7 @@ class CheckResult:
 
     @property
     def exit_status(self):
-        if self.invalid:
+        if self.invalid or not self.checked:  # FORMAT.md §4: 2 if no report was found
             return 2
         return 1 if any(f.blocking for c in self.checked for f in c.findings) else 0
 

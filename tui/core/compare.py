@@ -19,6 +19,10 @@ and is listed per side, not compared; table 三 differs in one place: the
 compared with the sum of the three, which stay visible on their side.
 """
 
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -26,6 +30,9 @@ from difflib import SequenceMatcher
 from tui.core.address import MISSING, Address, format_address, get_value
 from tui.core.rules import is_number, num
 from tui.core.textdiff import TextComparison
+
+if TYPE_CHECKING:
+    from tui.core.report import Report
 
 ACTIVE, APPLICATIONS, APPEALS = "active", "applications", "appeals"
 SEP = " › "
@@ -159,10 +166,6 @@ class Comparison:
         return next((t for t in self.texts if t.key == key), None)
 
     @property
-    def changed_rows(self):
-        return [r for r in self.rows if r.changed]
-
-    @property
     def changed_cells(self):
         return [(r, c) for r in self.rows for c in r.cells if c.changed]
 
@@ -190,16 +193,21 @@ def _value(report, keys, index=None):
     return None if v is MISSING else v
 
 
-def same_value(a, b):
-    """Equal as published: 3 and 3.0 are the same, "" and 0 are not."""
+def finite(v: object) -> bool:
+    """A number with a difference: not `inf`, `-inf` or `nan` (valid TOML floats)."""
+    return is_number(v) and (not isinstance(v, float) or math.isfinite(v))
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equal as published: 3 and 3.0 are the same, "" and 0 are not; nan is nan."""
     if is_number(a) and is_number(b):
-        return a == b
+        return a == b or (a != a and b != b)
     return type(a) is type(b) and a == b
 
 
-def delta_of(old, new):
-    """new − old for two numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
-    if not (is_number(old) and is_number(new)):
+def delta_of(old: object, new: object) -> int | float | None:
+    """new − old for two finite numbers (exact in decimal: 7545 − 7730.28 = −185.28), else None."""
+    if not (finite(old) and finite(new)):
         return None
     if isinstance(old, int) and isinstance(new, int):
         return new - old
@@ -207,8 +215,8 @@ def delta_of(old, new):
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def percent_of(old, delta):
-    if delta is None or not is_number(old) or old == 0:
+def percent_of(old: object, delta: int | float | None) -> float | None:
+    if delta is None or not finite(old) or old == 0:
         return None
     return float(Decimal(repr(delta)) * 100 / Decimal(repr(old)))
 
@@ -462,13 +470,10 @@ def _text_comparisons(old, new):
 
 # -- identity and notes ---------------------------------------------------------
 
-_IDENTITY = (("form", "报告格式"), ("agency", "发布机关"), ("year", "报告年度"), ("region", "地区"),
-             ("title", "标题"), ("published", "发布日期"), ("source", "来源"))
-
-
 def _identity(old, new):
     out = []
-    for key, label in _IDENTITY:
+    for f in new.form.identity:  # the newer report's form names the fields
+        key, label = f.key, f.label
         ov, nv = _value(old, ("report", key)), _value(new, ("report", key))
         if ov is None and nv is None:
             continue
@@ -501,7 +506,7 @@ def _notes(old, new, yoy, same_edition, sections):
     return notes
 
 
-def compare_reports(old, new):
+def compare_reports(old: Report, new: Report) -> Comparison:
     """Align two Reports (any editions) cell by cell; see the module docstring."""
     same_edition = old.form.id == new.form.id
     yoy = old.agency == new.agency and new.year == old.year + 1

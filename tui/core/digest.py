@@ -5,6 +5,8 @@ table; TOML dates and times become their isoformat() strings. Layout,
 comments and review records never change it.
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import json
@@ -19,7 +21,7 @@ def _isoformat(value):
     raise TypeError(f"not TOML data: {type(value).__name__}")
 
 
-def canonical_bytes(data):
+def canonical_bytes(data: dict) -> bytes:
     # The `default` hook lets the C encoder walk the data once; a Python-level
     # copy that replaced the dates first made the digest 2-3x slower.
     body = {k: v for k, v in data.items() if k != "review"}
@@ -27,5 +29,5 @@ def canonical_bytes(data):
                       default=_isoformat).encode("utf-8")
 
 
-def digest(data):
+def digest(data: dict) -> str:
     return "sha256:" + hashlib.sha256(canonical_bytes(data)).hexdigest()

@@ -1,5 +1,7 @@
 """Finding: one rule's verdict on one place in a report (FORMAT.md §2)."""
 
+from __future__ import annotations
+
 import math
 
 ERROR = "error"
@@ -9,12 +11,18 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 # The one glyph per severity, shared by `check`'s text output and the workbench.
 # All are narrow, unambiguous-width characters (FIELD-NOTES: avoid ①, ±, …).
-GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "✓"}
+# Each meaning has its own glyph (issue 13.5): ✓ no problems found, ≃ a finding
+# the reviewer accepted, and (tui.core.review.STATE_GLYPHS) ◉ approved.
+GLYPHS = {ERROR: "✗", WARNING: "!", INFO: "i", "accepted": "≃", "unconfirmed": "?", "clean": "✓"}
+UNCONFIRMED = "import.unconfirmed"  # an import flag not yet checked against the original: its own glyph
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+# Said of a finding whose acceptance lapsed (FORMAT.md §5: the figures changed).
+LAPSED_NOTE = "已接受的数字已变化"
 
 
 class Finding:
-    __slots__ = ("rule", "severity", "message", "cells", "expected", "actual", "previous", "accepted")
+    __slots__ = ("rule", "severity", "message", "cells", "expected", "actual", "previous", "accepted", "span",
+                 "lapsed")
 
     def __init__(self, rule, severity, message, cells, expected=None, actual=None, previous=None):
         self.rule = rule
@@ -25,6 +33,12 @@ class Finding:
         self.actual = actual
         self.previous = previous  # {"file": ..., "cells": [...]} on year-over-year findings
         self.accepted = False
+        # (address, start, end): the characters of a string cell the finding is
+        # about (a placeholder, a year, a claim's clause), for highlighting.
+        self.span = None
+        # True when an acceptance names this finding's rule and first cell but
+        # accepted other figures (FORMAT.md §5): it lapsed.
+        self.lapsed = False
 
     @property
     def first(self):
@@ -32,7 +46,9 @@ class Finding:
 
     @property
     def glyph(self):
-        return GLYPHS["accepted"] if self.accepted else GLYPHS[self.severity]
+        if self.accepted:
+            return GLYPHS["accepted"]
+        return GLYPHS["unconfirmed"] if self.rule == UNCONFIRMED else GLYPHS[self.severity]
 
     @property
     def blocking(self):
@@ -45,8 +61,8 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "cells": self.cells,
-            "expected": _jsonable(self.expected),
-            "actual": _jsonable(self.actual),
+            "expected": jsonable(self.expected),
+            "actual": jsonable(self.actual),
             "accepted": self.accepted,
         }
         if self.previous is not None:
@@ -64,7 +80,7 @@ class Finding:
         return f"Finding({self.rule!r}, {self.severity!r}, {self.first!r})"
 
 
-def _jsonable(value):
+def jsonable(value):
     """`expected`/`actual` for the JSON output: a number, a string or a
     boolean (cell.value reports the cell's own value, FORMAT.md §2), else
     null. `nan` and `inf` (valid TOML floats) become null too: json.dumps
@@ -76,6 +92,6 @@ def _jsonable(value):
     return None
 
 
-def sort_key(finding):
+def sort_key(finding: Finding) -> tuple:
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     return (order.get(finding.severity, 3), finding.rule, finding.first or "")

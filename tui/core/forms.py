@@ -6,17 +6,38 @@ generic; they take everything edition-specific from here, so the next
 national format is a new data file.
 """
 
+from __future__ import annotations
+
 import os
 import tomllib
+from collections.abc import Iterator
 
-from tui.core.address import Address, parse_address
+from tui.core.address import Address, format_address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
+# Data files beside the forms that are not forms themselves.
+NOT_FORMS = frozenset({"claims.toml"})
+
+# Extra folders of form files (`*.toml`), separated like PATH: a new national
+# format is one data file in such a folder (or in tui/core/forms/).
+FORMS_PATH_ENV = "NIANBAO_FORMS"
+
+# Cell kinds: what a cell holds and how it is edited (tui.core.cells parses input).
+COUNT, CHANGE, AMOUNT, UNIT, TEXT, STRING, YEAR, DATE, FIXED, LEVEL = (
+    "count", "change", "amount", "unit", "text", "string", "year", "date", "fixed", "level")
+# report.level (FORMAT.md §1): value → what the workbench and messages call it.
+LEVELS = {"government": "本级政府", "department": "部门"}
+# The value a key the file lacks gets when it is added (a blank row's cells).
+DEFAULTS = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
+
+
+class FormError(ValueError):
+    """A form file that cannot be used; the message names the file."""
 
 
 class Column:
-    __slots__ = ("index", "label", "short", "group", "total")
+    __slots__ = ("index", "label", "short", "group", "total", "kind")
 
     def __init__(self, index, spec):
         self.index = index
@@ -24,20 +45,24 @@ class Column:
         self.short = spec.get("short", self.label)  # for narrow column heads
         self.group = spec.get("group")
         self.total = bool(spec.get("total", False))
+        self.kind = spec.get("kind", COUNT)
 
 
 class TableRow:
     """A row of table 三 or 四: an array of count cells."""
 
-    __slots__ = ("key", "keys", "label", "path", "role", "section")
+    __slots__ = ("key", "keys", "label", "short", "path", "role", "section", "address_text", "cell_addresses")
 
     def __init__(self, section, spec):
         self.section = section
         self.key = spec["key"]
         self.keys = (section,) + tuple(spec["key"].split("."))
         self.label = spec["label"]
+        self.short = spec.get("short", self.label)  # the printed number messages use, e.g. 三（七）
         self.path = tuple(spec["path"])
         self.role = spec.get("role")
+        self.address_text = format_address(self.keys)
+        self.cell_addresses = ()  # set by Table: the address of each cell, formatted once
 
     @property
     def address(self):
@@ -45,21 +70,48 @@ class TableRow:
 
 
 class Field:
-    __slots__ = ("key", "label", "kind", "required", "choices", "default")
+    __slots__ = ("key", "label", "kind", "required", "choices", "default", "shown")
 
-    def __init__(self, spec):
+    def __init__(self, spec, required=True):
         self.key = spec["key"]
         self.label = spec["label"]
         self.kind = spec["kind"]
-        self.required = spec.get("required", True)
+        self.required = spec.get("required", required)
         self.choices = tuple(spec.get("choices", ()))
         self.default = spec.get("default")
+        # An optional identity field the workbench lists even when the file
+        # lacks it, so that a reviewer can add it.
+        self.shown = bool(spec.get("shown", False))
+
+
+class Table:
+    """Table 三 or 四 as the rules and the editor see it: rows of equal width."""
+
+    __slots__ = ("key", "label", "short", "columns", "rows", "width", "total_index", "part_indexes")
+
+    def __init__(self, key, spec):
+        self.key = key
+        self.label = spec["label"]
+        self.short = spec.get("short", self.label.split("、", 1)[0])
+        self.columns = tuple(Column(i, c) for i, c in enumerate(spec["columns"]))
+        self.rows = tuple(TableRow(key, r) for r in spec["rows"])
+        self.width = len(self.columns)
+        for row in self.rows:
+            row.cell_addresses = tuple(format_address(row.keys, i) for i in range(self.width))
+        totals = [c.index for c in self.columns if c.total]
+        # The row-total rule: the total column equals the sum of the others.
+        self.total_index = totals[-1] if totals else None
+        self.part_indexes = tuple(c.index for c in self.columns if not c.total)
+
+    def blank_row(self) -> list:
+        """The cells of a row added to a file that lacks it."""
+        return [DEFAULTS.get(c.kind, "") for c in self.columns]
 
 
 class ActiveRow:
     """A row of table 二: an inline table of named fields."""
 
-    __slots__ = ("key", "label", "group", "fields", "field_map")
+    __slots__ = ("key", "label", "group", "fields", "field_map", "address_text", "field_addresses")
 
     def __init__(self, spec):
         self.key = spec["key"]
@@ -67,8 +119,10 @@ class ActiveRow:
         self.group = spec.get("group")
         self.fields = tuple(Field(f) for f in spec["fields"])
         self.field_map = {f.key: f for f in self.fields}
+        self.address_text = format_address(("active", self.key))
+        self.field_addresses = {f.key: format_address(("active", self.key, f.key)) for f in self.fields}
 
-    def has(self, *names):
+    def has(self, *names: str) -> bool:
         return all(n in self.field_map for n in names)
 
 
@@ -77,6 +131,7 @@ class Form:
 
     def __init__(self, spec):
         self.id = spec["id"]
+        self.edition = spec.get("edition", self.id.rsplit("/", 1)[-1])  # `new --form EDITION`
         self.name = spec["name"]
         self.title = spec["title"]
         self.issued_by = spec["issued_by"]
@@ -84,32 +139,100 @@ class Form:
         self.last_year = spec.get("last_year")
         self.rules = frozenset(spec["rules"])
         self.sections = dict(spec["sections"])
+        self.identity = tuple(Field(f, required=False) for f in spec["identity"])
+        self.identity_map = {f.key: f for f in self.identity}
         self.text_keys = tuple((t["key"], t["label"]) for t in spec["text"]["keys"])
         act = spec["active"]
         self.active_label = act["label"]
         self.active_rows = tuple(ActiveRow(r) for r in act["rows"])
         self.active_map = {r.key: r for r in self.active_rows}
         self.summary_labels = {k: v for k, v in act["summary"].items()}
-        app = spec["applications"]
-        self.applications_label = app["label"]
-        self.outcome_heading = app["outcome_heading"]
-        self.application_columns = tuple(Column(i, c) for i, c in enumerate(app["columns"]))
-        self.application_rows = tuple(TableRow("applications", r) for r in app["rows"])
-        ap = spec["appeals"]
-        self.appeals_label = ap["label"]
-        self.appeal_columns = tuple(Column(i, c) for i, c in enumerate(ap["columns"]))
-        self.appeal_rows = tuple(TableRow("appeals", r) for r in ap["rows"])
+        self.tables = {key: Table(key, spec[key]) for key in ("applications", "appeals")}
+        app, ap = self.tables["applications"], self.tables["appeals"]
+        self.applications_label = app.label
+        self.outcome_heading = spec["applications"]["outcome_heading"]
+        self.application_columns = app.columns
+        self.application_rows = app.rows
+        self.appeals_label = ap.label
+        self.appeal_columns = ap.columns
+        self.appeal_rows = ap.rows
         self._rows_by_keys = {r.keys: r for r in self.application_rows + self.appeal_rows}
+        self._roles = {}
+        for r in self.application_rows:
+            self._roles.setdefault(r.role, []).append(r)
 
-    def rows_with_role(self, role):
-        return [r for r in self.application_rows if r.role == role]
+    def rows_with_role(self, role: str | None) -> list[TableRow]:
+        return list(self._roles.get(role, ()))
 
-    def table_row(self, keys):
+    def role_row(self, role: str) -> TableRow:
+        """The one row of table 三 with this role (FormError if not exactly one)."""
+        rows = self._roles.get(role, ())
+        if len(rows) != 1:
+            raise FormError(f"{self.id}：表三应恰有一行 role = {role!r}，实有 {len(rows)} 行")
+        return rows[0]
+
+    def table_row(self, keys) -> TableRow | None:
         return self._rows_by_keys.get(tuple(keys))
+
+    # -- cells ------------------------------------------------------------
+
+    def cell_kind(self, address) -> str:
+        """What an address's value is (COUNT, TEXT, DATE, ...), for editing and defaults."""
+        a = parse_address(address) if isinstance(address, str) else address
+        keys = a.keys
+        head = keys[0] if keys else ""
+        if head in self.tables:
+            table = self.tables[head]
+            if a.index is not None and a.index < table.width:
+                return table.columns[a.index].kind
+            return COUNT
+        if head == "text":
+            return TEXT
+        if head == "report":
+            field = self.identity_map.get(keys[1]) if len(keys) > 1 else None
+            return field.kind if field is not None else STRING
+        if head == "active":
+            if len(keys) >= 2 and keys[1] == "summary":
+                return COUNT
+            row = self.active_map.get(keys[1]) if len(keys) >= 2 else None
+            field = row.field_map.get(keys[2]) if row is not None and len(keys) >= 3 else None
+            if field is not None:
+                return field.kind if field.kind in (COUNT, CHANGE, AMOUNT, UNIT) else STRING
+        return STRING
+
+    def default_value(self, address):
+        """The value a cell the file lacks gets when it is added."""
+        return DEFAULTS.get(self.cell_kind(address), "")
+
+    def blank_active_row(self, row_key: str, also: str | None = None) -> dict:
+        """A row of table 二 added to a file that lacks it: its required fields (and `also`)."""
+        spec = self.active_map[row_key]
+        return {f.key: DEFAULTS.get(f.kind, "") for f in spec.fields if f.required or f.key == also}
+
+    def child_order(self, parent) -> tuple | None:
+        """Names of the children of table `parent` (a key tuple) in the order of the
+        printed form, or None when the form says nothing about that table."""
+        parent = tuple(parent)
+        head = parent[0] if parent else None
+        if parent == ("text",):
+            return tuple(key for key, _ in self.text_keys)
+        if parent == ("active",):
+            return tuple(row.key for row in self.active_rows) + ("summary",)
+        if head == "active" and len(parent) == 2:
+            row = self.active_map.get(parent[1])
+            return tuple(f.key for f in row.fields) if row is not None else None
+        if head in self.tables:
+            out = []
+            for row in self.tables[head].rows:
+                if row.keys[:len(parent)] == parent and len(row.keys) > len(parent):
+                    if row.keys[len(parent)] not in out:
+                        out.append(row.keys[len(parent)])
+            return tuple(out) or None
+        return None
 
     # -- printed labels -------------------------------------------------
 
-    def label_path(self, address):
+    def label_path(self, address) -> list[str]:
         """Printed labels naming a cell, outermost first; [] if unknown."""
         if isinstance(address, str):
             try:
@@ -157,15 +280,14 @@ class Form:
             labels = dict(self.text_keys)
             return [labels.get(keys[1], keys[1])] if len(keys) >= 2 else ["叙述部分"]
         if head == "report":
-            names = {"form": "报告格式", "agency": "发布机关", "year": "报告年度", "region": "地区",
-                     "title": "标题", "source": "来源", "published": "发布日期"}
-            return ["报告信息"] + ([names.get(keys[1], keys[1])] if len(keys) >= 2 else [])
+            field = self.identity_map.get(keys[1]) if len(keys) >= 2 else None
+            return ["报告信息"] + ([field.label if field else keys[1]] if len(keys) >= 2 else [])
         return [str(address)]
 
-    def label(self, address):
+    def label(self, address) -> str:
         return _SEP.join(self.label_path(address))
 
-    def short_label(self, address):
+    def short_label(self, address) -> str:
         """A compact label for messages: the row's short label and the column."""
         if isinstance(address, str):
             address = parse_address(address)
@@ -181,31 +303,69 @@ class Form:
         return "·".join(path[1:]) if len(path) > 1 else (path[0] if path else str(address))
 
 
-_FORMS = None
+def form_dirs() -> tuple[str, ...]:
+    """The folders forms are read from: the shipped one, then $NIANBAO_FORMS's."""
+    extra = os.environ.get(FORMS_PATH_ENV, "")
+    return (_FORMS_DIR,) + tuple(d for d in extra.split(os.pathsep) if d)
 
 
-def all_forms():
+def _load_form(path):
+    try:
+        with open(path, "rb") as fh:
+            spec = tomllib.load(fh)
+    except OSError as exc:
+        raise FormError(f"无法读取报告格式文件 {path}：{exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FormError(f"报告格式文件 {path} 不是有效的 TOML：{exc}") from None
+    try:
+        return Form(spec)
+    except KeyError as exc:
+        raise FormError(f"报告格式文件 {path} 缺少 {exc.args[0]}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise FormError(f"报告格式文件 {path} 格式错误：{exc}") from None
+
+
+_CACHE: dict[tuple[str, ...], dict[str, Form]] = {}
+
+
+def _forms() -> dict[str, Form]:
+    dirs = form_dirs()
+    forms = _CACHE.get(dirs)
+    if forms is None:
+        found = []
+        for folder in dirs:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError as exc:
+                raise FormError(f"无法读取报告格式文件夹 {folder}（{FORMS_PATH_ENV}）：{exc.strerror or exc}") from None
+            for name in names:
+                if name.endswith(".toml") and name not in NOT_FORMS:
+                    found.append((os.path.join(folder, name), _load_form(os.path.join(folder, name))))
+        forms, where = {}, {}
+        for path, form in sorted(found, key=lambda pf: pf[1].first_year):
+            if form.id in forms:
+                raise FormError(f"报告格式 {form.id} 重复定义：{where[form.id]} 与 {path}")
+            forms[form.id], where[form.id] = form, path
+        editions = {}
+        for form in forms.values():
+            if form.edition in editions:
+                raise FormError(f"报告格式版本 {form.edition} 重复：{editions[form.edition]} 与 {form.id}")
+            editions[form.edition] = form.id
+        _CACHE[dirs] = forms
+    return forms
+
+
+def all_forms() -> list[Form]:
     """Every known form, oldest edition first."""
-    global _FORMS
-    if _FORMS is None:
-        forms = []
-        for name in sorted(os.listdir(_FORMS_DIR)):
-            if name.endswith(".toml"):
-                with open(os.path.join(_FORMS_DIR, name), "rb") as fh:
-                    forms.append(Form(tomllib.load(fh)))
-        forms.sort(key=lambda f: f.first_year)
-        _FORMS = {f.id: f for f in forms}
-    return list(_FORMS.values())
+    return list(_forms().values())
 
 
-def get_form(form_id):
+def get_form(form_id: str) -> Form | None:
     """The form with this id, or None."""
-    if _FORMS is None:
-        all_forms()
-    return _FORMS.get(form_id)
+    return _forms().get(form_id)
 
 
-def form_for_year(year):
+def form_for_year(year: int) -> Form:
     """The form a report for `year` must use."""
     forms = all_forms()
     chosen = forms[0]
@@ -215,9 +375,24 @@ def form_for_year(year):
     return chosen
 
 
-def form_by_edition(edition):
-    """`2019` or `2021` (the edition year as given on the command line) → Form or None."""
+def form_by_edition(edition) -> Form | None:
+    """`2019` or `2021` (the edition as given on the command line) → Form or None."""
     for f in all_forms():
-        if f.id.rsplit("/", 1)[-1] == str(edition):
+        if f.edition == str(edition):
             return f
     return None
+
+
+class EditionChoices:
+    """The editions `--form` accepts, read from the forms only when asked
+    (argparse tests membership and lists them in help and errors), so that
+    building the parser costs nothing."""
+
+    def __contains__(self, edition) -> bool:
+        return form_by_edition(edition) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([f.edition for f in all_forms()])
+
+    def __len__(self) -> int:
+        return len(all_forms())

@@ -9,9 +9,11 @@ import re
 
 from tui.core import tomlparse
 
+from tui.core.address import quote_key
 from tui.core.forms import all_forms, get_form
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
+from tui.core.tomlerrors import to_chinese
 
 BOM = b"\xef\xbb\xbf"
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -98,13 +100,20 @@ def parse_text(raw, file):
         elif "end of document" in msg:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
-        return invalid(file, f"TOML 语法错误：{msg}", line, column)
+        return invalid(file, f"TOML 语法错误：{to_chinese(msg)}", line, column)
     except RecursionError:
         return invalid(file, "TOML 嵌套过深，无法读取")
-    except (MemoryError, ValueError, OverflowError) as exc:
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # tomllib cannot even convert the literal
+            return invalid(file, _huge_message(None, None), *_huge_literal(text))
+        return invalid(file, f"无法读取：{exc}")
+    except (MemoryError, OverflowError) as exc:
         return invalid(file, f"无法读取：{exc}")
     if _depth_exceeds(data, MAX_DEPTH):
         return invalid(file, f"TOML 嵌套过深（超过 {MAX_DEPTH} 层），无法读取")
+    huge = _huge_integer(data, text)
+    if huge is not None:
+        return invalid(file, *huge)
     return data, text, bom
 
 
@@ -120,6 +129,64 @@ def _depth_exceeds(data, limit):
                     return True
                 stack.append((child, depth + 1))
     return False
+
+
+# TOML 1.0: "Arbitrary 64-bit signed integers (from −2^63 to 2^63−1) should
+# be accepted and handled losslessly. If an integer cannot be represented
+# losslessly, an error must be thrown." tomllib accepts any size, and an
+# integer of more than 4,300 decimal digits cannot even be printed or put in
+# the digest's JSON (Python's int-to-string limit): `0x` + 5,000 `f`s crashed
+# every command. Such a file is not TOML 1.0, so it is `invalid`, like any
+# other TOML error, with the key's address, line and column.
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+# A value starts after `=`, `[` or `,` (arrays may span lines).
+_INT_LITERAL = re.compile(r"[=\[,]\s*([+-]?(?:0x[0-9A-Fa-f_]{16,}|0o[0-7_]{21,}|0b[01_]{63,}|[1-9][0-9_]{18,}))(?![\w.:])")
+
+
+def _int_value(literal):
+    try:
+        return int(literal.replace("_", ""), 0)
+    except ValueError:  # more decimal digits than Python converts: out of range anyway
+        return INT_MAX + 1
+
+
+def _huge_literal(text):
+    """(line, column) of the first integer literal outside the 64-bit range, or (None, None)."""
+    for m in _INT_LITERAL.finditer(text):
+        if not INT_MIN <= _int_value(m.group(1)) <= INT_MAX:
+            start = m.start(1)
+            return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+    return None, None
+
+
+def _huge_message(address, value):
+    if value is None or value.bit_length() > 14000:  # str() would fail past 4,300 digits
+        size = "超过 4,300 位十进制数字" if value is None else f"约 {int(value.bit_length() * 0.30103) + 1:,} 位十进制数字"
+    else:
+        size = f"{len(str(abs(value))):,} 位十进制数字"
+    where = f"{address} 的" if address else ""
+    return f"{where}整数过大（{size}），超出 TOML 1.0 的 64 位整数范围（−2^63 至 2^63−1），无法读取"
+
+
+def _huge_integer(data, text):
+    """(message, line, column) for the first integer outside TOML's 64-bit range, or None."""
+    stack = [(data, "")]
+    where = None
+    while stack and where is None:
+        node, path = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            sub = (f"{path}.{quote_key(key)}" if path else quote_key(key)) if isinstance(node, dict) else f"{path}[{key}]"
+            if isinstance(value, int) and not isinstance(value, bool):
+                if not INT_MIN <= value <= INT_MAX:
+                    where = (sub, value)
+                    break
+            elif isinstance(value, (dict, list)):
+                stack.append((value, sub))
+    if where is None:
+        return None
+    address, value = where
+    return (_huge_message(address, value), *_huge_literal(text))
 
 
 def load_bytes(raw, file):

@@ -6,16 +6,35 @@ on every report whatever else is wrong with it, so each must cope with
 missing rows and non-numeric cells (those count as 0 in sums).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 import datetime
+import math
+import threading
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.forms import form_for_year
+from tui.core.forms import LEVELS, form_for_year
+
+if TYPE_CHECKING:
+    from tui.core.forms import TableRow
+    from tui.core.report import Report
+
+    RuleFn = Callable[[Report], list[Finding]]
 
 RULES = {}
+_NUMBERS = frozenset((int, float))  # exact types: a bool is not a count
+_INTS = frozenset((int,))
 
 
-def rule(rule_id):
+def _all_ints(cells):
+    """True when every cell is an int (not a bool): the usual, fast case."""
+    return cells is not None and _INTS.issuperset(map(type, cells))
+
+
+def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
     def register(fn):
         RULES[rule_id] = fn
         fn.rule_id = rule_id
@@ -25,22 +44,22 @@ def rule(rule_id):
 
 # -- cell helpers ---------------------------------------------------------
 
-def is_number(v):
+def is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def num(v):
+def num(v: object) -> int | float:
     """A cell's value in sums: numbers as they are, anything else 0."""
     return v if is_number(v) else 0
 
 
-def fmt(v):
+def fmt(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return f"{v:,}" if isinstance(v, int) and abs(v) >= 10000 else str(v)
 
 
-def describe(v):
+def describe(v: object) -> str:
     """A cell's content in words, for messages."""
     if isinstance(v, str):
         return "空白" if v.strip() == "" else f"“{v}”"
@@ -53,29 +72,77 @@ def describe(v):
     return type(v).__name__
 
 
-def addr(keys, index=None):
+def addr(keys: Iterable[str], index: int | None = None) -> str:
     return format_address(keys, index)
 
 
-def table_rows(report, section):
-    """[(TableRow, list-or-None)] for table 三 or 四: the row's cells if it is a list."""
-    form = report.form
-    rows = form.application_rows if section == "applications" else form.appeal_rows
-    table = report.data.get(section)
+_PLANS = {}
+
+
+class _Plan:
+    """What the rules need of one table of one form, computed once: the rows
+    in runs that share a parent table (`outcome.denied`), so a report's table
+    is walked once per run, and where the rows of each role are."""
+
+    __slots__ = ("runs", "roles")
+
+    def __init__(self, table):
+        runs = []
+        for row in table.rows:
+            parent = row.keys[1:-1]
+            if runs and runs[-1][0] == parent:
+                runs[-1][1].append((row, row.keys[-1]))
+            else:
+                runs.append((parent, [(row, row.keys[-1])]))
+        self.runs = tuple((parent, tuple(rows)) for parent, rows in runs)
+        self.roles = {}
+        for i, row in enumerate(table.rows):
+            self.roles.setdefault(row.role, []).append(i)
+
+
+def _plan(form, section):
+    plan = _PLANS.get((form, section))
+    if plan is None:
+        plan = _PLANS[(form, section)] = _Plan(form.tables[section])
+    return plan
+
+
+def _table_rows(report, section):
+    top = report.data.get(section)
     out = []
-    for row in rows:
-        node = table
-        for key in row.keys[1:]:
+    for parent, rows in _plan(report.form, section).runs:
+        node = top
+        for key in parent:
             node = node.get(key) if isinstance(node, dict) else None
-        out.append((row, node if isinstance(node, list) else None))
+        if isinstance(node, dict):
+            for row, leaf in rows:
+                cells = node.get(leaf)
+                out.append((row, cells if isinstance(cells, list) else None))
+        else:
+            out.extend((row, None) for row, _ in rows)
     return out
 
 
-def cell(cells, i):
+# While check_report runs, the rules share one walk of each table per report.
+_memo = threading.local()
+
+
+def table_rows(report: Report, section: str) -> list[tuple[TableRow, list | None]]:
+    """[(TableRow, list-or-None)] for table 三 or 四: the row's cells if it is a list."""
+    memo = getattr(_memo, "tables", None)
+    if memo is None or memo[0] is not report:
+        return _table_rows(report, section)
+    rows = memo[1].get(section)
+    if rows is None:
+        rows = memo[1][section] = _table_rows(report, section)
+    return rows
+
+
+def cell(cells: list | None, i: int) -> object:
     return cells[i] if cells is not None and i < len(cells) else 0
 
 
-def active_row(report, row_key):
+def active_row(report: Report, row_key: str) -> dict | None:
     active = report.data.get("active")
     row = active.get(row_key) if isinstance(active, dict) else None
     return row if isinstance(row, dict) else None
@@ -90,7 +157,10 @@ def _count_problem(v):
 
 
 def _value_finding(report, keys, index, v, why):
-    a = addr(keys, index)
+    return _value_finding_at(report, addr(keys, index), v, why)
+
+
+def _value_finding_at(report, a, v, why):
     # FORMAT.md §2: for cell.value, `actual` is the cell's value itself when
     # it is a string, number or boolean (so an acceptance of a blank cell
     # lapses when the blank becomes "/"), else null.
@@ -102,12 +172,15 @@ def _value_finding(report, keys, index, v, why):
 @rule("cell.value")
 def cell_value(report):
     found = []
-    for section, width in (("applications", 7), ("appeals", 5)):
+    for section, table in report.form.tables.items():
+        width = table.width
         for row, cells in table_rows(report, section):
-            for i, v in enumerate((cells or [])[:width]):
+            if cells is None or (_all_ints(cells) and (not cells or min(cells) >= 0)):
+                continue  # the usual case: counts only
+            for i, v in enumerate(cells[:width]):
                 why = _count_problem(v)
                 if why:
-                    found.append(_value_finding(report, row.keys, i, v, why))
+                    found.append(_value_finding_at(report, row.cell_addresses[i], v, why))
     for row in report.form.active_rows:
         values = active_row(report, row.key)
         if values is None:
@@ -116,17 +189,16 @@ def cell_value(report):
             if field.key not in values:
                 continue
             v = values[field.key]
-            keys = ("active", row.key, field.key)
             if field.kind == "count":
                 why = _count_problem(v)
             elif field.kind == "change":
                 why = None if isinstance(v, int) and not isinstance(v, bool) else "应为整数（可带正负号）"
             elif field.kind == "amount":
-                why = None if is_number(v) and v >= 0 else "应为不小于 0 的数"
+                why = None if is_number(v) and math.isfinite(v) and v >= 0 else "应为不小于 0 的有限数"
             else:
                 why = None
             if why:
-                found.append(_value_finding(report, keys, None, v, why))
+                found.append(_value_finding_at(report, row.field_addresses[field.key], v, why))
     summary = report.data.get("active", {}).get("summary") if isinstance(report.data.get("active"), dict) else None
     if isinstance(summary, dict):
         if "total" in summary and _count_problem(summary["total"]):
@@ -159,7 +231,11 @@ def schema(report):
         if key in ident and not isinstance(ident[key], str):
             found.append(_schema(report, f"report.{key}", f"report.{key} 应为字符串"))
     if "published" in ident and not isinstance(ident["published"], datetime.date):
-        found.append(_schema(report, "report.published", "report.published（发布日期）应为日期，如 2021-01-29"))
+        label = form.identity_map["published"].label if "published" in form.identity_map else "published"
+        found.append(_schema(report, "report.published", f"report.published（{label}）应为日期，如 2021-01-29"))
+    if "level" in ident and not (isinstance(ident["level"], str) and ident["level"] in LEVELS):
+        found.append(_schema(report, "report.level",
+                             "report.level（报告级别）应为 \"government\"（本级政府）或 \"department\"（部门）"))
     text = data.get("text")
     if text is not None:
         if not isinstance(text, dict):
@@ -176,9 +252,9 @@ def schema(report):
             found.append(_schema(report, section, f"{what}[{section}]（{label}）"))
     if isinstance(data.get("active"), dict):
         found.extend(_schema_active(report))
-    for section, width in (("applications", 7), ("appeals", 5)):
+    for section, table in form.tables.items():
         if isinstance(data.get(section), dict):
-            found.extend(_schema_table(report, section, width))
+            found.extend(_schema_table(report, section, table.width))
     return found
 
 
@@ -186,7 +262,7 @@ def _schema_active(report):
     form, active = report.form, report.data["active"]
     found = []
     for row in form.active_rows:
-        a = addr(("active", row.key))
+        a = row.address_text
         if row.key not in active:
             # FORMAT.md §1.2 makes every row of table 二 part of the form (only
             # [active.summary] and `unit` are optional); a row the published
@@ -198,11 +274,12 @@ def _schema_active(report):
             found.append(_schema(report, a, f"{form.label(a)}应为内联表，如 {{ {row.fields[0].key} = 0 }}"))
             continue
         for field in row.fields:
-            fa = addr(("active", row.key, field.key))
             if field.key not in values:
                 if field.required:
+                    fa = row.field_addresses[field.key]
                     found.append(_schema(report, fa, f"缺少{form.label(fa)}（{fa}）"))
             elif field.kind == "unit" and values[field.key] not in field.choices:
+                fa = row.field_addresses[field.key]
                 found.append(_schema(report, fa, f"{form.label(fa)}应为 {' 或 '.join(field.choices)}"))
     summary = active.get("summary")
     if summary is not None:
@@ -216,7 +293,9 @@ def _schema_active(report):
 def _schema_table(report, section, width):
     found = []
     for row, cells in table_rows(report, section):
-        a = addr(row.keys)
+        if cells is not None and len(cells) == width:
+            continue
+        a = row.address_text
         if cells is None:
             # Missing, or some key on the way is not a table / the row is not an array.
             node, missing = report.data, False
@@ -248,39 +327,43 @@ def form_year(report):
 
 # -- table sums -----------------------------------------------------------
 
-def _row_totals(report, section, width, rule_id):
+def _row_totals(report, section, rule_id):
+    table = report.form.tables[section]
+    width, total, parts = table.width, table.total_index, table.part_indexes
+    if total is None:
+        return []
+    plain = parts == tuple(range(width - 1)) and total == width - 1  # the total column last
     found = []
     for row, cells in table_rows(report, section):
         if cells is None or len(cells) != width:
             continue
-        parts = [num(v) for v in cells[: width - 1]]
-        expected, actual = sum(parts), num(cells[width - 1])
+        if plain and _NUMBERS.issuperset(map(type, cells)):
+            expected, actual = sum(cells[:total]), cells[total]  # every cell a number: num() is the identity
+        else:
+            expected, actual = sum([num(cells[i]) for i in parts]), num(cells[total])
         if expected != actual:
-            cols = report.form.application_columns if section == "applications" else report.form.appeal_columns
-            names = "+".join(c.label for c in cols[: width - 1])
+            names = "+".join(table.columns[i].label for i in parts)
             found.append(Finding(
                 rule_id, ERROR,
                 f"{row.label}：总计 = {fmt(actual)}，{names} = {fmt(expected)}",
-                [addr(row.keys, width - 1)] + [addr(row.keys, i) for i in range(width - 1)],
+                [row.cell_addresses[total]] + [row.cell_addresses[i] for i in parts],
                 expected, actual))
     return found
 
 
 @rule("applications.row-total")
 def applications_row_total(report):
-    return _row_totals(report, "applications", 7, "applications.row-total")
+    return _row_totals(report, "applications", "applications.row-total")
 
 
 @rule("appeals.row-total")
 def appeals_row_total(report):
-    return _row_totals(report, "appeals", 5, "appeals.row-total")
+    return _row_totals(report, "appeals", "appeals.row-total")
 
 
 def _by_role(report):
-    roles = {}
-    for row, cells in table_rows(report, "applications"):
-        roles.setdefault(row.role, []).append((row, cells))
-    return roles
+    rows = table_rows(report, "applications")
+    return {role: [rows[i] for i in where] for role, where in _plan(report.form, "applications").roles.items()}
 
 
 @rule("applications.outcome-total")
@@ -288,16 +371,21 @@ def outcome_total(report):
     roles = _by_role(report)
     (total_row, total), = roles["outcome_total"]
     outcomes = roles["outcome"]
+    columns = report.form.tables["applications"].columns
+    width = len(columns)
+    sums = None
+    if outcomes and all(_all_ints(cells) and len(cells) == width for _, cells in outcomes):
+        sums = list(map(sum, zip(*[cells for _, cells in outcomes])))  # integers: exact in any order
     found = []
-    for col in report.form.application_columns:
+    for col in columns:
         c = col.index
-        expected = sum(num(cell(cells, c)) for _, cells in outcomes)
+        expected = sums[c] if sums is not None else sum(num(cell(cells, c)) for _, cells in outcomes)
         actual = num(cell(total, c))
         if expected != actual:
             found.append(Finding(
                 "applications.outcome-total", ERROR,
-                f"三（七）总计（{col.label}）= {fmt(actual)}，各项办理结果之和 = {fmt(expected)}",
-                [addr(total_row.keys, c)] + [addr(r.keys, c) for r, cells in outcomes if cells is not None],
+                f"{total_row.label}（{col.label}）= {fmt(actual)}，各项办理结果之和 = {fmt(expected)}",
+                [total_row.cell_addresses[c]] + [r.cell_addresses[c] for r, cells in outcomes if cells is not None],
                 expected, actual))
     return found
 
@@ -309,8 +397,14 @@ def balance(report):
     (over_row, over), = roles["carried_over"]
     (total_row, total), = roles["outcome_total"]
     (fwd_row, fwd), = roles["carried_forward"]
+    section = report.form.tables["applications"].short
+    columns = report.form.application_columns
+    width = len(columns)
+    if all(_all_ints(x) and len(x) >= width for x in (new, over, total, fwd)):
+        if all(a + b == t + f for a, b, t, f in zip(new, over, total, fwd)):
+            return []  # the usual case: every column balances
     found = []
-    for col in report.form.application_columns:
+    for col in columns:
         c = col.index
         received = num(cell(new, c)) + num(cell(over, c))
         handled = num(cell(total, c)) + num(cell(fwd, c))
@@ -319,8 +413,9 @@ def balance(report):
             # §2): the 新收 that would balance the column, against the 新收 as is.
             found.append(Finding(
                 "applications.balance", ERROR,
-                f"三·本列勾稽关系（{col.label}）：一+二 = {fmt(received)}，三（七）+四 = {fmt(handled)}",
-                [addr(r.keys, c) for r in (new_row, over_row, total_row, fwd_row)],
+                f"{section}·本列勾稽关系（{col.label}）：{new_row.short}+{over_row.short} = {fmt(received)}，"
+                f"{total_row.short}+{fwd_row.short} = {fmt(handled)}",
+                [r.cell_addresses[c] for r in (new_row, over_row, total_row, fwd_row)],
                 handled - num(cell(over, c)), num(cell(new, c))))
     return found
 
@@ -378,10 +473,78 @@ def published_over_total(report):
     return found
 
 
-def check_report(report):
+# -- import.unconfirmed (FORMAT §2.1, §6) ------------------------------------
+
+IMPORT_REASONS = {
+    "fuzzy-label": "标签近似匹配", "by-position": "按位置推定", "merged": "合并单元格",
+    "realigned": "右对齐推定", "split-table": "跨页表格", "placeholder": "占位符或文字",
+    "blank": "空白", "missing": "原件中未找到", "number-format": "数字格式（全角、千分位或单位）",
+}
+
+
+def import_flags(data):
+    """Every `[[review.import.flags]]` record (a dict with a string `cell`), in file order."""
+    review = data.get("review")
+    imports = review.get("import") if isinstance(review, dict) else None
+    out = []
+    for rec in imports if isinstance(imports, list) else ():
+        flags = rec.get("flags") if isinstance(rec, dict) else None
+        for flag in flags if isinstance(flags, list) else ():
+            if isinstance(flag, dict) and isinstance(flag.get("cell"), str) and "value" in flag:
+                out.append(flag)
+    return out
+
+
+def _same_value(a, b):
+    return type(a) is type(b) and a == b
+
+
+@rule("import.unconfirmed")
+def import_unconfirmed(report):
+    from tui.core.address import get_value, parse_address
+
+    found, seen = [], set()
+    for flag in import_flags(report.data):
+        try:
+            a = parse_address(flag["cell"])
+        except ValueError:
+            continue
+        address = format_address(a.keys, a.index)
+        if address in seen:
+            continue
+        try:
+            value = get_value(report.data, a)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+        if not _same_value(value, flag["value"]):
+            continue  # edited since the import: confirmed
+        seen.add(address)
+        reason = flag.get("reason")
+        why = IMPORT_REASONS.get(reason, str(reason)) if reason is not None else "待核对"
+        raw = flag.get("raw")
+        where = flag.get("locator")
+        detail = "".join([f"，原文“{raw}”" if isinstance(raw, str) else "",
+                          f"，位于 {where}" if isinstance(where, str) and where else ""])
+        found.append(Finding("import.unconfirmed", ERROR,
+                             f"{report.form.short_label(address)}：导入待核对（{why}）{detail}；"
+                             "请与原件核对后确认，或改为正确的值",
+                             [address], None, num(value)))
+    return found
+
+
+def check_report(report: Report) -> list[Finding]:
     """Every single-report rule the report's form lists, in registry order."""
     found = []
-    for rule_id, fn in RULES.items():
-        if rule_id in report.form.rules:
-            found.extend(fn(report))
+    _memo.tables = (report, {})
+    try:
+        rules = report.form.rules
+        for rule_id, fn in RULES.items():
+            if rule_id in rules:
+                found.extend(fn(report))
+    finally:
+        _memo.tables = None
     return found
+
+
+# The narrative and identity rules (FORMAT.md §2.1) register themselves here.
+from tui.core import narrative  # noqa: E402,F401

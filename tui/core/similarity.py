@@ -5,6 +5,8 @@ Delete all whitespace, replace every run of digits by `0`, take the set of
 of this year's wording that already stood in last year's.
 """
 
+from __future__ import annotations
+
 import re
 
 _SPACE = re.compile(r"\s+")
@@ -12,15 +14,11 @@ _DIGITS = re.compile(r"\d+")
 N = 5
 
 
-def normalise(text):
+def normalise(text: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub("", text))
 
 
-def shingles(text):
-    return _substrings(normalise(text))
-
-
-def similarity(this_year, last_year):
+def similarity(this_year: str, last_year: str) -> float:
     a_text, b_text = normalise(this_year), normalise(last_year)
     if len(a_text) < N:
         return 0.0

@@ -26,6 +26,8 @@ diff_match_patch is imported inside functions: importing tui.core must not
 load it (`nianbao check` never needs it).
 """
 
+from __future__ import annotations
+
 import re
 from collections import Counter
 from itertools import chain
@@ -59,7 +61,7 @@ MIN_PAIR_SIMILARITY = 0.5      # Dice coefficient of character bigrams
 
 # -- tokens and units ------------------------------------------------------
 
-def tokenize(text):
+def tokenize(text: str) -> list[str]:
     """The tokens of `text`; they join back to `text` exactly."""
     return _TOKEN.findall(text)
 
@@ -373,7 +375,7 @@ def _merge(ops):
 
 # -- public API ---------------------------------------------------------------
 
-def diff_text(old, new):
+def diff_text(old: str, new: str) -> list[tuple[int, str]]:
     """[(op, text)] turning `old` into `new`; op is -1 delete, 0 equal, 1 insert.
 
     Numbers are never split (`1,200` → `1,350` is one deletion and one
@@ -391,11 +393,11 @@ def diff_text(old, new):
     return _merge(d.out)
 
 
-def old_text(ops):
+def old_text(ops: list[tuple[int, str]]) -> str:
     return "".join(t for op, t in ops if op != INSERT)
 
 
-def new_text(ops):
+def new_text(ops: list[tuple[int, str]]) -> str:
     return "".join(t for op, t in ops if op != DELETE)
 
 
@@ -404,7 +406,7 @@ DELETE_MARKS = ("[-", "-]")
 INSERT_MARKS = ("{+", "+}")
 
 
-def render_markup(ops, context=None):
+def render_markup(ops: list[tuple[int, str]], context: int | None = None) -> str:
     """Plain text that reads without colour: `[-删除-]{+插入+}`.
 
     With `context` (characters), an unchanged stretch longer than twice that
@@ -422,7 +424,7 @@ def render_markup(ops, context=None):
     return "".join(out)
 
 
-def elide(text, context, keep_head=True, keep_tail=True):
+def elide(text: str, context: int, keep_head: bool = True, keep_tail: bool = True) -> str:
     """Shorten an unchanged stretch to `context` characters at the ends that touch a change."""
     if context is None:
         return text
@@ -434,7 +436,7 @@ def elide(text, context, keep_head=True, keep_tail=True):
     return f"{text[:head]}〔略 {left} 字〕{text[len(text) - tail:] if tail else ''}"
 
 
-def diff_stats(ops):
+def diff_stats(ops: list[tuple[int, str]]) -> tuple[int, int]:
     """(deleted characters, inserted characters)."""
     return (sum(len(t) for op, t in ops if op == DELETE), sum(len(t) for op, t in ops if op == INSERT))
 
@@ -485,9 +487,6 @@ class TextComparison:
     def percent(self):
         """The similarity as a whole percentage, rounded down (79.9 % never reads as 80 %)."""
         return int(Decimal(repr(self.similarity)) * 100)
-
-    def markup(self, context=None):
-        return render_markup(self.ops, context)
 
     def __repr__(self):
         return f"TextComparison({self.key!r}, similarity={self.similarity:.3f}, copied={self.copied})"

@@ -4,12 +4,14 @@ Used where the text is generated, not edited: blank reports and appended
 review records, so that the check path never needs tomlkit.
 """
 
+from __future__ import annotations
+
 from tui.core.address import quote_key
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-def toml_string(text):
+def toml_string(text: str) -> str:
     out = []
     for ch in text:
         if ch in _ESCAPES:
@@ -21,5 +23,5 @@ def toml_string(text):
     return '"' + "".join(out) + '"'
 
 
-def toml_key(key):
+def toml_key(key: str) -> str:
     return quote_key(key)

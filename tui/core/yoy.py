@@ -6,24 +6,32 @@ Findings live in the later report; `previous` names the earlier file and
 its cells.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.rules import active_row, cell, fmt, num, table_rows
 from tui.core.similarity import similarity
+
+if TYPE_CHECKING:
+    from tui.core.report import Report
 
 PAIR_RULES = {}
 COPY_THRESHOLD = 0.80
 COPY_MIN_CHARS = 100
 
 
-def pair_rule(rule_id):
+def pair_rule(rule_id: str) -> Callable:
     def register(fn):
         PAIR_RULES[rule_id] = fn
         return fn
     return register
 
 
-def pair_reports(reports):
+def pair_reports(reports: Iterable[Report]) -> tuple[dict[int, Report], dict[int, list[Finding]]]:
     """Return ({id(report): previous report}, [duplicate findings per report])."""
     by_key = {}
     for r in reports:
@@ -45,7 +53,7 @@ def pair_reports(reports):
     return previous, duplicates
 
 
-def check_pair(report, prev):
+def check_pair(report: Report, prev: Report) -> list[Finding]:
     """Every cross-year rule that both reports' forms list."""
     found = []
     for rule_id, fn in PAIR_RULES.items():

@@ -13,6 +13,8 @@ no) is read-only too. A read-only mounted file system is detected with
 statvfs.
 """
 
+from __future__ import annotations
+
 import errno
 import os
 import stat
@@ -37,7 +39,7 @@ _ERRNO_TEXT = {
 }
 
 
-def os_error_text(exc):
+def os_error_text(exc: BaseException) -> str:
     """A short Chinese description of an OSError (falls back to strerror)."""
     text = _ERRNO_TEXT.get(getattr(exc, "errno", None))
     if text:
@@ -52,7 +54,7 @@ def _readonly_fs(folder):
         return False
 
 
-def folder_unwritable_reason(folder):
+def folder_unwritable_reason(folder: str | os.PathLike[str]) -> str | None:
     """None if new files can be created in `folder`, else a Chinese reason."""
     try:
         st = os.stat(folder)
@@ -67,7 +69,7 @@ def folder_unwritable_reason(folder):
     return None
 
 
-def file_readonly_reason(path):
+def file_readonly_reason(path: str | os.PathLike[str]) -> str | None:
     """None if `path` (following symlinks) may be replaced in place, else a
     Chinese reason: not a regular file, read-only file, unwritable folder."""
     try:

@@ -16,22 +16,32 @@ the file (EditableReport.insert) has its whole value: a row as a JSON array,
 an inline table as {"table": {…}}; it is added again when replayed.
 
 `write` is made to be called from a signal handler: no logging, no thread
-locks, no tempfile module, one small write to a fixed temporary name and an
-atomic rename. It raises only WriteError (catch Exception in a handler).
+locks, no tempfile module, one small write to a fresh temporary file
+(O_CREAT|O_EXCL|O_NOFOLLOW) and an atomic rename. It raises only WriteError
+(catch Exception in a handler). The state folder must be a real folder of
+ours (tui.store.atomic.ensure_private_dir); when it cannot be used the
+recovery file goes beside the report instead (`beside_path`), and `write`
+returns where it went.
 """
+
+from __future__ import annotations
 
 import datetime as _dt
 import hashlib
 import json
 import os
+from typing import TYPE_CHECKING
 
-from tui.store.atomic import WriteError
+from tui.store.atomic import WriteError, clean_stale_temps, ensure_private_dir, read_private, read_state, write_private
 from tui.store.fsinfo import os_error_text
+
+if TYPE_CHECKING:
+    from tui.store.document import EditableReport
 
 VERSION = 1
 
 
-def recovery_dir():
+def recovery_dir() -> str:
     from tui.config import state_dir
 
     return os.path.join(os.fspath(state_dir()), "recovery")
@@ -41,7 +51,7 @@ def _absolute(path):
     return os.path.abspath(os.fspath(path))
 
 
-def recovery_path(path):
+def recovery_path(path: str | os.PathLike[str]) -> str:
     """The recovery file of a report (which need not exist)."""
     key = _absolute(path).encode("utf-8", "surrogateescape")
     return os.path.join(recovery_dir(), hashlib.sha256(key).hexdigest()[:32] + ".json")
@@ -78,11 +88,8 @@ def _decode(value):
 
 
 def _sha256_of_file(path):
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()
-    except OSError:
-        return None
+    _, state = read_state(path)
+    return None if state is None else state.sha256
 
 
 class Recovery:
@@ -101,14 +108,24 @@ class Recovery:
         return f"Recovery({self.path!r}, {len(self.edits)} edits, matches_file={self.matches_file})"
 
 
-def write(doc):
+def beside_path(path: str | os.PathLike[str]) -> str:
+    """Where the recovery file of a report goes when the state folder cannot
+    be used: beside the report, `.<name>.nianbao-recovery.json`."""
+    real = os.path.realpath(os.fspath(path))
+    folder, name = os.path.split(real)
+    return os.path.join(folder, f".{name}.nianbao-recovery.json")
+
+
+def write(doc: EditableReport) -> str | None:
     """Save `doc`'s unsaved changes; remove the recovery file when there are
-    none. Returns the recovery file's path, or None. Raises WriteError."""
+    none. Returns the recovery file's path, or None. The file goes to the
+    state folder; when that cannot be used (unwritable, a link, not ours) it
+    goes beside the report (`beside_path`) and that path is returned.
+    Raises WriteError (naming both places) when neither can be written."""
     changes = doc.changes()
     if not changes:
         discard(doc.path)
         return None
-    target = recovery_path(doc.path)
     payload = {
         "version": VERSION,
         "path": _absolute(doc.path),
@@ -118,32 +135,27 @@ def write(doc):
         "edits": [[address, _encode(value)] for address, value in changes],
     }
     raw = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
-    tmp = f"{target}.{os.getpid()}.tmp"
+    target = recovery_path(doc.path)
     try:
-        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-        try:
-            view = memoryview(raw)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
+        ensure_private_dir(os.path.dirname(target))
+        write_private(target, raw)
+        return target
+    except (WriteError, OSError) as exc:
+        first = str(exc) if isinstance(exc, WriteError) else f"{target}（{os_error_text(exc)}）"
+    fallback = beside_path(doc.path)
+    try:
+        write_private(fallback, raw)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise WriteError(f"无法写入恢复文件 {target}（{os_error_text(exc)}）") from exc
-    return target
+        raise WriteError(f"无法写入恢复文件：{first}；也无法写入 {fallback}（{os_error_text(exc)}）") from exc
+    return fallback
 
 
 def _load(file):
-    """A Recovery from one recovery file, or None if missing or damaged."""
+    """A Recovery from one recovery file, or None if missing or damaged (a
+    link, a FIFO, an oversized file or another user's file counts as
+    damaged: in a shared folder anybody could plant one beside a report)."""
     try:
-        with open(file, "rb") as fh:
-            payload = json.loads(fh.read().decode("utf-8"))
+        payload = json.loads(read_private(file, own=True).decode("utf-8"))
         if not isinstance(payload, dict) or payload.get("version") != VERSION:
             return None
         path, base = payload["path"], payload["base_sha256"]
@@ -160,25 +172,30 @@ def _load(file):
     return Recovery(path, base, edits, payload.get("written"), payload.get("pid"), file)
 
 
-def find(path):
-    """The recovery of `path`, or None."""
-    rec = _load(recovery_path(path))
-    if rec is None or rec.path != _absolute(path):
-        return None
-    return rec
+def find(path: str | os.PathLike[str]) -> Recovery | None:
+    """The recovery of `path` (from the state folder, else from beside the
+    report), or None."""
+    for file in (recovery_path(path), beside_path(path)):
+        rec = _load(file)
+        if rec is not None and rec.path == _absolute(path):
+            return rec
+    return None
 
 
-def find_all():
-    """Every readable recovery file (e.g. to offer them at start-up)."""
+def find_all() -> list[Recovery]:
+    """Every readable recovery file in the state folder (e.g. to offer them
+    at start-up). Stale temporary files of ours there are removed."""
+    folder = recovery_dir()
+    clean_stale_temps(folder)
     try:
-        names = sorted(os.listdir(recovery_dir()))
+        names = sorted(os.listdir(folder))
     except OSError:
         return []
-    found = (_load(os.path.join(recovery_dir(), n)) for n in names if n.endswith(".json"))
+    found = (_load(os.path.join(folder, n)) for n in names if n.endswith(".json"))
     return [rec for rec in found if rec is not None]
 
 
-def apply(doc, recovery):
+def apply(doc: EditableReport, recovery: Recovery) -> list[tuple[str, str]]:
     """Replay a recovery's edits onto `doc` (each one undoable); a key the
     file lacks is added again (insert). Returns the edits that could not be
     applied: [(address, Chinese reason)]."""
@@ -197,11 +214,10 @@ def apply(doc, recovery):
     return failed
 
 
-def discard(path):
-    """Remove the recovery file of `path` (no error if there is none)."""
-    try:
-        os.unlink(recovery_path(path))
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass
+def discard(path: str | os.PathLike[str]) -> None:
+    """Remove the recovery files of `path` (no error if there are none)."""
+    for file in (recovery_path(path), beside_path(path)):
+        try:
+            os.unlink(file)  # a link planted there is removed, never its target
+        except OSError:
+            pass

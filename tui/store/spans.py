@@ -18,8 +18,14 @@ Each span also says where the value stands: "line" (the value of a
 decides whether a multi-line string may be written there.
 """
 
+from __future__ import annotations
+
 import re
 import tomllib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.address import Address
 
 _WS = re.compile(r"[ \t]*")
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # whitespace, newlines, comments
@@ -50,13 +56,13 @@ class Span:
         return f"Span({self.start}, {self.end}, {self.where!r})"
 
 
-def path_of(address):
+def path_of(address: Address) -> tuple:
     """The span path of a tui.core.address.Address."""
     keys = tuple(address.keys)
     return keys if address.index is None else keys + (address.index,)
 
 
-def scan(text):
+def scan(text: str) -> dict[tuple, Span]:
     """All value spans of `text`: {path: Span}."""
     try:
         return _Scanner(text).run()
@@ -64,11 +70,38 @@ def scan(text):
         raise ScanError(str(exc)) from exc
 
 
+class Structure:
+    """The spans of a text plus where its keys are written: `lines` lists
+    every `key = value` line as (table, keys) — the path of the `[table]`
+    header it sits under (() at the top, with the element number inside an
+    array of tables) and its own, possibly dotted, keys — and `headers` the
+    paths of the `[table]` headers (not arrays of tables), in file order."""
+
+    __slots__ = ("spans", "lines", "headers")
+
+    def __init__(self, spans, lines, headers):
+        self.spans = spans
+        self.lines = lines
+        self.headers = headers
+
+
+def structure(text: str) -> Structure:
+    """The Structure of `text` (which tomllib accepted). Raises ScanError."""
+    scanner = _Scanner(text, record=True)
+    try:
+        spans = scanner.run()
+    except (IndexError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ScanError(str(exc)) from exc
+    return Structure(spans, scanner.lines, scanner.headers)
+
+
 class _Scanner:
-    def __init__(self, text):
+    def __init__(self, text, record=False):
         self.text = text
         self.spans = {}
         self.aot = {}  # resolved path of an array of tables → index of its last element
+        self.lines = [] if record else None
+        self.headers = [] if record else None
 
     def run(self):
         text = self.text
@@ -90,8 +123,12 @@ class _Scanner:
                 keys, pos = self.key(pos + 1)
                 pos = self.expect(pos, "]")
                 table = self.resolve(keys)
+                if self.headers is not None:
+                    self.headers.append(table)
             else:
                 keys, pos = self.key(pos)
+                if self.lines is not None:
+                    self.lines.append((table, keys))
                 pos = self.expect(pos, "=")
                 pos = _WS.match(text, pos).end()
                 pos = self.value(pos, table + keys, "line")

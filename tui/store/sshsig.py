@@ -10,10 +10,13 @@ passphrase nobody can type. Every call has a timeout. Nothing here raises
 anything but SignatureError (sign) or returns (ok, reason) (verify).
 """
 
+from __future__ import annotations
+
 import datetime
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -32,20 +35,20 @@ class SignatureError(Exception):
     """Signing failed; the message is Chinese and meant for the user."""
 
 
-def message(digest, decision, user, at):
+def message(digest: str, decision: str, user: str, at: datetime.datetime | str) -> str:
     """The canonical UTF-8 text a sign-off signature covers (FORMAT.md §5)."""
     if isinstance(at, (datetime.date, datetime.time)):
         at = at.isoformat()
     return f"nianbao-signoff v1\ndigest: {digest}\ndecision: {decision}\nuser: {user}\nat: {at}\n"
 
 
-def normalize_signature(text):
+def normalize_signature(text: str) -> str:
     """The armored signature with LF line ends (ssh-keygen rejects CR) and one final newline."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return text + "\n"
 
 
-def find_ssh_keygen():
+def find_ssh_keygen() -> str | None:
     return shutil.which("ssh-keygen")
 
 
@@ -58,19 +61,44 @@ def _env():
     return env
 
 
-def _run(argv, input_bytes=None):
-    """Run ssh-keygen detached from any terminal. Returns (rc, stdout, stderr) text."""
+def _kill_group(proc):
+    """Kill ssh-keygen and everything it started (its own session and
+    process group, start_new_session), then reap it."""
     try:
-        proc = subprocess.run(argv, input=input_bytes if input_bytes is not None else None,
-                              stdin=None if input_bytes is not None else subprocess.DEVNULL,
-                              capture_output=True, timeout=TIMEOUT, env=_env(), start_new_session=True)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def _run(argv, input_bytes=None):
+    """Run ssh-keygen detached from any terminal. Returns (rc, stdout, stderr)
+    text. On a timeout its whole process group is killed (a helper it
+    started, e.g. an askpass or a hardware-key prompt, must not outlive it)."""
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if input_bytes is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+                                start_new_session=True)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in an argument
+        raise SignatureError(f"无法运行 ssh-keygen：{inert(getattr(exc, 'strerror', None) or exc)}") from None
+    try:
+        out, err = proc.communicate(input_bytes, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        _kill_group(proc)
         raise SignatureError(f"ssh-keygen 在 {TIMEOUT} 秒内没有完成（可能在等待口令或硬件密钥确认），已放弃") from None
-    except OSError as exc:
-        raise SignatureError(f"无法运行 ssh-keygen：{exc.strerror or exc}") from None
-    out = proc.stdout.decode("utf-8", "replace")
-    err = proc.stderr.decode("utf-8", "replace")
-    return proc.returncode, out, err
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 def _missing():
@@ -98,7 +126,7 @@ def _sign_failure(key_path, err):
     return f"用密钥 {key_path} 签名失败（ssh-keygen：{_last_line(err) or '无输出'}）"
 
 
-def sign(text, key_path):
+def sign(text: str, key_path: str | os.PathLike[str]) -> str:
     """Sign `text` with `key_path` (a private key, or a public key whose private half is
     in ssh-agent). Returns the armored signature (LF line ends, final newline)."""
     exe = find_ssh_keygen()
@@ -130,7 +158,7 @@ def sign(text, key_path):
     return normalize_signature(armored)
 
 
-def verify(text, signature, allowed_signers, identity):
+def verify(text: str, signature: str, allowed_signers: str | os.PathLike[str], identity: str) -> tuple[bool, str]:
     """Check `signature` over `text` for `identity` against an allowed_signers file.
 
     Returns (True, description) or (False, Chinese reason). Never raises.
@@ -143,6 +171,8 @@ def verify(text, signature, allowed_signers, identity):
         return False, "签核记录中的签名不是 SSH 签名"
     if not isinstance(identity, str) or not identity.strip():
         return False, "签核记录没有登录名（user），无法核对签名人"
+    if "\x00" in identity or identity.startswith("-"):  # argv cannot carry NUL; "-…" reads as an option
+        return False, f"签核记录中的登录名 {inert(identity)} 不是有效的登录名，无法核对签名人"
     try:
         # A private copy for ssh-keygen: the named file is read once, as a
         # regular file of bounded size (a FIFO or device would hang it).

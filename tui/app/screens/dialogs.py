@@ -5,12 +5,13 @@ Each dismisses with its result (None when cancelled), so callers use
 """
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.editing import COUNT, HINTS, TEXT, format_for_input, parse_input
+from tui.app.actions import bindings, key_label
+from tui.core.inert import inert
+from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
 _CSS = """
 {name} {{ align: center middle; }}
@@ -29,9 +30,15 @@ class BlankValue:
 
 
 class EditCellDialog(ModalScreen):
-    """Edit one value; validates as you type; Enter accepts, Esc cancels."""
+    """Edit one value; validates as you type; Enter accepts, Esc cancels.
 
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("ctrl+b", "blank", "记为空白", show=False)]
+    `keep`, set by the opener: applies a value to the model without the
+    dialog's answer (a hang-up writes what is typed into the recovery file).
+    """
+
+    keep = None
+
+    BINDINGS = bindings("dialog", only=("cancel", "blank"))
     DEFAULT_CSS = _CSS.format(name="EditCellDialog")
 
     def __init__(self, title, address, kind, value):
@@ -43,11 +50,12 @@ class EditCellDialog(ModalScreen):
 
     def compose(self):
         with Vertical():
-            yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(f"{self.address}  原值：{format_for_input(self.value)!s}"), classes="dialog-hint")
+            yield Static(Text(inert(self.title_text)), classes="dialog-title")
+            yield Static(Text(f"{inert(self.address)}  原值：{inert(format_for_input(self.value))}"), classes="dialog-hint")
             yield Input(format_for_input(self.value), id="value")
             yield Static("", id="error", classes="dialog-error")
-            yield Static(f"{HINTS.get(self.kind, '')}；回车确定，Esc 取消", classes="dialog-hint")
+            hint = HINTS.get(self.kind, "").replace("Ctrl+B", key_label(self.app, "dialog", "blank"))
+            yield Static(f"{hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消", classes="dialog-hint")
 
     def on_mount(self):
         self.query_one(Input).focus()
@@ -70,6 +78,14 @@ class EditCellDialog(ModalScreen):
         if ok:
             self.dismiss(value)
 
+    def pending(self):
+        """What is typed, as a value, if it is valid and differs from the original; else None."""
+        try:
+            value = parse_input(self.kind, self.query_one(Input).value)
+        except ValueError:
+            return None
+        return None if value == self.value and type(value) is type(self.value) else value
+
     def action_blank(self):
         if self.kind == COUNT:
             self.dismiss(BlankValue)
@@ -81,9 +97,11 @@ class EditCellDialog(ModalScreen):
 
 
 class EditTextDialog(ModalScreen):
-    """Edit a narrative section in a TextArea; Ctrl+S accepts, Esc cancels."""
+    """Edit a narrative section in a TextArea; Ctrl+S accepts, Esc cancels. `keep`: as EditCellDialog's."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("ctrl+s", "accept", "确定", priority=True)]
+    keep = None
+
+    BINDINGS = bindings("dialog", only=("cancel", "accept"))
     DEFAULT_CSS = _CSS.format(name="EditTextDialog") + """
     EditTextDialog > Vertical { height: 90%; }
     EditTextDialog TextArea { height: 1fr; }
@@ -99,10 +117,15 @@ class EditTextDialog(ModalScreen):
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             yield TextArea(self.value, soft_wrap=True, id="text", show_line_numbers=False)
-            yield Static(f"{self.address}；Ctrl+S 确定，Esc 取消", classes="dialog-hint")
+            yield Static(Text(f"{inert(self.address)}；{key_label(self.app, 'dialog', 'accept')} 确定，"
+                              f"{key_label(self.app, 'dialog', 'cancel')} 取消"), classes="dialog-hint")
 
     def on_mount(self):
         self.query_one(TextArea).focus()
+
+    def pending(self):
+        text = self.query_one(TextArea).text
+        return None if text == self.value else parse_input(TEXT, text)
 
     def action_accept(self):
         self.dismiss(parse_input(TEXT, self.query_one(TextArea).text))
@@ -114,7 +137,7 @@ class EditTextDialog(ModalScreen):
 class ChoiceDialog(ModalScreen):
     """A message and a row of choices; each choice has a key. Esc → None."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button"))
     DEFAULT_CSS = _CSS.format(name="ChoiceDialog")
 
     def __init__(self, title, message, choices):
@@ -145,9 +168,12 @@ class ChoiceDialog(ModalScreen):
                 event.stop()
                 self.dismiss(result)
                 return
-        if event.key in ("left", "right"):
-            event.stop()
-            self.focus_previous() if event.key == "left" else self.focus_next()
+
+    def action_previous_button(self):
+        self.focus_previous()
+
+    def action_next_button(self):
+        self.focus_next()
 
     def action_cancel(self):
         self.dismiss(None)
@@ -156,7 +182,7 @@ class ChoiceDialog(ModalScreen):
 class PromptDialog(ModalScreen):
     """Ask for one line of text (a file name, a reason, a note)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = bindings("dialog", only=("cancel",))
     DEFAULT_CSS = _CSS.format(name="PromptDialog")
 
     def __init__(self, title, hint, value="", allow_empty=False):
@@ -171,7 +197,8 @@ class PromptDialog(ModalScreen):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Input(self.value, id="prompt")
             yield Static("", id="error", classes="dialog-error")
-            yield Static(Text(f"{self.hint}；回车确定，Esc 取消"), classes="dialog-hint")
+            yield Static(Text(f"{self.hint}；回车确定，{key_label(self.app, 'dialog', 'cancel')} 取消"),
+                         classes="dialog-hint")
 
     def on_mount(self):
         self.query_one(Input).focus()

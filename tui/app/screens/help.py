@@ -2,17 +2,17 @@
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.app.actions import SCOPES, actions_for, display_key, effective_key
+from tui.app.actions import SCOPES, actions_for, bindings, display_key, effective_key, key_label
 from tui.core.findings import GLYPHS
+from tui.core.review import APPROVED, NONE, REJECTED, STALE, STATE_GLYPHS
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "关闭")]
+    BINDINGS = bindings("help")
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
@@ -27,7 +27,9 @@ class HelpScreen(ModalScreen):
         out = Table.grid(padding=(0, 2))
         out.add_column(no_wrap=True)
         out.add_column()
-        out.add_row(Text("nianbao 按键帮助", style="bold"), Text("Esc、q 或 ? 关闭；Ctrl+P 按名称查找命令", style="dim"))
+        close = key_label(self.app, "help", "dismiss").replace(" / ", "、")
+        palette = key_label(self.app, "app", "command_palette")
+        out.add_row(Text("nianbao 按键帮助", style="bold"), Text(f"{close} 关闭；{palette} 按名称查找命令", style="dim"))
         for scope, name in SCOPES.items():
             actions = actions_for(scope)
             if not actions:
@@ -41,6 +43,10 @@ class HelpScreen(ModalScreen):
         out.add_row(Text(GLYPHS["error"], style="bold"), "错误：报告按原样发布即有误，须修改或接受后才能签核通过")
         out.add_row(Text(GLYPHS["warning"], style="bold"), "警告：很可能有误，须审核人查看")
         out.add_row(Text(GLYPHS["accepted"], style="bold"), "已接受：审核人已核实并接受该问题")
+        out.add_row(Text(GLYPHS["clean"], style="bold"), "无问题：检查未发现错误或警告（报告列表）")
+        out.add_row(Text(STATE_GLYPHS[APPROVED], style="bold"), "已通过：审核人已签核通过（签核栏）")
+        out.add_row(Text(f"{STATE_GLYPHS[REJECTED]} {STATE_GLYPHS[STALE]} {STATE_GLYPHS[NONE]}", style="bold"),
+                    "签核栏：已退回 / 已过期（签核后报告有改动）/ 未签核")
         out.add_row(Text("#", style="bold"), "单元格附有批注")
         out.add_row(Text("空 / 缺", style="bold"), "原件留空（或占位符）/ 文件中缺少该单元格")
         return out

@@ -1,49 +1,58 @@
 """The report screen: all six sections in printed order, marks on cells,
 the findings panel and a status line that follows the cursor."""
 
+import os
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.app.actions import bindings
+from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
-from tui.app.layout import report_blocks
-from tui.app.screens.dialogs import ChoiceDialog, PromptDialog
-from tui.app.screens.editing import EditingMixin
+from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
+from tui.app.navigation import Navigator
+from tui.app.screens.edit_actions import EditingMixin
+from tui.app.stops import finding_stops
 from tui.app.widgets.findings import FindingsPanel
 from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
+
+CONFIRMED_REASON = "已与原件核对"  # the acceptance that confirms an import flag (issue 11)
 
 
 def title_text(model, colours):
+    """The report's title: what matters most comes first so that it survives
+    80 columns (issue 13.2): counts, sign-off state, file name, then agency,
+    year and form. A stale sign-off's reason gets a second line of its own."""
     r = model.report
     errors = sum(1 for f in model.findings if f.blocking)
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
-    t = Text(no_wrap=True, overflow="crop")
+    t = Text(no_wrap=True, overflow="ellipsis")
     if model.dirty:
         t.append("* 已修改 ", style="bold " + colours["warning"])
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
-    t.append(f"{r.agency} {r.year} 年度", style="bold")
-    t.append(f" · {r.form.name} · ")
+    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
+    t.append(" ")
+    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
+    t.append(" · ")
     state = model.signoff
     t.append(f"{STATE_GLYPHS[state]} {STATE_NAMES[state]}",
              style={"approved": colours["accepted"], "rejected": colours["error"],
                     "stale": colours["warning"]}.get(state, "dim"))
-    t.append(" · ")
-    t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
-    t.append(" ")
-    t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
-    if state == "stale" and model.stale_text:
-        t.append(f"（{model.stale_text}）", style=colours["warning"])
+    t.append(f" · {inert(os.path.basename(r.file))}", style="bold")
+    t.append(f" · {inert(r.agency)} {r.year} 年度")
+    t.append(f" · {r.form.name}", style="dim")
     if model.previous is not None:
         t.append(f" · 对照 {model.previous.year} 年报告")
-    t.append(f" · {r.file}", style="dim")
+    if state == "stale" and model.stale_text:
+        t.append(f"\n{STATE_GLYPHS[state]} {inert(model.stale_text)}", style=colours["warning"])
     return t
 
 
@@ -51,7 +60,7 @@ class ReportScreen(EditingMixin, Screen):
     SCOPE = "report"
     BINDINGS = bindings("report")
     DEFAULT_CSS = """
-    ReportScreen #title { height: 1; background: $panel; padding: 0 1; }
+    ReportScreen #title { height: auto; max-height: 2; text-wrap: nowrap; text-overflow: ellipsis; background: $panel; padding: 0 1; }
     ReportScreen #report-view { height: 1fr; padding: 0 1; }
     ReportScreen .section-title { text-style: bold; color: $accent; margin: 0 0 0 0; }
     ReportScreen .caption { color: $text-muted; }
@@ -66,8 +75,11 @@ class ReportScreen(EditingMixin, Screen):
         self.others = []  # other reviewers holding the file open for editing
         self.context_loader = context_loader  # callable → reports to pair with, run off the UI thread
         self.address = None
+        self._stop = None      # Stop.key of the last stop `n`/`N` went to
+        self._current = None   # the finding whose clause is underlined
         self._matches = []
         self._width = 0
+        self._notice = None  # (address, words): a wrap of n / N, said while the cursor stays there
 
     # -- building -------------------------------------------------------
 
@@ -84,7 +96,8 @@ class ReportScreen(EditingMixin, Screen):
                     yield NarrativeBlock(block, id=f"block-text-{block.key}")
         yield FindingsPanel(id="findings")
         yield StatusLine(id="status")
-        yield Input(placeholder="搜索标签和正文，回车跳转，Esc 取消", id="search")
+        yield Input(placeholder=f"搜索标签和正文，回车跳转，{key_label(self.app, 'report', 'close_search')} 取消",
+                    id="search")
         yield Footer()
 
     @property
@@ -103,6 +116,10 @@ class ReportScreen(EditingMixin, Screen):
         if self.context_loader is not None:
             self.call_after_refresh(self._load_context)
         self.others = self.take_lock(self.model)
+        hidden = hidden_text_keys(self.model.form, self.model.data)
+        if hidden:
+            self.notify(f"[text] 中的键过多，另有 {hidden} 个未显示（最多显示 {MAX_EXTRA_TEXT_BLOCKS} 个附加叙述）",
+                        severity="warning", timeout=10)
         self.call_after_refresh(lambda: self.offer_recovery(self.model))
         if self.model.read_only:
             self.notify(self.model.read_only, title="只读打开", severity="warning", timeout=8)
@@ -147,11 +164,12 @@ class ReportScreen(EditingMixin, Screen):
                 if not (incremental and b.update_cells(m.data, m.marks, m.comments)):
                     b.fill(m.data, m.marks, colours, width - 4, m.comments)
             else:
-                b.fill(m.data, m.marks, colours, m.comments)
+                b.fill(m.data, m.marks, colours, m.comments, current=self._current)
         if self.address is not None and isinstance(self.focused, GridTable):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
-        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours)
+        comments = [(cell, c) for cell, cs in m.comments.items() for c in cs]
+        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours, comments, m.form.short_label)
         self._show_status()
 
     # -- positions ------------------------------------------------------
@@ -190,7 +208,7 @@ class ReportScreen(EditingMixin, Screen):
         block = self._block_of(address)
         if block is None:
             hint = "；在问题列表中选中此问题按 e 可添加" if self.model.editable and \
-                self.model.doc.can_insert(address) is None else ""
+                self.model.insert_refusal(address) is None else ""
             self.notify(f"{address} 不在表格中显示（例如缺失的行）{hint}", severity="warning")
             return False
         self._focus_block(block, address=address)
@@ -217,16 +235,24 @@ class ReportScreen(EditingMixin, Screen):
         self.call_after_refresh(scroll)
 
     def _moved(self, address):
+        if self._stop is not None and self._stop[3] != address:
+            self._stop = None  # moved away from the stop `n` went to
+        if self._current is not None and (not self._current.span or self._current.span[0] != address):
+            self._set_current(None)
         self.address = address
         self._show_status()
         mark = self.model.marks.get(address)
         if mark is not None:
-            self.query_one(FindingsPanel).show(mark.findings[0])
+            self.query_one(FindingsPanel).show(self._current if self._current in mark.findings else mark.findings[0])
 
     def _show_status(self):
         m = self.model
-        self.query_one(StatusLine).show(m.form, m.data, self.address, m.marks.get(self.address),
-                                        severity_colours(self.app), m.comments.get(self.address, ()))
+        notice = self._notice[1] if self._notice and self._notice[0] == self.address else None
+        mark = m.marks.get(self.address)
+        if mark is not None and self._current in mark.findings:
+            mark = mark.first(self._current)  # the clause `n` stands on is explained first
+        self.query_one(StatusLine).show(m.form, m.data, self.address, mark,
+                                        severity_colours(self.app), m.comments.get(self.address, ()), notice)
 
     def on_grid_table_moved(self, event):
         if event.address is not None:
@@ -248,11 +274,10 @@ class ReportScreen(EditingMixin, Screen):
     def on_findings_panel_chosen(self, event):
         self.goto(event.finding.first)
 
-    # -- actions --------------------------------------------------------
+    def on_findings_panel_comment_chosen(self, event):
+        self.goto(event.cell)
 
-    def _focused_block(self):
-        f = self.focused
-        return f if isinstance(f, (GridTable, NarrativeBlock)) else None
+    # -- actions --------------------------------------------------------
 
     def _narrative_scroll(self, block, direction):
         """Scroll within a long narrative; True if it scrolled, False at its end."""
@@ -296,22 +321,62 @@ class ReportScreen(EditingMixin, Screen):
             self.notify("未发现问题")
             return
         order = self._order()
-        here = order.get(self.address, -1)
-        positions = [order.get(self._resolve(f.first, order), len(order)) for f in findings]
-        current = self.query_one(FindingsPanel).highlighted
-        if direction > 0:
-            candidates = [i for i, p in enumerate(positions) if p > here]
-            if current is not None and positions[current] == here and current + 1 < len(findings):
-                candidates = [current + 1]
-            target = candidates[0] if candidates else 0
+        stops = finding_stops(findings)
+        # Every stop of a finding shares its first cell's position; the stop
+        # the cursor stands on (a claim's table cell, then its clause) breaks
+        # the tie, else the finding highlighted in the panel when it is here.
+        positions = [order.get(self._resolve(s.finding.first, order), len(order)) for s in stops]
+        keys = [s.key for s in stops]
+        current = keys.index(self._stop) if self._stop in keys else None
+        if current is not None and stops[current].address != self.address:
+            current = None
+        panel = self.query_one(FindingsPanel)
+        if current is None and panel.highlighted is not None and panel.highlighted < len(findings):
+            first = next(i for i, s in enumerate(stops) if s.finding is findings[panel.highlighted])
+            if stops[first].address == self.address:
+                current = first
+        here = positions[current] if current is not None else order.get(self.address, -1)
+        step = Navigator(positions).step(here, direction, current)
+        stop = stops[step.index]
+        self._stop = stop.key
+        self._notice = (self._resolve(stop.address, order), step.message) if step.wrapped else None
+        if stop.clause:
+            self._goto_clause(stop.finding, stop.address)
         else:
-            candidates = [i for i, p in enumerate(positions) if p < here]
-            if current is not None and positions[current] == here and current > 0:
-                candidates = [current - 1]
-            target = candidates[-1] if candidates else len(findings) - 1
-        finding = findings[target]
-        self.goto(finding.first)
-        self.query_one(FindingsPanel).highlighted = target
+            self._set_current(None)
+            self.goto(stop.address)
+        panel.highlighted = findings.index(stop.finding)
+        self._show_status()
+
+    def _set_current(self, finding):
+        """The finding whose clause is underlined in its narrative block (or None)."""
+        if finding is self._current:
+            return
+        old, self._current = self._current, finding
+        for f in (old, finding):
+            if f is not None and f.span:
+                block = self._block_of(f.span[0])
+                if isinstance(block, NarrativeBlock):
+                    m = self.model
+                    block.fill(m.data, m.marks, severity_colours(self.app), m.comments, current=self._current)
+
+    def _goto_clause(self, finding, address):
+        """Focus the narrative holding a finding's span, underline it, scroll it into view."""
+        block = self._block_of(address)
+        if not isinstance(block, NarrativeBlock):
+            self.goto(address)
+            return
+        self._set_current(finding)
+        block.focus()
+        self._moved(address)
+        view = self.query_one("#report-view", VerticalScroll)
+
+        def scroll():
+            line = block.line_of(finding)
+            y = block.virtual_region.y + line
+            view.scroll_to_region(Region(0, max(0, y - 2), 1, 5), animate=False, immediate=True)
+
+        self.call_after_refresh(scroll)
 
     def action_next_finding(self):
         self._jump(1)
@@ -367,129 +432,69 @@ class ReportScreen(EditingMixin, Screen):
         finding = panel.findings[panel.highlighted]
         if finding.rule != "report.schema" or not finding.first:
             return None
-        from tui.core.address import MISSING
-        from tui.store.document import EditError
+        return finding if self.model.lacks(finding.first) else None
 
-        try:
-            return finding if self.model.doc.get(finding.first) is MISSING else None
-        except EditError:
-            return None
-
-    # -- review records ---------------------------------------------------
-
-    def _saved_first(self, then):
-        """Review records are appended to the file on disk: save edits first."""
-        m = self.model
-        if not self.can_edit(m):
-            return
-        if not m.dirty:
-            then()
-            return
-
-        def chosen(choice):
-            if choice == "save":
-                self.action_save()
-                if not m.dirty:
-                    then()
-
-        self.app.push_screen(ChoiceDialog("先保存修改", "签核、接受问题和批注写入磁盘上的文件，须先保存当前修改。",
-                                          [("save", "保存并继续", "s"), (None, "取消", "c")]), chosen)
-
-    def _review_written(self, message):
-        from tui.store.document import OpenError
-
-        try:
-            self.model.reload()
-        except (OpenError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.refresh_marks()
-        self.notify(message)
-
-    def _review_failed(self, exc):
-        self.notify(str(exc), title="未写入", severity="error", timeout=15)
-
-    def action_signoff(self):
-        self._saved_first(self._open_signoff)
-
-    def _open_signoff(self):
-        from tui.app.screens.signoff import SignoffDialog
-        from tui.store.signoff import login_name
-
-        config = self.app.config
-        dialog = SignoffDialog(self.model, config.reviewer_name or login_name(), self.model.stale_text,
-                               config.reviewer_key)
-        self.app.push_screen(dialog, self._write_signoff)
-
-    def _write_signoff(self, choice):
-        if not choice:
-            return
-        from tui.store.signoff import ReviewError, append_signoff
-
-        try:
-            result = append_signoff(self.model.path, choice["decision"], choice["reviewer"], note=choice["note"],
-                                    accept_reason=choice["accept_reason"], sign_key=choice["sign_key"])
-        except ReviewError as exc:
-            self._review_failed(exc)
-            return
-        name = {"approved": "通过", "rejected": "退回"}[choice["decision"]]
-        extra = f"，并接受 {len(result.accepted)} 条错误" if result.accepted else ""
-        self._review_written(f"已签核：{name}{extra}（{result.digest[:19]}）")
-
-    def _finding_to_accept(self):
+    def finding_to_accept(self):
+        """(model, finding): the error highlighted in the problem list, else the first at the cursor."""
         panel = self.query_one(FindingsPanel)
         if self.focused is panel and panel.highlighted is not None and panel.findings:
             f = panel.findings[panel.highlighted]
-            return f if f.blocking else None
+            return (self.model, f) if f.blocking else None
         mark = self.model.marks.get(self.address)
-        return next((f for f in mark.findings if f.blocking), None) if mark else None
+        found = next((f for f in mark.findings if f.blocking), None) if mark else None
+        return (self.model, found) if found else None
 
-    def action_accept_finding(self):
-        finding = self._finding_to_accept()
+    def action_confirm_import(self):
+        from tui.core.findings import UNCONFIRMED
+
+        model = self.model
+        mark = model.marks.get(self.address)
+        finding = next((f for f in mark.findings if f.rule == UNCONFIRMED and not f.accepted), None) if mark else None
         if finding is None:
-            self.notify("这里没有未接受的错误（警告无需接受）")
+            left = len(model.unconfirmed())
+            self.notify(f"这里没有导入待核对的单元格（全文还有 {left} 个，按 n 跳到下一个问题）" if left
+                        else "没有导入待核对的单元格")
             return
 
-        def ask():
-            def chosen(reason):
-                if not reason:
-                    return
-                from tui.store.signoff import ReviewError, append_accepted
+        def confirm():
+            outcome = model.accept(finding, CONFIRMED_REASON)
+            if outcome.ok:
+                outcome.message = (f"已核对：{model.form.short_label(finding.first)}"
+                                   f"（还有 {len(model.unconfirmed())} 个待核对）")
+            self._reviewed(model, outcome)
 
-                try:
-                    append_accepted(self.model.path, finding, reason)
-                except ReviewError as exc:
-                    self._review_failed(exc)
-                    return
-                self._review_written(f"已接受：{finding.message}")
+        self._saved_first(model, confirm)
 
-            self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
-                                              "理由（写入报告文件的 [[review.accepted]]）"), chosen)
+    # -- review opinion ---------------------------------------------------
 
-        self._saved_first(ask)
+    UNSAVED_EXPORT = "有未保存的修改：请先保存（Ctrl+S），审查意见按磁盘上的文件导出"
 
-    def action_comment(self):
-        address = self.address
-        if address is None:
+    def opinion(self):
+        """The review opinion of the report as shown (same findings, marks and sign-off state)."""
+        from tui.core.checker import Checked
+        from tui.core.opinion.model import Opinion
+
+        m = self.model
+        return Opinion(Checked(m.report, m.findings, m.signoff, m.previous))
+
+    def action_preview_opinion(self):
+        from tui.app.screens.opinion import OpinionScreen
+
+        dirty = self.model.dirty
+        self.app.push_screen(OpinionScreen(self.opinion(), "含未保存的修改" if dirty else None,
+                                           self.UNSAVED_EXPORT if dirty else None))
+
+    def action_export_opinion(self):
+        if self.model.dirty:
+            self.notify(self.UNSAVED_EXPORT, severity="warning", timeout=8)
             return
+        from tui.app.export import export_document, opinion_path
+        from tui.core.opinion import OPINION_FORMATS
+        from tui.render import render_opinions
 
-        def ask():
-            def chosen(text):
-                if not text:
-                    return
-                from tui.store.signoff import ReviewError, append_comment
-
-                try:
-                    append_comment(self.model.path, address, text)
-                except ReviewError as exc:
-                    self._review_failed(exc)
-                    return
-                self._review_written(f"已添加批注：{address}")
-
-            self.app.push_screen(PromptDialog(f"批注：{self.model.form.label(address)}",
-                                              "批注内容（写入报告文件的 [[review.comment]]）"), chosen)
-
-        self._saved_first(ask)
+        op = self.opinion()
+        export_document(self, "审查意见", opinion_path(op.file), OPINION_FORMATS,
+                        lambda fmt: render_opinions([op], fmt))
 
     def action_search(self):
         box = self.query_one("#search", Input)
@@ -510,14 +515,13 @@ class ReportScreen(EditingMixin, Screen):
             self.notify(f"未找到“{query}”", severity="warning")
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
             return
-        self.notify(f"“{query}”：{len(self._matches)} 处，Ctrl+N 下一处")
+        self.notify(f"“{query}”：{len(self._matches)} 处，{key_label(self.app, 'report', 'search_next')} 下一处")
         self.goto(self._matches[0])
 
-    def on_key(self, event):
+    def action_close_search(self):
         box = self.query_one("#search", Input)
-        if event.key == "escape" and box.has_class("visible"):
+        if box.has_class("visible"):
             box.remove_class("visible")
-            event.stop()
             self._focus_block(self._block_of(self.address) or self.blocks[0], address=self.address)
 
     def _search(self, query):

@@ -4,8 +4,10 @@ Rows appear at once (file names), then fill as worker processes identify
 and check the files (tui.core.batch; a progress bar shows how far). The data
 is tui.app.listmodel (small entries, sorting, filtering); the table draws
 only the rows on screen (tui.app.widgets.virtual_table), so 50,000 reports
-sort and filter in a blink and never freeze the keys. Typing in the filter
-box narrows the list; `s` sorts.
+sort and filter at once and never freeze the keys. Typing in the filter box
+narrows the list; `s` sorts. Files changed on disk are found by a periodic
+stat (in a thread) and only they, with their agency's other years, are
+checked again.
 """
 
 import os
@@ -19,12 +21,16 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
-from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel  # noqa: F401 - SORTS re-exported
+from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel, natural, row_of  # noqa: F401 - re-exported
 from tui.app.widgets.virtual_table import VirtualTable
 from tui.core.checker import expand_paths
+from tui.core.findings import GLYPHS
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
 UPDATE_EVERY = 0.25  # seconds between list updates while checking
+STAT_EVERY = 3.0  # seconds between stats of the folder (longer when a stat takes long: see refresh_if_changed)
+RECHECK_ALL_FROM = 0.2  # this share of the files changed: check them all again (one pool) instead of some
 
 
 def _chain(first, rest):
@@ -51,11 +57,35 @@ class _real_stderr:
         return False
 
 
+def stat_items(items):
+    """{display: (mtime_ns, size) or None} of [(path, display)]: a cheap
+    fingerprint telling which files must be checked again (issue 13.1)."""
+    out = {}
+    stat = os.stat
+    for path, display in items:
+        try:
+            st = stat(path)
+        except OSError:
+            out[display] = None
+            continue
+        out[display] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def stat_files(paths):
+    """{file: (mtime_ns, size)} of every report under paths."""
+    return stat_items(expand_paths(paths))
+
+
+class Stop(Exception):
+    """Raised by a check's update callback to end that check (a newer one replaced it)."""
+
+
 def check_into(items, update, jobs=None):
     """Check [(path, display)]; call update(changes, done, total) every
-    UPDATE_EVERY seconds (and at the end) with [(index, ident or summary or
+    UPDATE_EVERY seconds (and at the end) with [(index, Ident or row or
     Invalid)] since the last call. done/total count both steps (identify, check)."""
-    from tui.core.batch import run, summary
+    from tui.core.batch import run
 
     total = 2 * len(items)
     changes, done, last = [], 0, time.monotonic()
@@ -72,7 +102,7 @@ def check_into(items, update, jobs=None):
 
     # Worker processes (spawned: this process has threads) parse and check,
     # so the UI thread keeps the interpreter to itself and stays responsive.
-    results = run(items, summary, jobs=jobs, start_method="spawn", on_ident=add)
+    results = run(items, row_of, jobs=jobs, start_method="spawn", on_ident=add)
     with _real_stderr():  # the pool starts on the first result
         first = next(results, None)
     for i, got in _chain(first, results):
@@ -101,20 +131,24 @@ def apply_changes(entries, changes):
     for i, got in changes:
         e = entries[i]
         if isinstance(got, Invalid):
-            if e.state != INVALID:
+            if e.state != INVALID or e.invalid.error != got.error:
                 e.failed(got)
         elif isinstance(got, Ident):
-            if e.state != INVALID:
+            if e.state not in (INVALID, CHECKED):  # a row checked before keeps its counts until the new ones
                 e.identified(got.agency, got.year)
         else:
             e.checked_as(got)
+
+
+def _keep(checked):
+    return checked
 
 
 class ReportListScreen(Screen):
     SCOPE = "list"
     BINDINGS = bindings("list")
     DEFAULT_CSS = """
-    ReportListScreen #list-title { height: 1; background: $panel; padding: 0 1; }
+    ReportListScreen #list-title { height: 1; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ReportListScreen #filter-row { height: 1; }
     ReportListScreen #filter { border: none; height: 1; padding: 0 1; width: 1fr; }
     ReportListScreen #sort-label { width: auto; padding: 0 1; color: $text-muted; }
@@ -129,7 +163,13 @@ class ReportListScreen(Screen):
         self.model = ListModel()
         self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
+        self.stats = None  # stat_items() taken before the last check; None until the first
         self._colours = None
+        self._generation = 0  # of the running load: an older load's updates are dropped
+        self._progress = (0, 0)
+        self._stating = False
+        self._stat_cost = 0.0  # seconds the last stat of the folder took
+        self._stat_done = 0.0
 
     # The list's data, as the screen's callers and tests read it.
     @property
@@ -159,40 +199,145 @@ class ReportListScreen(Screen):
         yield Footer()
 
     def on_mount(self):
-        table = self.query_one("#reports", VirtualTable)
+        table = self._table()
         self._columns(table)
         self._title(f"正在检查 {' '.join(self.paths)} …")
         self._sort_label()
         table.focus()
         self.load()
+        # A file changed on disk (by another reviewer, an editor, git) shows in
+        # the list without `r`: a periodic stat of the folder (in a thread),
+        # re-checking only the files that changed.
+        self.set_interval(STAT_EVERY, self.refresh_if_changed)
+
+    def on_screen_resume(self):
+        """Back from a report (or a dialog): show the files' current state."""
+        self.refresh_if_changed(now=True)
+
+    def refresh_if_changed(self, now=False):
+        if self.checking or self.stats is None or not self.is_current or self._stating:
+            return
+        # A stat of 50,000 files takes a while: wait at least 10× what the last one took.
+        if not now and time.monotonic() - self._stat_done < 10 * self._stat_cost:
+            return
+        self._stating = True
+        self._stat_and_recheck(self._generation)
+
+    @work(thread=True, exclusive=True, group="stat")
+    def _stat_and_recheck(self, generation):
+        try:
+            began = time.monotonic()
+            items = expand_paths(self.paths)
+            stats = stat_items(items)
+            self._stat_cost = time.monotonic() - began
+            old = self.stats
+            if old is None or stats == old or generation != self._generation:
+                return
+            changed = [item for item in items if stats[item[1]] != old.get(item[1])]
+            removed = old.keys() - stats.keys()
+            if len(changed) + len(removed) > max(48, RECHECK_ALL_FROM * len(items)):
+                self.app.call_from_thread(self.action_refresh)
+                return
+            self._recheck(generation, items, changed, removed, stats)
+        finally:
+            self._stat_done = time.monotonic()
+            self._stating = False
+
+    def _recheck(self, generation, items, changed, removed, stats):
+        """Check again the changed files and their agencies' other files (pairing, duplicates)."""
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        agencies = set()
+        for item in changed:  # their agencies as they are now
+            r = load_path(*item)
+            if not isinstance(r, Invalid):
+                agencies.add(r.agency)
+        targets = self.app.call_from_thread(self._prepare_recheck, items, changed, removed, agencies)
+        if targets is None:
+            return
+        sub_items = [(e_path, e.file) for e_path, e in targets]
+        entries = [e for _, e in targets]
+
+        def update(changes, done, total):
+            if generation != self._generation:
+                raise Stop
+            self.app.call_from_thread(self._apply, entries, changes)
+
+        try:
+            check_into(sub_items, update)
+        except Stop:
+            return
+        self.stats = stats
+
+    def _prepare_recheck(self, items, changed, removed, agencies):
+        """In the UI thread: the list follows added and removed files; return
+        [(path, entry)] to check again."""
+        if self.checking:
+            return None
+        known = {e.file: e for e in self.model.entries}
+        wanted = {d for _, d in changed}
+        for d in wanted | set(removed):  # their agencies (as they were) pair differently now
+            e = known.get(d)
+            if e is not None and e.agency:
+                agencies.add(e.agency)
+        if len(known) != len(items) or removed:
+            self.model.set_entries([known.get(d) or Entry(d) for _, d in items])
+            known = {e.file: e for e in self.model.entries}
+            self.marked = [f for f in self.marked if f in known]
+        wanted.update(e.file for e in self.model.of_agencies(agencies))
+        self.populate()
+        return [(path, known[d]) for path, d in items if d in wanted]
 
     def _title(self, text):
-        self.query_one("#list-title", Static).update(Text(text, no_wrap=True, overflow="crop"))
+        self.query_one("#list-title", Static).update(Text(inert(text), no_wrap=True, overflow="crop"))
 
     @work(thread=True, exclusive=True, group="load")
     def load(self):
         items = expand_paths(self.paths)
-        entries = [Entry(d) for _, d in items]
-        self.app.call_from_thread(self._begin, entries)
+        generation, entries = self.app.call_from_thread(self._begin, items)
 
         def update(changes, done, total):
-            self.app.call_from_thread(self._update, changes, done, total)
+            if generation != self._generation:
+                raise Stop  # a newer load (r) replaced this one: its pool ends
+            self.app.call_from_thread(self._update, entries, changes, done, total)
 
-        check_into(items, update)
-        self.app.call_from_thread(self._loaded)
+        stats = stat_items(items)  # before reading: a change during the check shows next time
+        try:
+            check_into(items, update)
+        except Stop:
+            return
+        self.app.call_from_thread(self._loaded, generation, stats)
 
-    def _begin(self, entries):
-        """File names at once: the list is usable before any file is read."""
+    def _begin(self, items):
+        """File names at once: the list is usable before any file is read. A
+        file listed before keeps its row (and counts) until checked again."""
+        self._generation += 1
+        known = {e.file: e for e in self.model.entries}
+        entries = [known.get(d) or Entry(d) for _, d in items]
         self.model.set_entries(entries)
-        self.query_one("#progress", ProgressBar).update(total=max(1, 2 * len(entries)), progress=0)
+        self.marked = [f for f in self.marked if f in known or not known]
+        self._progress = (0, max(1, 2 * len(entries)))
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        bar.update(total=self._progress[1], progress=0)
+        self.populate()
+        return self._generation, entries
+
+    def _apply(self, entries, changes):
+        apply_changes(entries, changes)
         self.populate()
 
-    def _update(self, changes, done, total):
-        apply_changes(self.model.entries, changes)
+    def _update(self, entries, changes, done, total):
+        apply_changes(entries, changes)
+        self._progress = (done, max(1, total))
         self.query_one("#progress", ProgressBar).update(total=max(1, total), progress=done)
         self.populate()
 
-    def _loaded(self):
+    def _loaded(self, generation, stats):
+        if generation != self._generation:
+            return
+        self.stats = stats
         self.checking = False
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
@@ -200,10 +345,12 @@ class ReportListScreen(Screen):
     def action_refresh(self):
         self.checking = True
         self._title(f"正在检查 {' '.join(self.paths)} …")
-        self.query_one("#progress", ProgressBar).display = True
         self.load()
 
     # -- table ----------------------------------------------------------
+
+    def _table(self):
+        return self.query_one("#reports", VirtualTable)
 
     def _columns(self, table):
         """Columns sized to the screen: fixed ones narrow, the rest to agency and file."""
@@ -215,40 +362,44 @@ class ReportListScreen(Screen):
         agency = max(10, min(spare * 2 // 3, 36))
         sizes = {"state": fixed[0][2], "agency": agency, "year": 4, "form": fixed[2][2], "errors": 4, "warnings": 4,
                  "signoff": 8, "file": max(10, spare - agency)}
-        table.set_columns([(label, key, sizes[key]) for label, key in (
+        columns = [(label, key, sizes[key]) for label, key in (
             ("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"), ("错误", "errors"),
-            ("警告", "warnings"), ("签核", "signoff"), ("文件", "file"))])
+            ("警告", "warnings"), ("签核", "signoff"), ("文件", "file"))]
+        if columns != table.columns:
+            table.set_columns(columns)
 
     def on_resize(self, event):
-        self._columns(self.query_one("#reports", VirtualTable))
+        self._columns(self._table())
 
     def populate(self):
-        """Sort and filter again, and redraw what is on screen (never every row)."""
-        table = self.query_one("#reports", VirtualTable)
+        """Filter and sort again, and redraw what is on screen (never every row)."""
+        table = self._table()
         self._colours = severity_colours(self.app)
         current = self._selected()
         self.model.set_filter(self.query_one("#filter", Input).value)
         table.set_rows(len(self.model.shown))
-        if current is not None and self.checking and table.cursor_row:
-            # while the list fills, a cursor the user moved stays on its report
+        if current is not None and table.cursor_row:
+            # a cursor the user moved stays on its report while rows fill or re-sort
             at = self.model.index_of(current.file)
             if at is not None and at != table.cursor_row:
                 table.move_cursor(row=at)
         self._columns(table)
-        self._summary()
+        self._header()
         self._detail()
 
-    def _summary(self):
+    def _header(self):
         n = len(self.model.entries)
         if self.checking:
-            done = sum(1 for e in self.model.entries if e.state in (CHECKED, INVALID))
-            self._title(f"正在检查 {' '.join(self.paths)} … {done}/{n}")
+            done, total = self._progress
+            self._title(f"正在检查 {done * 100 // max(1, total)}% · {n} 份 · {' '.join(self.paths)}")
             return
         bad, warn, signed, invalid = self.model.counts()
-        terms = self.model.terms
-        self._title(f"nianbao · {' '.join(self.paths)} · {n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · "
-                    f"✓ 已通过 {signed} · ? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
-                    + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else ""))
+        # Counts first, folder last: at 80 columns the counts (and how many a
+        # filter shows) survive; the folder is cut with … (issue 13.2).
+        self._title(f"{n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · {STATE_GLYPHS['approved']} 已通过 {signed} · "
+                    f"? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if self.model.terms else "")
+                    + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else "")
+                    + f" · {' '.join(self.paths)}")
 
     def _row_cells(self, index):
         if index >= len(self.model.shown):
@@ -256,29 +407,30 @@ class ReportListScreen(Screen):
         return self._cells(self.model.shown[index], self._colours or severity_colours(self.app))
 
     def _cells(self, e, colours):
-        name = Text(os.path.basename(e.file), style="dim")
+        name = Text(inert(os.path.basename(e.file)), style="dim")
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
                     "", "", "", "", "", name]
         if e.checked is None:  # not yet checked
-            return [Text("…", style="dim"), e.agency, str(e.year) if e.year else "", "", "", "", "", name]
+            return [Text("…", style="dim"), Text(inert(e.agency)), str(e.year) if e.year else "", "", "", "", "",
+                    name]
         if e.errors:
             state = Text("✗", style="bold " + colours["error"])
         elif e.warnings:
             state = Text("!", style="bold " + colours["warning"])
         else:
-            state = Text("✓", style=colours["accepted"])
+            state = Text(GLYPHS["clean"], style=colours["accepted"])
         if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
                       "stale": colours["warning"]}.get(e.signoff, "dim")
-        return [state, e.agency, str(e.year), e.form[:4] if getattr(self, "narrow", False) else e.form,
+        return [state, Text(inert(e.agency)), str(e.year), e.form[:4] if getattr(self, "narrow", False) else e.form,
                 Text(str(e.errors), style=colours["error"] if e.errors else "dim", justify="right"),
                 Text(str(e.warnings), style=colours["warning"] if e.warnings else "dim", justify="right"),
                 Text(f"{STATE_GLYPHS[e.signoff]} {STATE_NAMES[e.signoff]}", style=sign_style), name]
 
     def _selected(self):
-        table = self.query_one("#reports", VirtualTable)
+        table = self._table()
         if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row]
@@ -286,25 +438,21 @@ class ReportListScreen(Screen):
     def _detail(self):
         e = self._selected()
         if e is None:
-            text = "（没有符合条件的报告）" if self.entries and not self.checking else ""
+            text = "（没有符合条件的报告）" if self.entries else ""
         elif e.invalid:
-            text = e.invalid.error
+            text = inert(e.invalid.error)
         elif e.checked is None:
-            text = f"{e.file}  正在检查…"
+            text = f"{inert(e.file)}  正在检查…"
         else:
-            text = f"{e.file}  摘要：{e.digest[:19]}…" if not e.detail else e.detail
+            # The file's problems and sign-off, not its digest (issue 13.10).
+            state = f"{STATE_GLYPHS[e.signoff]} {STATE_NAMES[e.signoff]}"
+            if not e.detail:
+                text = f"{GLYPHS['clean']} 未发现问题 · {state} · {inert(e.file)}"
+            else:
+                text = f"✗ {e.errors} ! {e.warnings} · {state} · {inert(e.detail)}"
             if e.signoff == "stale":
-                text = f"! 签核已过期：{self._stale(e)}\n{text}"
+                text = f"! 签核已过期：{inert(e.stale)}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
-
-    @staticmethod
-    def _stale(e):
-        from tui.core.load import load_path
-        from tui.core.report import Invalid
-        from tui.store.signoff import stale_description
-
-        r = load_path(e.file)
-        return "文件已无法读取" if isinstance(r, Invalid) else stale_description(r.data, r.digest)
 
     def on_virtual_table_row_highlighted(self, event):
         self._detail()
@@ -312,43 +460,65 @@ class ReportListScreen(Screen):
     def on_virtual_table_row_selected(self, event):
         self.action_open_selected()
 
-    # -- actions --------------------------------------------------------
+    # -- reports read again from disk (the list keeps none) ---------------
 
     def _load_report(self, e):
-        """The entry's report, read again from its file (the list keeps none)."""
         from tui.core.load import load_path
         from tui.core.report import Invalid
 
         r = load_path(e.file)
         if isinstance(r, Invalid):
-            self.notify(r.error, title="无法打开", severity="error", timeout=8)
+            self.notify(inert(r.error), title="无法打开", severity="error", timeout=8)
             return None
         return r
 
-    def _related_reports(self, *entries):
-        """The reports the opened ones pair with: same agency, same or previous year."""
+    def _pairing_reports(self, agency, year, skip=()):
+        """The reports a report of (agency, year) pairs with: same agency, same or previous year."""
         from tui.core.load import load_path
         from tui.core.report import Invalid
 
-        seen, out = set(), []
-        for e in entries:
-            for x in self.model.related(e):
-                if x.file not in seen:
-                    seen.add(x.file)
-                    r = load_path(x.file)
-                    if not isinstance(r, Invalid):
-                        out.append(r)
+        out = []
+        for e in self.model.entries:
+            if e.state == CHECKED and e.agency == agency and e.year in (year, year - 1) and e.file not in skip:
+                r = load_path(e.file)
+                if not isinstance(r, Invalid):
+                    out.append(r)
         return out
+
+    def _related_reports(self, *entries):
+        seen, out = {e.file for e in entries}, []
+        for e in entries:
+            for r in self._pairing_reports(e.agency, e.year, seen):
+                seen.add(r.file)
+                out.append(r)
+        return out
+
+    def _checked(self, e):
+        """The entry's report checked again, with its agency's other years (for the opinion)."""
+        from tui.core.batch import run
+
+        group = [e] + self.model.related(e)
+        for i, got in run([(x.file, x.file) for x in group], _keep, jobs=1):
+            if i == 0:
+                return got
+        return None
+
+    # -- actions --------------------------------------------------------
+
+    def _not_yet(self, e):
+        if e.checked is None:
+            self.notify("这份报告还在检查中，请稍候", timeout=3)
+            return True
+        return False
 
     def action_open_selected(self):
         e = self._selected()
         if e is None:
             return
         if e.invalid:
-            self.notify(e.invalid.error, title="无法打开", severity="error", timeout=8)
+            self.notify(inert(e.invalid.error), title="无法打开", severity="error", timeout=8)
             return
-        if e.checked is None:
-            self.notify("这份报告还在检查中，请稍候", timeout=3)
+        if self._not_yet(e):
             return
         report = self._load_report(e)
         if report is not None:
@@ -363,13 +533,41 @@ class ReportListScreen(Screen):
 
     def on_input_submitted(self, event):
         if event.input.id == "filter":
-            self.query_one("#reports", VirtualTable).focus()
+            self._table().focus()
 
-    def on_key(self, event):
+    def action_clear_filter(self):
+        """Esc: the filter text goes (the whole list shows again) and the keys go back to the list."""
         box = self.query_one("#filter", Input)
-        if box.has_focus and event.key in ("escape", "down"):
-            event.stop()
-            self.query_one("#reports", VirtualTable).focus()
+        if box.value:
+            box.value = ""
+            self.populate()
+        self._table().focus()
+
+    # -- cursor (j/k/g/G as on the other screens; the table handles the arrows itself) --
+
+    def action_cursor_down(self):
+        table = self._table()
+        if not table.has_focus:  # ↓ in the filter box: back to the list
+            table.focus()
+            return
+        table.action_cursor_down()
+
+    def action_cursor_up(self):
+        self._table().action_cursor_up()
+
+    def action_first_cell(self):
+        if self.shown:
+            self._table().move_cursor(row=0)
+
+    def action_last_cell(self):
+        if self.shown:
+            self._table().move_cursor(row=len(self.shown) - 1)
+
+    def action_page_down(self):
+        self._table().action_page_down_rows()
+
+    def action_page_up(self):
+        self._table().action_page_up_rows()
 
     def _sort_label(self):
         self.query_one("#sort-label", Static).update(
@@ -385,6 +583,51 @@ class ReportListScreen(Screen):
         self._sort_label()
         self.populate()
 
+    # -- review opinions -------------------------------------------------
+
+    def action_preview_opinion(self):
+        e = self._selected()
+        if e is None:
+            return
+        if e.invalid:
+            self.notify(inert(e.invalid.error), title="无法读取", severity="error", timeout=8)
+            return
+        if self._not_yet(e):
+            return
+        from tui.app.screens.opinion import OpinionScreen
+        from tui.core.opinion.model import Opinion
+        from tui.core.report import Invalid
+
+        checked = self._checked(e)
+        if checked is None or isinstance(checked, Invalid):
+            self.notify(inert(getattr(checked, "error", e.file)), title="无法读取", severity="error", timeout=8)
+            return
+        self.app.push_screen(OpinionScreen(Opinion(checked)))
+
+    def summary_entries(self):
+        """The entries a summary covers: the marked reports, else every report shown (after the filter)."""
+        marked = [e for e in self.entries if e.file in self.marked]
+        return marked or list(self.shown), bool(marked)
+
+    def action_export_summary(self):
+        if self.checking:
+            self.notify("正在检查报告，请稍候再导出", severity="warning")
+            return
+        chosen, marked = self.summary_entries()
+        if not chosen:
+            self.notify("列表中没有报告", severity="warning")
+            return
+        from tui.app.export import export_document, summary_path
+        from tui.core.opinion import SUMMARY_FORMATS
+        from tui.core.opinion.model import Summary
+        from tui.render import render_summary
+
+        summary = Summary([], [e.invalid for e in chosen if e.invalid],
+                          rows=[e.summary for e in chosen if e.checked and e.summary is not None])
+        what = f"汇总表（{'标记的 ' if marked else ''}{len(chosen)} 份报告）"
+        export_document(self, what, summary_path(self.paths), SUMMARY_FORMATS,
+                        lambda fmt: render_summary(summary, fmt))
+
     # -- side by side ---------------------------------------------------
 
     def action_toggle_mark(self):
@@ -397,9 +640,9 @@ class ReportListScreen(Screen):
             self.marked.append(e.file)
             if len(self.marked) > 2:
                 dropped = self.marked.pop(0)
-                self.notify(f"最多标记两份，已取消标记 {os.path.basename(dropped)}")
+                self.notify(f"最多标记两份，已取消标记 {inert(os.path.basename(dropped))}")
         self.populate()
-        table = self.query_one("#reports", VirtualTable)
+        table = self._table()
         if table.cursor_row + 1 < len(self.shown):  # like a file manager: mark and move on
             table.move_cursor(row=table.cursor_row + 1)
 
@@ -413,11 +656,11 @@ class ReportListScreen(Screen):
             pair = [marked[0], here]
         else:
             base = marked[0] if marked else here
-            if base is None or base.invalid or base.checked is None:
+            if base is None or base.invalid or self._not_yet(base):
                 return
             previous = [x for x in by_file.values() if x.agency == base.agency and x.year == base.year - 1]
             if not previous:
-                self.notify(f"没有 {base.agency} {base.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
+                self.notify(f"没有 {inert(base.agency)} {base.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
                             severity="warning")
                 return
             pair = [previous[0], base]
@@ -425,3 +668,52 @@ class ReportListScreen(Screen):
         if None in reports:
             return
         self.app.open_compare(reports[0], reports[1], self._related_reports(*pair))
+
+    # -- import (issue 11) ------------------------------------------------
+
+    def _import_folder(self):
+        for p in self.paths:
+            if os.path.isdir(p):
+                return p
+        return os.path.dirname(self.paths[0]) if self.paths else "."
+
+    def action_import_file(self):
+        from tui.app.screens.dialogs import PromptDialog
+
+        folder = self._import_folder()
+
+        def chosen(path):
+            if path:
+                self._run_import(os.path.expanduser(path), folder)
+
+        self.app.push_screen(PromptDialog(
+            "导入年报（网页 .html、Word .docx、带文字层的 PDF）",
+            f"原件的路径；写入 {folder} 下同名的 .toml 文件（不覆盖已有文件）"), chosen)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run_import(self, source, folder):
+        from tui.commands.import_ import import_one
+
+        stem = os.path.splitext(os.path.basename(source))[0] or "report"
+        out = os.path.join(folder, stem + ".toml")
+        result, error = import_one(source, out)
+        self.app.call_from_thread(self._imported, source, out, result, error)
+
+    def _imported(self, source, out, result, error):
+        from tui.core.inert import inert
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        if error:
+            self.notify(inert(error), title=f"未导入 {inert(os.path.basename(source))}", severity="error", timeout=15)
+            return
+        report = load_path(out)
+        if isinstance(report, Invalid):
+            self.notify(inert(report.error), title="导入的文件无法打开", severity="error", timeout=15)
+            return
+        flagged = len([f for f in result.flags if f.has_value])
+        self.notify(f"已导入为 {inert(os.path.basename(out))}：{flagged} 个单元格待核对（?）",
+                    title="已导入", timeout=10)
+        # Back in the list, the stat refresh finds the new file and checks it
+        # (with its agency's other years), not the whole folder again.
+        self.app.open_report(report, self._pairing_reports(report.agency, report.year, {report.file}))

@@ -6,18 +6,19 @@ tui.store.signoff (append-only, verified, lock-aware) and reloads.
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui.app.actions import bindings, key_label
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES, signoffs
 
 DECISION_NAMES = {"approved": "通过", "rejected": "退回"}
 
 
 class SignoffDialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "取消"), Binding("ctrl+k", "toggle_sign", "签名", show=False)]
+    BINDINGS = bindings("signoff")
     DEFAULT_CSS = """
     SignoffDialog { align: center middle; }
     SignoffDialog > Vertical { width: 94%; max-width: 110; height: 94%; border: round $accent;
@@ -52,9 +53,9 @@ class SignoffDialog(ModalScreen):
             yield Static(self._sign_text(), id="sign")
             yield Static("", id="error")
             with Horizontal():
-                yield Button("通过(a)", id="approve")
-                yield Button("退回(r)", id="reject")
-                yield Button("取消(Esc)", id="cancel")
+                yield Button(f"通过({key_label(self.app, 'signoff', 'approve')})", id="approve")
+                yield Button(f"退回({key_label(self.app, 'signoff', 'reject')})", id="reject")
+                yield Button(f"取消({key_label(self.app, 'signoff', 'cancel')})", id="cancel")
 
     def _summary(self):
         m = self.model
@@ -62,11 +63,11 @@ class SignoffDialog(ModalScreen):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
-        grid.add_row("报告", f"{r.agency} {r.year} 年度 · {r.form.name} · {r.file}")
+        grid.add_row("报告", Text(f"{inert(r.agency)} {r.year} 年度 · {r.form.name} · {inert(r.file)}"))
         grid.add_row("数据摘要", r.digest)
         state = Text(f"{STATE_GLYPHS[m.signoff]} {STATE_NAMES[m.signoff]}")
         if self.stale_text:
-            state.append(f"：{self.stale_text}")
+            state.append(f"：{inert(self.stale_text)}")
         grid.add_row("签核状态", state)
         history = signoffs(r.data)
         if not history:
@@ -76,10 +77,10 @@ class SignoffDialog(ModalScreen):
             note = f" · {rec.get('note')}" if rec.get("note") else ""
             line = (f"{rec.get('at', '')} {DECISION_NAMES.get(rec.get('decision'), rec.get('decision'))} "
                     f"{rec.get('reviewer', '')}（{rec.get('user', '')}）{signed}{note}")
-            grid.add_row("签核记录" if i == 0 else "", line)
+            grid.add_row("签核记录" if i == 0 else "", Text(inert(line)))
         if self.blocking:
             for i, f in enumerate(self.blocking):
-                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {f.first}  {f.message}"))
+                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {inert(f.first)}  {inert(f.message)}"))
         else:
             grid.add_row("未接受的错误", Text("无", style="dim"))
         return grid
@@ -88,7 +89,7 @@ class SignoffDialog(ModalScreen):
         if self.sign_key is None:
             return Text("不签名（未配置 SSH 密钥：config.toml [reviewer] key）", style="dim")
         box = "[x]" if self.sign else "[ ]"
-        return Text(f"{box} 用 SSH 密钥签名：{self.sign_key}（Ctrl+K 切换）")
+        return Text(f"{box} 用 SSH 密钥签名：{inert(self.sign_key)}（{key_label(self.app, 'signoff', 'toggle_sign')} 切换）")
 
     def action_toggle_sign(self):
         if self.sign_key is not None:
@@ -98,12 +99,11 @@ class SignoffDialog(ModalScreen):
     def on_mount(self):
         self.query_one("#note", Input).focus()
 
-    def on_key(self, event):
-        if isinstance(self.focused, Input):
-            return
-        if event.character in ("a", "r"):
-            event.stop()
-            self._decide("approved" if event.character == "a" else "rejected")
+    def action_approve(self):
+        self._decide("approved")
+
+    def action_reject(self):
+        self._decide("rejected")
 
     def on_button_pressed(self, event):
         event.stop()
@@ -121,6 +121,14 @@ class SignoffDialog(ModalScreen):
         reviewer = self.query_one("#reviewer", Input).value.strip()
         if not reviewer:
             error.update("✗ 审核人不能为空")
+            return
+        from tui.core.findings import UNCONFIRMED
+
+        unconfirmed = [f for f in self.model.findings if f.rule == UNCONFIRMED and not f.accepted]
+        if unconfirmed and decision == "approved":
+            # Import flags are confirmed one by one against the original, never swept up here.
+            error.update(f"✗ 还有 {len(unconfirmed)} 个导入待核对的单元格（?）：请先逐一与原件核对（y）或改正，"
+                         "再签核通过")
             return
         reason = None
         if self.blocking and decision == "approved":

@@ -11,21 +11,22 @@ Table 二 has per-row fields rather than columns: printed field names come
 in heading rows (like the report screen), and a row with more fields than
 columns (the summary's categories) continues on further lines.
 
-No screen logic here: the table renders what `tui.core.compare` aligned and
-reports cursor moves; the screen owns marks, findings and the status line.
+No screen logic here: the table renders the display lines the view-model
+(tui.app.compare_view) laid out and reports cursor moves; the screen owns
+marks, findings and the status line.
 """
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from tui.app.actions import bindings
+from tui.app.compare_view import signed
 from tui.app.layout import display_value
 from tui.app.widgets.cursor import CellCursorMixin
 from tui.app.widgets.paragraph import break_offsets
-from tui.core.compare import BOTH, NEW, OLD
-from tui.core.rules import fmt
+from tui.core.compare import NEW, OLD
 
 LABEL_MIN = 12   # below this the cells lose their change figures first
 HEAD_CAP = 12    # a printed field name wider than this wraps onto more lines
@@ -33,56 +34,6 @@ HEAD_LINES = 3
 HEAD_WIDE = 16   # ...but is widened up to this where the labels leave room
 SIDE_WIDTH = 5   # ">2024"
 CHANGED = "*"
-
-
-class Line:
-    """A display row: a heading (printed field names, not selectable) or an aligned row's cells."""
-
-    __slots__ = ("heading", "row", "label", "cells", "heads")
-
-    def __init__(self, label, row=None, cells=(), heads=(), heading=False):
-        self.heading = heading
-        self.row = row
-        self.label = label
-        self.cells = list(cells)   # AlignedCell or None, one per value column
-        self.heads = list(heads)   # heading rows: a field name per value column
-
-    @property
-    def sides(self):
-        """The report sides this line prints, top to bottom."""
-        if self.heading:
-            return ()
-        return (OLD, NEW) if self.row.side == BOTH else (self.row.side,)
-
-
-def section_lines(section, names):
-    """The display rows of a Section; `names` = {OLD: edition name, NEW: ...} for one-sided rows."""
-    if section.columns:
-        return len(section.columns), [Line(r.label, r, r.cells) for r in section.rows]
-    # 二: fields differ per row; heading rows carry them
-    plain = [r for r in section.rows if not r.key.startswith("summary.")]
-    ncols = max([len(r.cells) for r in plain] + [1])
-    lines, heads, side = [], None, None
-    for r in section.rows:
-        label = r.label
-        if r.side != BOTH:
-            label = label.removesuffix(f"（{names[r.side]}）")
-        chunks = [r.cells[i:i + ncols] for i in range(0, len(r.cells), ncols)] or [()]
-        for k, chunk in enumerate(chunks):
-            fields = tuple(c.column for c in chunk)
-            if fields != heads or r.side != side:
-                group = ""
-                if r.side != side and r.side != BOTH:
-                    group = f"仅{names[r.side]}（{'旧' if r.side == OLD else '新'}）"
-                lines.append(Line(group, heads=list(fields) + [""] * (ncols - len(fields)), heading=True))
-                heads, side = fields, r.side
-            pad = [None] * (ncols - len(chunk))
-            lines.append(Line(label if k == 0 else "（续）", r, list(chunk) + pad))
-    return ncols, lines
-
-
-def signed(v):
-    return ("+" if v > 0 else "-" if v < 0 else "") + fmt(abs(v))
 
 
 def change_text(cell, level):
@@ -108,11 +59,9 @@ def wrap_lines(text, width, limit):
 
 # Keys the screen handles: it knows which table the cursor is in even while focus is still
 # moving between tables (Textual moves focus later), and the scrolling container around the
-# tables must not take the arrows for itself.
-SCREEN_KEYS = [Binding("up", "screen.cursor_up", show=False), Binding("down", "screen.cursor_down", show=False),
-               Binding("left", "screen.cursor_left", show=False),
-               Binding("right", "screen.cursor_right", show=False),
-               Binding("home", "screen.first_cell", show=False), Binding("end", "screen.last_cell", show=False)]
+# tables must not take the arrows for itself. The registry's cursor actions, sent to the screen.
+SCREEN_KEYS = bindings("compare", only=("cursor_up", "cursor_down", "cursor_left", "cursor_right", "first_cell",
+                                        "last_cell"), target="screen")
 
 
 class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
@@ -152,14 +101,15 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
 
     # -- content --------------------------------------------------------
 
-    def fill(self, section, names, years, marks, colours, width, side):
-        """(Re)build for a section of a (re)computed comparison, keeping the cursor where it was."""
-        self.section = section
+    def fill(self, layout, years, marks, colours, width, side):
+        """(Re)build for a section of a (re)computed comparison (its tui.app.compare_view.SectionLayout),
+        keeping the cursor where it was."""
+        self.section = layout.section
         self.years, self.marks, self.colours, self.side = years, marks, colours, side
         keep = self.cursor_coordinate if self.row_count else None
         self._quiet = True
         try:
-            self._fill(names, width, keep)
+            self._fill(layout, width, keep)
         finally:
             self._quiet = False
 
@@ -202,9 +152,9 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
             t.append(shown, style=style)
         return t
 
-    def _fill(self, names, width, keep):
+    def _fill(self, layout, width, keep):
         self.clear(columns=True)
-        ncols, lines = section_lines(self.section, names)
+        ncols, lines = layout.ncols, layout.lines
         self.ncols, self.lines = ncols, lines
         grid = bool(self.section.columns)
         self.show_header = grid
@@ -249,7 +199,7 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
         self.add_column(Text("年度", justify="right"), width=SIDE_WIDTH, key="side")
         for i in range(ncols):
             self.add_column(Text(heads[i] if grid else "", justify="right"), width=col_w[i], key=f"c{i}")
-        self.where = {OLD: {}, NEW: {}}
+        self.where = layout.where
         for n, line in enumerate(lines):
             if line.heading:
                 wrapped = [wrap_lines(h, col_w[i], HEAD_LINES) for i, h in enumerate(line.heads)]
@@ -271,11 +221,6 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
                         t.append("\n")
                     t.append_text(p)
                 cells.append(t)
-                c = line.cells[i]
-                if c is not None:
-                    for side, address in ((OLD, c.old_address), (NEW, c.new_address)):
-                        if address:
-                            self.where[side].setdefault(address, (n, i + 2))
             self.add_row(label, self._side_cell(line, False), *cells, height=height, key=str(n))
         self._cursor_line = None
         target = None

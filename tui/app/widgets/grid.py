@@ -110,7 +110,7 @@ class GridTable(CellCursorMixin, DataTable):
 
     def _signature(self, address, value):
         mark = self.marks.get(address)
-        return (value, mark.kind if mark else None, address in self.comments)
+        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments)
 
     def update_cells(self, data, marks, comments=None):
         """Repaint only the cells whose value, mark or comment changed (after an edit).
@@ -178,11 +178,6 @@ class GridTable(CellCursorMixin, DataTable):
         if r is None or r.heading or column < 1 or column > len(r.cells):
             return None
         return r.cells[column - 1]
-
-    @property
-    def cursor_address(self):
-        c = self.cursor_coordinate
-        return self.address_at(c.row, c.column)
 
     def selectable_columns(self, row):
         r = self.block.rows[row]

@@ -5,6 +5,8 @@ from textual.widgets import Static
 
 from tui.app.layout import cell_value
 from tui.core.address import MISSING
+from tui.core.findings import LAPSED_NOTE
+from tui.core.inert import inert
 
 
 class StatusLine(Static):
@@ -13,7 +15,8 @@ class StatusLine(Static):
     StatusLine.short { height: 2; }
     """
 
-    def show(self, form, data, address, mark, colours, comments=()):
+    def show(self, form, data, address, mark, colours, comments=(), notice=None):
+        """`notice`: words leading the problems line (a wrap of n / N to the other end of the list)."""
         if address is None:
             self.update("")
             return
@@ -21,19 +24,40 @@ class StatusLine(Static):
         shown = "（不存在）" if value is MISSING else repr(value) if isinstance(value, str) and not address.startswith("text.") else (
             f"{len(value)} 字" if isinstance(value, str) else str(value))
         t = Text(no_wrap=True, overflow="crop")
-        t.append(address, style="bold")
+        short = self.has_class("short")
+        if notice and short:  # two lines only: lead with it, so 80 columns keep it whole
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
+        t.append(inert(address), style="bold")
         t.append("  值：")
-        t.append(shown, style="bold")
-        t.append("  " if self.has_class("short") else "\n")
+        t.append(inert(shown), style="bold")
+        t.append("  " if short else "\n")
+        if notice and not short:
+            t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
         if mark is not None:
             for f in mark.findings:
                 kind = "accepted" if f.accepted else f.severity
                 t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-                t.append(f.message + "  ")
+                t.append(inert(f.message) + "  ")
+                if f.lapsed:
+                    t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         for c in comments:
             t.append("# ", style=colours.get("accent", ""))
-            t.append(f"{c.get('text', '')}（{c.get('user', '')}）  ")
+            t.append(inert(f"{c.get('text', '')}（{c.get('user', '')}）") + "  ")
         if mark is None and not comments:
             t.append("本格无问题", style="dim")
-        t.append("\n" + form.label(address), style="dim")
+        t.append("\n" + inert(form.label(address)), style="dim")
         self.update(t)
+
+
+class CompareStatus(Static):
+    """The side-by-side screen's status line: what tui.app.compare_view words, wrapped CJK-style."""
+
+    DEFAULT_CSS = """
+    CompareStatus { height: auto; min-height: 3; max-height: 5; background: $panel; padding: 0 1; }
+    """
+
+    def show(self, text):
+        from tui.app.widgets.paragraph import Paragraph
+
+        self.text = text  # the unwrapped Text (tests read text.plain)
+        self.update(Paragraph(text))  # Chinese wraps between characters

@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app.widgets.compare_table import SCREEN_KEYS
+from tui.app.widgets.narrative import text_spans
 from tui.app.widgets.paragraph import wrap_text
 from tui.core.textdiff import DELETE, DELETE_MARKS, INSERT, INSERT_MARKS, diff_stats
 
@@ -26,22 +27,60 @@ PENDING = "正在比较..."
 COPIED = "内容雷同"
 
 
-def diff_markup(ops, colours):
-    """The ops as one Rich Text with bracketed, coloured deletions and insertions."""
+def _covering(spans, offset):
+    """The (start, end, finding) of `spans` covering a text offset, or None."""
+    for span in spans:
+        if span[0] <= offset < span[1]:
+            return span
+    return None
+
+
+def diff_markup(ops, colours, new_spans=(), old_spans=()):
+    """The ops as one Rich Text with bracketed, coloured deletions and insertions.
+
+    `new_spans` / `old_spans` are (start, end, finding) in the later / earlier
+    text (tui.app.widgets.narrative.text_spans): the stretches a finding is
+    about (a claim's clause, a placeholder), marked as in the report screen,
+    the finding's glyph before and the stretch in reverse."""
     out = Text()
     deleted = f"strike {colours.get('error', '')}".strip()
     inserted = f"underline {colours.get('accepted', '')}".strip()
+    at = {DELETE: 0, INSERT: 0}  # offsets in the old (DELETE) and new (INSERT) text
     for op, text in ops:
         if op == DELETE:
             out.append(DELETE_MARKS[0], style="bold " + colours.get("error", ""))
-            out.append(text, style=deleted)
-            out.append(DELETE_MARKS[1], style="bold " + colours.get("error", ""))
         elif op == INSERT:
             out.append(INSERT_MARKS[0], style="bold " + colours.get("accepted", ""))
-            out.append(text, style=inserted)
-            out.append(INSERT_MARKS[1], style="bold " + colours.get("accepted", ""))
+        base = deleted if op == DELETE else inserted if op == INSERT else ""
+        sides = [(s, at[side]) for side, s in ((INSERT, new_spans), (DELETE, old_spans))
+                 if s and (op == side or op not in (DELETE, INSERT))]
+        if not sides:
+            out.append(text, style=base)
         else:
-            out.append(text)
+            cuts = {0, len(text)}
+            for spans, offset in sides:
+                for start, end, _ in spans:
+                    cuts.update(c - offset for c in (start, end) if 0 < c - offset < len(text))
+            cuts = sorted(cuts)
+            for a, b in zip(cuts, cuts[1:]):
+                span = next((sp for spans, offset in sides for sp in (_covering(spans, offset + a),) if sp), None)
+                if span is None:
+                    out.append(text[a:b], style=base)
+                    continue
+                f = span[2]
+                colour = colours.get("accepted" if f.accepted else f.severity, "")
+                if any(offset + a == sp[0] for spans, offset in sides for sp in spans if sp is span):
+                    out.append(f.glyph, style="bold " + colour)
+                out.append(text[a:b], style=f"{base} reverse {colour}".strip())
+        if op == DELETE:
+            out.append(DELETE_MARKS[1], style="bold " + colours.get("error", ""))
+            at[DELETE] += len(text)
+        elif op == INSERT:
+            out.append(INSERT_MARKS[1], style="bold " + colours.get("accepted", ""))
+            at[INSERT] += len(text)
+        else:
+            at[DELETE] += len(text)
+            at[INSERT] += len(text)
     return out
 
 
@@ -74,8 +113,10 @@ def head_text(t, years, marks, colours, ops):
     return out
 
 
-def narrative_text(t, years, marks, colours, ops):
-    """Everything a TextDiffView shows for a TextComparison, as one Text (ops None: still diffing)."""
+def narrative_text(t, years, marks, colours, ops, old_marks=None):
+    """Everything a TextDiffView shows for a TextComparison, as one Text (ops None:
+    still diffing). `marks` are the later report's, `old_marks` the earlier's:
+    their findings' spans in this text are marked in the diff."""
     out = head_text(t, years, marks, colours, ops)
     out.append("\n")
     if ops is None:
@@ -83,8 +124,13 @@ def narrative_text(t, years, marks, colours, ops):
     elif not ops:
         out.append("（两份报告此节均无内容）", style="dim")
     else:
-        out.append_text(diff_markup(ops, colours))
+        out.append_text(diff_markup(ops, colours, _spans(marks, t.address), _spans(old_marks, t.address)))
     return out
+
+
+def _spans(marks, address):
+    mark = (marks or {}).get(address)
+    return text_spans(mark.findings, address) if mark is not None else []
 
 
 def wrap_key(text, width):
@@ -116,6 +162,7 @@ class TextDiffView(Widget, can_focus=True):
         self.ops = None
         self.rendered = Text()         # what is shown, unwrapped (tests and search read it)
         self.marks = {}
+        self.old_marks = {}
         self.colours = {}
         self.cache = {}                # wrap_key → [Text] lines (filled by the worker too)
 
@@ -135,13 +182,16 @@ class TextDiffView(Widget, can_focus=True):
     def needs_diff(t):
         return t.old is not None and t.new is not None and t.changed
 
-    def fill(self, comparison, marks, colours, ops=None):
-        """Show a (re)computed comparison: its diff if known, else the pending note."""
+    def fill(self, comparison, marks, colours, ops=None, old_marks=None):
+        """Show a (re)computed comparison: its diff if known, else the pending note.
+        `marks` are the later report's, `old_marks` the earlier's."""
         self.comparison, self.marks, self.colours = comparison, marks, colours
+        if old_marks is not None:
+            self.old_marks = old_marks
         if ops is None and not self.needs_diff(comparison):
             ops = comparison.ops  # one side missing or equal: nothing to compute
         self.ops = ops
-        self.rendered = narrative_text(comparison, self.years, marks, colours, ops)
+        self.rendered = narrative_text(comparison, self.years, marks, colours, ops, self.old_marks)
         self.refresh(layout=True)
 
     def show_ops(self, ops, prepared=None):

@@ -11,23 +11,16 @@ rows there are (`set_rows`); the table keeps the cursor and the scrolling.
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
-class VirtualTable(ScrollView, can_focus=True):
-    BINDINGS = [
-        Binding("up", "cursor_up", "上移", show=False),
-        Binding("down", "cursor_down", "下移", show=False),
-        Binding("pageup", "page_up_rows", "上一页", show=False),
-        Binding("pagedown", "page_down_rows", "下一页", show=False),
-        Binding("home", "first_row", "开头", show=False),
-        Binding("end", "last_row", "末尾", show=False),
-        Binding("enter", "select_row", "打开", show=False),
-    ]
+class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
+    # No keys of its own: the report list's registry keys (tui.app.actions,
+    # scope "list") move the cursor through the methods below.
+    BINDINGS = []
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; overflow-x: hidden; }
     """
@@ -71,7 +64,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _resize(self):
-        width = sum(w for _, _, w in self.columns) + max(0, len(self.columns) - 1)
+        width = sum(w + 2 for _, _, w in self.columns)
         self.virtual_size = Size(width, self.row_count + 1)  # + the header line
 
     def get_row_at(self, index):
@@ -151,15 +144,15 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _line(self, cells, style=None):
         line = Text(no_wrap=True, overflow="crop", end="")
-        for n, (cell, (_, _, width)) in enumerate(zip(cells, self.columns)):
+        for cell, (_, _, width) in zip(cells, self.columns):
             t = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             t.no_wrap = True
             if t.justify == "right" and t.cell_len < width:
                 t.pad_left(width - t.cell_len)
             t.truncate(width, overflow="crop", pad=True)
-            if n:
-                line.append(" ")
+            line.append(" ")  # one space each side of a cell, as DataTable's cell padding
             line.append_text(t)
+            line.append(" ")
         if style is not None:
             line.stylize(style)
         return line

@@ -9,7 +9,8 @@ locks and recovery files — lives here once.
 
 import os
 
-from tui.app.editing import AMOUNT, CHANGE, COUNT, FIXED, TEXT, UNIT, cell_kind
+from tui.core.cells import FIXED, TEXT, cell_kind
+from tui.core.inert import inert
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
 
@@ -35,70 +36,46 @@ class EditingMixin:
 
     # -- locks and recovery ------------------------------------------------
 
-    @property
-    def locks(self):
-        if not hasattr(self, "_locks"):
-            self._locks = {}
-        return self._locks
-
     def take_lock(self, model):
         """Register as editing `model`'s file; tell the user who else is."""
-        if not model.editable or model.read_only:
-            return []
-        from tui.store import lock
-
-        held = lock.acquire(model.path)
-        if held is not None:
-            self.locks[model.path] = held
-        others = lock.holders(model.path, exclude=held)
+        others = model.take_lock()
         if others:
+            from tui.store import lock
+
             who = "；".join(lock.describe(h) for h in others)
             self.notify(f"{who} 也打开了 {model.path} 进行编辑，保存前请先协调", title="注意",
                         severity="warning", timeout=12)
         return others
 
     def release_locks(self):
-        for held in self.locks.values():
-            held.release()
-        self.locks.clear()
+        for m in self.editable_models():
+            m.release_lock()
 
     def write_recovery(self):
-        """Unsaved edits → recovery files (on a hang-up). Never raises."""
-        from tui.store import recovery
-
-        for m in self.editable_models():
-            if m.dirty:
-                try:
-                    recovery.write(m.doc)
-                except Exception:  # noqa: BLE001 - nothing may stop the exit
-                    pass
+        """Unsaved edits → recovery files (on a hang-up); the files written. Never raises."""
+        return [path for path in (m.write_recovery() for m in self.editable_models()) if path]
 
     def offer_recovery(self, model):
-        if not model.editable:
-            return
-        from tui.store import recovery
-
-        found = recovery.find(model.path)
-        if found is None or not found.edits:
+        found = model.find_recovery()
+        if found is None:
             return
         when = f"（{found.written}）" if found.written else ""
         warn = "" if found.matches_file else "\n注意：文件在此之后已被修改，恢复时逐项重新应用。"
+        warn += f"\n恢复文件：{inert(found.file)}" if found.file else ""
         message = f"{model.path} 上次未保存就中断了{when}，有 {len(found.edits)} 处修改：\n" + "\n".join(
             f"  {a} = {v!r}" for a, v in found.edits[:8]) + ("\n  ……" if len(found.edits) > 8 else "") + warn
 
         def chosen(choice):
             if choice == "restore":
-                failed = recovery.apply(model.doc, found)
-                model._sync()
+                failed = model.restore(found)
                 self.repaint(model, full=True)
-                recovery.discard(model.path)
                 if failed:
                     self.notify("以下修改无法恢复：" + "；".join(f"{a}：{why}" for a, why in failed),
                                 severity="error", timeout=12)
                 else:
                     self.notify(f"已恢复 {len(found.edits)} 处修改（尚未保存）")
             elif choice == "discard":
-                recovery.discard(model.path)
+                model.discard_recovery()
                 self.notify("已丢弃恢复的修改")
 
         self.app.push_screen(ChoiceDialog("发现未保存的修改", message,
@@ -130,13 +107,13 @@ class EditingMixin:
         if kind == FIXED:
             self.notify(f"{title}不能在工作台中修改", severity="warning")
             return
-        from tui.core.address import MISSING
-
-        value = model.doc.get(address)
-        if value is MISSING:
+        if model.lacks(address):
             self.offer_insert(model, address)
             return
+        value = model.value(address)
         dialog = EditTextDialog(title, address, value) if kind == TEXT else EditCellDialog(title, address, kind, value)
+        # on a hang-up with the dialog open, what is typed goes into the recovery file (issue 10.7)
+        dialog.keep = lambda typed: model.set(address, "" if typed is BlankValue else typed)
         self.app.push_screen(dialog, lambda result: self.apply_edit(model, address, result))
 
     def apply_edit(self, model, address, value):
@@ -156,38 +133,13 @@ class EditingMixin:
 
     # -- adding what the file lacks -------------------------------------
 
-    @staticmethod
-    def insertion(model, address):
-        """For a cell the file lacks: (key to add, its default value, the cell
-        the editor edits, where that cell sits in the value: index, field or None)."""
-        from tui.core.address import MISSING, format_address, parse_address
-
-        a = parse_address(address)
-        keys, form = a.keys, model.form
-        zero = {COUNT: 0, CHANGE: 0, AMOUNT: 0, UNIT: "元"}
-        if keys[0] in ("applications", "appeals") and form.table_row(keys) is not None:
-            row = format_address(keys)
-            if model.doc.get(row) is MISSING:  # the whole row: its cells are shown, the key is not in the file
-                width = len(form.application_columns if keys[0] == "applications" else form.appeal_columns)
-                index = a.index if a.index is not None and a.index < width else 0
-                return row, [0] * width, format_address(keys, index), index
-        if keys[0] == "active" and len(keys) in (2, 3) and keys[1] in form.active_map:
-            spec, row = form.active_map[keys[1]], format_address(keys[:2])
-            if model.doc.get(row) is MISSING:  # a row of 二: an inline table of its required fields
-                fields = [f for f in spec.fields if f.required or (len(keys) == 3 and f.key == keys[2])]
-                value = {f.key: zero.get(f.kind, "") for f in fields}
-                field = keys[2] if len(keys) == 3 and keys[2] in value else fields[0].key
-                return row, value, format_address(keys[:2] + (field,)), field
-        kind = cell_kind(form, address)
-        return address, zero.get(kind, ""), address, None
-
     def offer_insert(self, model, address):
         """Ask whether to add a missing key, then edit its value with the usual editor."""
         try:
-            key, default, cell, part = self.insertion(model, address)
+            key, default, cell, part = model.insertion(address)
         except ValueError:
             key = None
-        reason = model.doc.can_insert(key) if key is not None else "地址无法解析"
+        reason = model.insert_refusal(key) if key is not None else "地址无法解析"
         if reason:
             self.notify(f"文件中没有 {address}，无法添加：{reason}", severity="warning", timeout=8)
             return
@@ -202,6 +154,7 @@ class EditingMixin:
             title = model.form.label(cell)
             current = default if part is None else default[part]
             dialog = EditTextDialog(title, cell, current) if kind == TEXT else EditCellDialog(title, cell, kind, current)
+            dialog.keep = lambda typed: model.insert(key, self._with_part(default, part, typed))
             self.app.push_screen(dialog, lambda result: self.insert_key(model, key, default, part, cell, result))
 
         self.app.push_screen(ChoiceDialog("文件中没有此项，添加？", f"{model.form.label(key)}\n{key}",
@@ -210,22 +163,25 @@ class EditingMixin:
     def insert_key(self, model, key, default, part, cell, result):
         if result is None:
             return
-        if result is BlankValue:
-            result = ""
-        if part is None:
-            value = result
-        else:
-            value = list(default) if isinstance(default, list) else dict(default)
-            value[part] = result
         from tui.store.document import EditError
 
         try:
-            model.insert(key, value)
+            model.insert(key, self._with_part(default, part, result))
         except (EditError, ValueError, TypeError) as exc:
             self.notify(str(exc), title="未添加", severity="error", timeout=8)
             return
         self.notify(f"已添加 {key}（尚未保存）")
         self.repaint(model, cell)
+
+    @staticmethod
+    def _with_part(default, part, typed):
+        """The value to add: what was typed, or the default row/table with the typed part in it."""
+        typed = "" if typed is BlankValue else typed
+        if part is None:
+            return typed
+        value = list(default) if isinstance(default, list) else dict(default)
+        value[part] = typed
+        return value
 
     # -- history --------------------------------------------------------
 
@@ -257,34 +213,21 @@ class EditingMixin:
             self.save_model(model, force)
 
     def save_model(self, model, force=False):
-        if not model.editable:
-            self.notify(model.read_only or "此报告不能保存", severity="warning")
-            return
-        if model.read_only:
-            self.notify(f"{model.read_only}：请用“另存为”（Ctrl+O）", title="只读", severity="warning")
-            return
-        if not model.dirty and not force:
-            self.notify("没有需要保存的修改")
-            return
-        from tui.store.document import ConflictError, WriteError
+        outcome = model.save(force)
+        if outcome.kind == "conflict":
+            self._conflict(model, outcome.message)
+        elif outcome.kind == "read_only" and model.editable:
+            from tui.app.actions import key_label
 
-        try:
-            model.doc.save(force=force)
-        except ConflictError as exc:
-            self._conflict(model, str(exc))
-            return
-        except WriteError as exc:
-            self.notify(f"{exc}\n原文件保持不变。", title="保存失败", severity="error", timeout=15)
-            return
-        self._saved(model, f"已保存 {model.path}")
-
-    def _saved(self, model, message):
-        from tui.store import recovery
-
-        recovery.discard(model.path)
-        model.recheck()
-        self.repaint(model, full=True)
-        self.notify(message)
+            self.notify(f"{outcome.message}：请用“另存为”（{key_label(self.app, self.SCOPE, 'save_as')}）", title="只读",
+                        severity="warning")
+        elif outcome.kind == "failed":
+            self.notify(outcome.message, title="保存失败", severity="error", timeout=15)
+        elif outcome.ok:
+            self.repaint(model, full=True)
+            self.notify(outcome.message)
+        else:
+            self.notify(outcome.message, severity="warning" if outcome.kind == "read_only" else "information")
 
     def _conflict(self, model, message):
         def chosen(choice):
@@ -295,8 +238,12 @@ class EditingMixin:
             elif choice == "save_as":
                 self._save_as(model)
 
+        # Short button labels so all four fit at 80 columns (issue 13.2); what
+        # each does is said in the message above them.
+        message = (f"{message}\n重新载入：放弃我的修改，载入磁盘上的版本；覆盖：保留我的修改，覆盖他人的修改。"
+                   if isinstance(message, str) else message)
         self.app.push_screen(ChoiceDialog("文件已被他人修改", message, [
-            ("reload", "重新载入（放弃我的修改）", "r"), ("overwrite", "保留我的（覆盖）", "k"),
+            ("reload", "重新载入", "r"), ("overwrite", "覆盖", "k"),
             ("save_as", "另存为", "a"), (None, "取消", "c")]), chosen)
 
     def _confirm_reload(self, model):
@@ -305,21 +252,18 @@ class EditingMixin:
                 self._reload(model)
 
         if model.dirty:
-            self.app.push_screen(ChoiceDialog("重新载入", f"将放弃 {len(model.doc.edits)} 处未保存的修改，确定吗？",
+            self.app.push_screen(ChoiceDialog("重新载入", f"将放弃 {model.edit_count} 处未保存的修改，确定吗？",
                                               [("yes", "放弃并重新载入", "y"), (None, "取消", "n")]), chosen)
         else:
             self._reload(model)
 
     def _reload(self, model):
-        from tui.store.document import OpenError
-
-        try:
-            model.reload()
-        except (OpenError, ValueError) as exc:
-            self.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
+        outcome = model.try_reload()
+        if not outcome.ok:
+            self.notify(outcome.message, title="无法重新载入", severity="error", timeout=10)
             return
         self.repaint(model, full=True)
-        self.notify("已重新载入")
+        self.notify(outcome.message)
 
     def action_reload(self):
         model = self.edit_model()
@@ -335,23 +279,135 @@ class EditingMixin:
         def chosen(path):
             if not path:
                 return
-            from tui.store.document import WriteError
+            outcome = model.save_as(path)
+            if not outcome.ok:
+                self.notify(outcome.message, title="另存失败" if outcome.kind == "failed" else "",
+                            severity="error", timeout=12)
+                return
+            if outcome.others:
+                from tui.store import lock
 
-            try:
-                model.doc.save_as(path)
-            except FileExistsError:
-                self.notify(f"{path} 已存在，不会覆盖", severity="error")
-                return
-            except WriteError as exc:
-                self.notify(str(exc), title="另存失败", severity="error", timeout=12)
-                return
-            held = self.locks.pop(model.path, None)
-            if held is not None:
-                held.release()
-            model.read_only = model.doc.read_only_reason
-            model._sync()
-            self.take_lock(model)
-            self._saved(model, f"已另存为 {path}")
+                who = "；".join(lock.describe(h) for h in outcome.others)
+                self.notify(f"{who} 也打开了 {model.path} 进行编辑", title="注意", severity="warning", timeout=12)
+            self.repaint(model, full=True)
+            self.notify(outcome.message)
 
         base, ext = os.path.splitext(model.path)
         self.app.push_screen(PromptDialog("另存为", "新文件路径（不会覆盖已有文件）", f"{base}-修改{ext}"), chosen)
+
+    # -- review records: sign-off, acceptance, comment (appended to the file) ----
+
+    def finding_to_accept(self):
+        """(model, error finding) that `a` would accept, or None."""
+        return None
+
+    def _saved_first(self, model, then):
+        """Review records are appended to the file on disk: save edits first."""
+        if model is None or not self.can_edit(model):
+            return
+        if not model.dirty:
+            then()
+            return
+
+        def chosen(choice):
+            if choice == "save":
+                self.save_model(model)
+                if not model.dirty:
+                    then()
+
+        self.app.push_screen(ChoiceDialog("先保存修改", "签核、接受问题和批注写入磁盘上的文件，须先保存当前修改。",
+                                          [("save", "保存并继续", "s"), (None, "取消", "c")]), chosen)
+
+    def _reviewed(self, model, outcome):
+        if not outcome.ok:
+            self.notify(outcome.message, title="未写入", severity="error", timeout=15)
+            return
+        self.repaint(model, full=True)
+        self.notify(outcome.message)
+
+    def action_signoff(self):
+        model = self.edit_model()
+        self._saved_first(model, lambda: self._open_signoff(model))
+
+    def _open_signoff(self, model):
+        from tui.app.screens.signoff import SignoffDialog
+        from tui.store.signoff import login_name
+
+        config = self.app.config
+
+        def chosen(choice):
+            if not choice:
+                return
+            left = model.unconfirmed()
+            if choice["decision"] == "approved" and left:
+                # An import flag is a doubt about the value itself: it is confirmed
+                # one by one (y), never swept up by accepting every error at once.
+                self.notify(f"还有 {len(left)} 个导入待核对的单元格（?），请逐一与原件核对（y）或改正后再签核通过",
+                            title="未签核", severity="error", timeout=15)
+                return
+            self._reviewed(model, model.write_signoff(**choice))
+
+        self.app.push_screen(SignoffDialog(model, config.reviewer_name or login_name(), model.stale_text,
+                                           config.reviewer_key), chosen)
+
+    def action_accept_finding(self):
+        found = self.finding_to_accept()
+        if found is None:
+            self.notify("这里没有未接受的错误（警告无需接受）")
+            return
+        model, finding = found
+
+        def ask():
+            def chosen(reason):
+                if reason:
+                    self._reviewed(model, model.accept(finding, reason))
+
+            self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
+                                              "理由；确定后立即追加到报告文件的 [[review.accepted]]"
+                                              "（u 不能撤销；可用 W 撤回）"), chosen)
+
+        self._saved_first(model, ask)
+
+    def action_comment(self):
+        model, address = self.edit_model(), self.edit_address()
+        if model is None or address is None:
+            return
+        existing = model.comments.get(address, ())
+        latest = existing[-1] if existing else None
+
+        def ask():
+            def chosen(text):
+                if text and (latest is None or text.strip() != latest.get("text")):
+                    self._reviewed(model, model.comment(address, text, replacing=latest))
+
+            what = "修改批注" if latest else "批注"
+            hint = ("确定后立即追加到报告文件：原批注记为撤回、写入新批注（u 不能撤销）" if latest else
+                    "确定后立即追加到报告文件的 [[review.comment]]（u 不能撤销；可用 W 撤回）")
+            self.app.push_screen(PromptDialog(f"{what}：{model.form.label(address)}", hint,
+                                              latest.get("text", "") if latest else ""), chosen)
+
+        self._saved_first(model, ask)
+
+    def action_withdraw(self):
+        model, address = self.edit_model(), self.edit_address()
+        if model is None or address is None:
+            return
+        records = model.withdrawable(address)
+        if not records:
+            self.notify("本格没有可撤回的接受或批注")
+            return
+
+        def ask():
+            def chosen(i):
+                if i is not None:
+                    kind, record, _ = records[i]
+                    self._reviewed(model, model.withdraw(kind, record))
+
+            lines = "\n".join(f"{i + 1}. {words}" for i, (_, _, words) in enumerate(records))
+            choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(len(records))] + [(None, "取消", "c")]
+            self.app.push_screen(ChoiceDialog(
+                "撤回接受或批注",
+                f"{lines}\n\n撤回会在报告文件末尾追加 [[review.withdrawn]] 记录，原记录保留（FORMAT.md §5）。",
+                choices), chosen)
+
+        self._saved_first(model, ask)

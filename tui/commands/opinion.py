@@ -1,0 +1,158 @@
+"""`nianbao opinion`: review opinions (审查意见) and folder summaries (FORMAT.md §4).
+
+    nianbao opinion FILE ... [--format md|html|docx] [-o FILE | --out-dir DIR] [--force]
+    nianbao opinion --summary PATH ... [--format md|html|csv|docx] [-o FILE] [--force]
+
+Opinions: each FILE is checked together with the other reports in its folder
+(as `signoff`, `verify` and the workbench do), so last year's report beside
+it counts for the year-over-year notes. Without -o/--out-dir the document
+goes to standard output (DOCX only when that is not a terminal); -o writes
+every opinion into one document; --out-dir one `<name>.opinion.<ext>` per
+report. The format is --format, else -o's extension, else Markdown.
+
+Summary: PATH is checked exactly as `nianbao check` checks it.
+
+An existing output file is never overwritten without --force: the command
+then writes nothing and exits 2. Exit status: opinions 0, or 2 if a FILE
+could not be read (the others are still written) or nothing could be
+written; summary 0, or 2 if no report could be read or nothing written.
+"""
+
+import os
+import sys
+
+from tui.core.checker import check_paths, expand_paths
+from tui.core.opinion import EXTENSIONS, OPINION_FORMATS, SUMMARY_FORMATS, format_of_path
+
+
+def _err(message):
+    print(f"nianbao opinion：{message}", file=sys.stderr)
+
+
+def _siblings(path):
+    """The `*.toml` files beside `path` (not hidden, not recursive)."""
+    folder = os.path.dirname(path)
+    try:
+        names = sorted(os.listdir(folder or "."))
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if n.endswith(".toml") and not n.startswith(".")]
+
+
+def _format(args, allowed):
+    if args.format:
+        if args.format not in allowed:
+            _err(f"--format {args.format} 不适用于此用法（可用：{'、'.join(allowed)}）")
+            return None
+        return args.format
+    if args.output:
+        return format_of_path(args.output, allowed) or "md"
+    return "md"
+
+
+def _emit(data, fmt, target, force):
+    """Write bytes to `target` (None: standard output). → exit status 0 or 2."""
+    if target is None:
+        if fmt == "docx" and sys.stdout.isatty():
+            _err("DOCX 是二进制文件，不能输出到终端：请用 -o FILE 或 --out-dir DIR")
+            return 2
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    from tui.store.export import ExportError, write_document
+
+    try:
+        write_document(target, data, overwrite=force)
+    except ExportError as exc:
+        _err(f"{exc}" + ("（加 --force 覆盖）" if exc.__class__.__name__ == "Exists" else ""))
+        return 2
+    return 0
+
+
+def _out_names(checked, out_dir, ext):
+    """{file: output path} in out_dir, `<stem>.opinion<ext>`, made unique within the run."""
+    names, used = {}, set()
+    for c in checked:
+        stem = os.path.splitext(os.path.basename(c.report.file))[0]
+        name, n = f"{stem}.opinion{ext}", 2
+        while name in used:
+            name, n = f"{stem}-{n}.opinion{ext}", n + 1
+        used.add(name)
+        names[c.report.file] = os.path.join(out_dir, name)
+    return names
+
+
+def run_opinions(args):
+    from tui.render import render_opinions
+    from tui.core.opinion.model import Opinion
+
+    fmt = _format(args, OPINION_FORMATS)
+    if fmt is None:
+        return 2
+    inputs = [display for _, display in expand_paths(args.paths)]
+    paths = list(args.paths)
+    for p in inputs:
+        paths.extend(_siblings(p))
+    result = check_paths(paths, jobs=args.jobs)
+    by_file = {c.report.file: c for c in result.checked}
+    wanted = set(inputs)
+    invalid = [i for i in result.invalid if i.file in wanted]
+    for i in invalid:
+        _err(f"无法读取：{i.error}")
+    checked = [by_file[p] for p in inputs if p in by_file]
+    status = 2 if invalid else 0
+    if not checked:
+        _err("没有可读取的报告")
+        return 2
+    if args.out_dir:
+        if not os.path.isdir(args.out_dir):
+            _err(f"--out-dir {args.out_dir} 不是已存在的文件夹")
+            return 2
+        targets = _out_names(checked, args.out_dir, EXTENSIONS[fmt])
+        exists = [t for t in targets.values() if os.path.lexists(t)]
+        if exists and not args.force:
+            _err(f"{'、'.join(exists)} 已存在，不会覆盖（加 --force 覆盖）；未写入任何文件")
+            return 2
+        for c in checked:
+            if _emit(render_opinions([Opinion(c)], fmt), fmt, targets[c.report.file], args.force):
+                return 2
+        print(f"已写入 {len(checked)} 份审查意见到 {args.out_dir}", file=sys.stderr)
+        return status
+    data = render_opinions([Opinion(c) for c in checked], fmt)
+    if _emit(data, fmt, args.output, args.force):
+        return 2
+    if args.output:
+        print(f"已写入 {args.output}（{len(checked)} 份报告的审查意见）", file=sys.stderr)
+    return status
+
+
+def run_summary(args):
+    from tui.render import render_summary
+    from tui.core.opinion.model import Summary
+
+    if args.out_dir:
+        _err("--summary 只写一个文件：请用 -o FILE")
+        return 2
+    fmt = _format(args, SUMMARY_FORMATS)
+    if fmt is None:
+        return 2
+    result = check_paths(args.paths, jobs=args.jobs)
+    for i in result.invalid:
+        _err(f"无法读取：{i.error}")
+    if not result.checked:
+        _err("没有可读取的报告")
+        return 2
+    data = render_summary(Summary(result.checked, result.invalid), fmt, to_file=bool(args.output))
+    if _emit(data, fmt, args.output, args.force):
+        return 2
+    if args.output:
+        print(f"已写入 {args.output}（{len(result.checked)} 份报告的汇总）", file=sys.stderr)
+    return 0
+
+
+def run(args):
+    if args.output and args.out_dir:
+        _err("-o 与 --out-dir 只能选一个")
+        return 2
+    return run_summary(args) if args.summary else run_opinions(args)

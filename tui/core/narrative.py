@@ -1,0 +1,400 @@
+"""The narrative and identity rules of FORMAT.md §2.1.
+
+text.placeholder, report.title-year, text.stale-year, text.fee-statement,
+report.deadline and text.claim. The claim kinds (keywords, exclusions,
+readings) are data, in forms/claims.toml; this module compiles them once
+per form (regular expressions, wildcard rows expanded) so a check stays a
+few regex passes per narrative string.
+
+Findings that point into a string carry `span` = (address, start, end), the
+characters of that string the finding is about (the placeholder, the year,
+the clause), so the workbench can highlight them. Offsets are in Python
+characters of the string as stored.
+"""
+
+import datetime
+import os
+import re
+import tomllib
+
+from tui.core.address import MISSING, Address, format_address, get_value, parse_address
+from tui.core.findings import ERROR, WARNING, Finding
+from tui.core.rules import fmt, rule
+
+_CLAIMS_FILE = os.path.join(os.path.dirname(__file__), "forms", "claims.toml")
+
+# -- shared patterns (FORMAT.md §2.1 "Precisely") ----------------------------
+
+# A year: exactly 4 Unicode decimal digits not preceded by a digit, optional
+# whitespace, then 年. Python's \d on str is exactly Unicode category Nd.
+YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+
+# Template placeholders: a maximal run of 2+ X-like characters with no ASCII
+# letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
+# next to it; the fill-in phrases; 3+ underscores. The literal ones are found
+# with str.find and the runs' patterns only run when their characters occur:
+# a narrative of a thousand characters usually has none of them.
+_X = "XxＸｘ×"
+_O = "○〇"
+_NUMERALS = "一二三四五六七八九十"
+_X_RUN = re.compile(rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])")
+_O_RUN = re.compile(rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])")
+_PHRASES = ("某某", "待填写", "待补充", "此处填写")
+
+
+def first_placeholder(value):
+    """(start, end) of the first template placeholder in a string, or None."""
+    found = []
+    for phrase in _PHRASES:
+        i = value.find(phrase)
+        if i >= 0:
+            found.append((i, i + len(phrase)))
+    i = value.find("___")
+    if i >= 0:
+        end = i + 3
+        while end < len(value) and value[end] == "_":
+            end += 1
+        found.append((i, end))
+    for chars, pattern in ((_X, _X_RUN), (_O, _O_RUN)):
+        if any(c in value for c in chars):
+            m = pattern.search(value)
+            if m:
+                found.append((m.start(), m.end()))
+    return min(found) if found else None
+
+
+def years(value):
+    """[(year, start, end)] of every year named in a string."""
+    return [(int(m.group(1)), m.start(), m.end()) for m in YEAR.finditer(value)]
+
+
+def _strings(report):
+    """Every top-level string of [text]: [(key, address, value)]."""
+    text = report.data.get("text")
+    if not isinstance(text, dict):
+        return []
+    return [(k, format_address(("text", k)), v) for k, v in text.items() if isinstance(v, str)]
+
+
+def _quote(value, limit=40):
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 3] + "..."  # not …: ambiguous width
+
+
+def _label(report, address):
+    return report.form.label(address)
+
+
+# -- text.placeholder ---------------------------------------------------------
+
+@rule("text.placeholder")
+def placeholder(report):
+    ident = report.data["report"]
+    targets = [(f"report.{k}", ident[k]) for k in ("agency", "title") if isinstance(ident.get(k), str)]
+    targets += [(a, v) for _, a, v in _strings(report)]
+    found = []
+    for address, value in targets:
+        where = first_placeholder(value)
+        if where is None:
+            continue
+        start, end = where
+        f = Finding("text.placeholder", ERROR,
+                    f"{_label(report, address)}留有模板占位符「{value[start:end]}」，应填写实际内容",
+                    [address])
+        f.span = (address, start, end)
+        found.append(f)
+    return found
+
+
+# -- report.title-year and text.stale-year ------------------------------------
+
+@rule("report.title-year")
+def title_year(report):
+    title = report.data["report"].get("title")
+    if not isinstance(title, str):
+        return []
+    named = years(title)
+    if not named or any(y == report.year for y, _, _ in named):
+        return []
+    y, start, end = named[0]
+    f = Finding("report.title-year", ERROR,
+                f"标题所写年度为 {'、'.join(str(n) for n, _, _ in named)} 年，报告年度为 {report.year} 年",
+                ["report.title"])
+    f.span = ("report.title", start, end)
+    return [f]
+
+
+@rule("text.stale-year")
+def stale_year(report):
+    text = report.data.get("text")
+    overview = text.get("overview") if isinstance(text, dict) else None
+    if not isinstance(overview, str):
+        return []
+    stop = overview.find("。")
+    sentence = overview if stop < 0 else overview[:stop]
+    named = years(sentence)
+    if not named or any(y == report.year for y, _, _ in named):
+        return []
+    y, start, end = named[0]
+    f = Finding("text.stale-year", WARNING,
+                f"总体情况首句写的是 {'、'.join(str(n) for n, _, _ in named)} 年，报告年度为 {report.year} 年"
+                f"（可能沿用了往年报告）：「{_quote(sentence)}」",
+                ["text.overview"])
+    f.span = ("text.overview", start, end)
+    return [f]
+
+
+# -- text.fee-statement -------------------------------------------------------
+
+@rule("text.fee-statement")
+def fee_statement(report):
+    # Runs only where the form lists it (the 2021 format, whose section 六
+    # asks for the 信息处理费 even when none was charged).
+    text = report.data.get("text")
+    if not isinstance(text, dict) or not text:
+        return []
+    if any(isinstance(v, str) and "处理费" in v for v in text.values()):
+        return []
+    other = text.get("other")
+    if isinstance(other, str) and "收费" in other:
+        return []
+    return [Finding("text.fee-statement", WARNING,
+                    "叙述部分未说明信息处理费收取情况（2021年版格式要求在六、其他需要报告的事项中报告，未收取也应说明）",
+                    ["text.other"])]
+
+
+# -- report.deadline ----------------------------------------------------------
+
+@rule("report.deadline")
+def deadline(report):
+    ident = report.data["report"]
+    published = ident.get("published")
+    if isinstance(published, datetime.datetime):
+        published = published.date()
+    elif not isinstance(published, datetime.date):
+        return []
+    department = ident.get("level") == "department"
+    try:
+        limit = datetime.date(report.year + 1, 1, 31) if department else datetime.date(report.year + 1, 3, 31)
+    except (ValueError, OverflowError):
+        return []  # a year outside the calendar has no deadline to miss
+    if published <= limit:
+        return []
+    who = "部门报告应于次年1月31日前公布" if department else "本级政府报告应于次年3月31日前公布"
+    return [Finding("report.deadline", WARNING,
+                    f"发布日期 {published.isoformat()} 晚于法定期限 {limit.isoformat()}（{who}，《条例》第四十九、五十条）",
+                    ["report.published"])]
+
+
+# -- text.claim: the claims table ---------------------------------------------
+
+class Reading:
+    """One way a table reads a claim: the sum of some count cells."""
+
+    __slots__ = ("label", "cells", "addresses")
+
+    def __init__(self, label, cells):
+        self.label = label
+        self.cells = tuple(cells)  # Address objects
+        self.addresses = tuple(str(a) for a in cells)
+
+    def value(self, data):
+        """The sum of the cells, or None when one of them is not a count."""
+        total = 0
+        for a in self.cells:
+            v = get_value(data, a)
+            if v is MISSING or not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                return None
+            total += v
+        return total
+
+
+class Kind:
+    __slots__ = ("id", "name", "all", "none", "table", "readings")
+
+    def __init__(self, id, name, all_, none, table, readings):
+        self.id = id
+        self.name = name
+        self.all = all_  # tuple of keyword groups; each group needs one hit
+        self.none = none  # keywords that rule the kind out
+        self.table = table
+        self.readings = readings
+
+    def matches(self, clause):
+        for group in self.all:
+            for k in group:
+                if k in clause:
+                    break
+            else:
+                return False
+        for k in self.none:
+            if k in clause:
+                return False
+        return True
+
+
+class Claims:
+    """The claims table compiled for one form."""
+
+    def __init__(self, spec, form):
+        # Clause separators and line breaks; a `,` with a digit on each side
+        # belongs to a figure and does not split (FORMAT.md §2.1).
+        self.separators = frozenset(spec["separators"]) | {"\r", "\n"}
+        self.units = tuple(spec["units"])
+        self.prefix = spec["ordinal_prefix"]
+        self.exclusions = tuple(spec["exclusions"])
+        by_id = {k["id"]: k for k in spec["kinds"]}
+        # Every kind needs one keyword of its first group: a quick test first.
+        first = sorted({kw for k in spec["kinds"] for kw in k["all"][0]}, key=len, reverse=True)
+        self.any_keyword = re.compile("|".join(re.escape(kw) for kw in first))
+        self.kinds = []
+        for k in spec["kinds"]:
+            none = list(k.get("none", ()))
+            for other in k.get("not_kinds", ()):
+                for group in by_id[other]["all"]:
+                    none.extend(group)
+            readings = tuple(Reading(r["label"], _expand(form, r["cells"])) for r in k["readings"])
+            self.kinds.append(Kind(k["id"], k["name"], tuple(tuple(g) for g in k["all"]), tuple(none),
+                                   k["table"], readings))
+
+    def figures(self, value):
+        """[(start, end of digits, end, figure, unit)] of every figure in a string,
+        in text order: a maximal run of decimal digits (a `,` between digit
+        groups allowed) not preceded by the ordinal prefix (第), optional spaces
+        (not line breaks), a unit. Found from the units backwards, with
+        str.find: a long narrative has few units and many characters."""
+        out = []
+        n = len(value)
+        for unit in self.units:
+            u = value.find(unit)
+            while u >= 0:
+                j = u
+                while j > 0 and value[j - 1].isspace() and value[j - 1] not in "\r\n":
+                    j -= 1
+                if j > 0 and value[j - 1].isdecimal():
+                    k = j - 1
+                    while k > 0 and (value[k - 1].isdecimal()
+                                     or (value[k - 1] == "," and k >= 2 and value[k - 2].isdecimal())):
+                        k -= 1
+                    if k == 0 or value[k - 1] != self.prefix:
+                        out.append((k, j, u + 1, int(value[k:j].replace(",", "")), unit))
+                u = value.find(unit, u + 1) if u + 1 < n else -1
+        out.sort()
+        return out
+
+    def kind_of(self, clause):
+        """The one kind whose keywords the clause matches, or None (none or several)."""
+        if not self.any_keyword.search(clause):
+            return None  # most clauses with a figure name no kind at all
+        hit = None
+        for kind in self.kinds:
+            if kind.matches(clause):
+                if hit is not None:
+                    return None
+                hit = kind
+        return hit
+
+    def _is_split(self, value, i):
+        """Does the character at i end a clause? (`,` between two digits does not.)"""
+        c = value[i]
+        if c not in self.separators:
+            return False
+        if c != ",":
+            return True
+        return not (0 < i < len(value) - 1 and value[i - 1].isdecimal() and value[i + 1].isdecimal())
+
+    def _clause(self, value, start, end):
+        """The bounds of the clause around value[start:end]: scanned outwards
+        from the figure to the nearest separators (clauses are short; scanning
+        every separator of a long narrative costs more)."""
+        i = start
+        while i > 0 and not self._is_split(value, i - 1):
+            i -= 1
+        j = end
+        while j < len(value) and not self._is_split(value, j):
+            j += 1
+        return i, j
+
+    def claims(self, value):
+        """Every claim in a string: [(kind, figure, unit, start, end)], the
+        clause's span stripped of surrounding whitespace."""
+        figures = self.figures(value)
+        if not figures:
+            return []
+        per_clause = {}
+        for fig in figures:
+            bounds = self._clause(value, fig[0], fig[2])
+            per_clause.setdefault(bounds, []).append(fig)
+        out = []
+        for (start, end), figs in per_clause.items():
+            if len(figs) != 1:
+                continue
+            clause = value[start:end]
+            if any(x in clause for x in self.exclusions):
+                continue
+            kind = self.kind_of(clause)
+            if kind is None:
+                continue
+            _, _, _, figure, unit = figs[0]
+            lead = len(clause) - len(clause.lstrip())
+            trail = len(clause.rstrip())
+            out.append((kind, figure, unit, start + lead, start + trail))
+        return out
+
+
+def _expand(form, cells):
+    """Addresses of a reading's cells; `rows.*[i]` → every form row under `rows`, in order."""
+    out = []
+    for text in cells:
+        if ".*[" in text:
+            head, index = text.split(".*[")
+            prefix = tuple(head.split("."))
+            index = int(index.rstrip("]"))
+            rows = form.application_rows if prefix[0] == "applications" else form.appeal_rows
+            out.extend(Address(r.keys, index) for r in rows
+                       if r.keys[: len(prefix)] == prefix and len(r.keys) > len(prefix))
+        else:
+            out.append(parse_address(text))
+    return out
+
+
+_SPEC = None
+_COMPILED = {}
+
+
+def claims_for(form):
+    """The claims table compiled for `form` (cached per form id)."""
+    global _SPEC
+    compiled = _COMPILED.get(form.id)
+    if compiled is None:
+        if _SPEC is None:
+            with open(_CLAIMS_FILE, "rb") as fh:
+                _SPEC = tomllib.load(fh)
+        compiled = _COMPILED[form.id] = Claims(_SPEC, form)
+    return compiled
+
+
+@rule("text.claim")
+def claim(report):
+    strings = _strings(report)
+    if not strings:
+        return []
+    table = claims_for(report.form)
+    data = report.data
+    found = []
+    for _key, address, value in strings:
+        for kind, figure, unit, start, end in table.claims(value):
+            readings = [(r, v) for r in kind.readings for v in (r.value(data),) if v is not None]
+            if not readings or any(v == figure for _, v in readings):
+                continue
+            cells = []
+            for r, _ in readings:
+                cells.extend(a for a in r.addresses if a not in cells)
+            clause = value[start:end]
+            said = "，".join(f"{r.label} {fmt(v)} {unit}" for r, v in readings)
+            f = Finding("text.claim", WARNING,
+                        f"「{_quote(clause, 60)}」：正文称 {fmt(figure)} {unit}；{kind.table} {said}",
+                        cells + [address], readings[0][1], figure)
+            f.span = (address, start, end)
+            found.append(f)
+    return found
