@@ -101,3 +101,77 @@ def test_unchecked_entries_sort_and_show(state):
     assert e.checked is None
     assert e.sort_value("errors") == -1
     assert "a.toml" in e.search_text()
+
+
+async def test_stat_refresh_checks_again_only_the_changed_file_and_its_agency(in_reports_copy, monkeypatch):
+    """A file changed on disk is checked again with its agency's other years
+    (pairing), not the whole folder; a new file joins the list the same way."""
+    import shutil
+
+    from tui.app.app import NianbaoApp
+    from tui.app.screens import report_list
+
+    checked = []
+    real = report_list.check_into
+
+    def spy(items, update, **kwargs):
+        checked.append(sorted(d.rsplit("/", 1)[-1] for _, d in items))
+        return real(items, update, **kwargs)
+
+    monkeypatch.setattr(report_list, "check_into", spy)
+    app = NianbaoApp([str(in_reports_copy)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert len(checked) == 1 and len(checked[0]) == 4
+        with open(in_reports_copy / "hongze-2024.toml", "a", encoding="utf-8") as fh:
+            fh.write('\n[[review.signoff]]\nreviewer = "审核人甲"\nuser = "r1"\ndecision = "approved"\n'
+                     'at = 2025-02-03T10:00:00+08:00\ndigest = "sha256:0000"\n')
+        screen.refresh_if_changed(now=True)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert checked[1] == ["hongze-2023.toml", "hongze-2024.toml"]
+        (e,) = [e for e in screen.entries if e.file.endswith("hongze-2024.toml")]
+        assert e.checked.signoff == "stale" and e.stale
+
+        shutil.copy(in_reports_copy / "lingwu-minzheng-2020.toml", in_reports_copy / "lingwu-copy.toml")
+        screen.refresh_if_changed(now=True)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert checked[2] == ["lingwu-copy.toml", "lingwu-minzheng-2020.toml"]
+        assert len(screen.entries) == 5
+        copies = [e for e in screen.entries if e.file.endswith(("lingwu-copy.toml", "lingwu-minzheng-2020.toml"))]
+        assert all(e.checked and e.warnings for e in copies)  # two reports of one agency and year: duplicates
+        (huaian,) = [e for e in screen.entries if e.file.endswith("huaian-2024.toml")]
+        assert huaian.checked and not huaian.errors  # the others kept their rows
+
+
+def test_model_orders_as_a_sort_on_value_then_natural_file_name():
+    """The fast sort (ranks, stable sort on a file-ordered list) orders as
+    sorting on (value, natural file name) does, both directions, every key."""
+    from tui.app.listmodel import SORTS, natural
+
+    entries = _entries(3000)
+    for i, e in enumerate(entries[:40]):
+        e.checked_as((f"机关{i % 3}", 2020, "2021年版", 1, 0, "none", "", ""))  # ties
+    m = ListModel(entries)
+    for index, (key, _) in enumerate(SORTS):
+        m.sort_index = index
+        for reverse in (False, True):
+            m.reverse = reverse
+            m.update()
+            expected = sorted(entries, key=lambda e: (e.sort_value(key), natural(e.file)), reverse=reverse)
+            assert [e.file for e in m.shown] == [e.file for e in expected], (key, reverse)
+
+
+def test_stat_folder_lists_what_expand_paths_lists(tmp_path):
+    from tui.app.screens.report_list import stat_folder, stat_items
+    from tui.core.checker import expand_paths
+
+    for rel in ("a.toml", "b/c.toml", "b/d/e.toml", ".hidden.toml", ".git/x.toml", "b/notes.txt", "z10.toml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n", encoding="utf-8")
+    single = tmp_path / "b" / "c.toml"
+    for paths in ([str(tmp_path)], [str(single)], [str(tmp_path / "b"), str(tmp_path / "a.toml")]):
+        assert stat_folder(paths) == stat_items(expand_paths(paths))

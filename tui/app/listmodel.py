@@ -10,6 +10,7 @@ Entries fill in as the check goes: first the file name, then identity
 
 import os
 import re
+from operator import attrgetter
 
 from tui.core.review import STATE_NAMES
 
@@ -49,27 +50,34 @@ def row_of(checked):
 class Entry:
     """One row. `checked` and `report` are the entry itself once known (so
     `e.checked.errors` and `e.report.year` read as they did when rows held
-    whole reports), else None."""
+    whole reports), else None. The sort keys and the search text are made
+    when the entry changes, so a sort or a filter only reads attributes."""
 
     __slots__ = ("file", "agency", "year", "form", "errors", "warnings", "signoff", "detail", "digest",
-                 "stale", "summary", "invalid", "state", "_search", "_nat_agency", "_nat_file")
+                 "stale", "summary", "invalid", "state", "search", "sk_agency", "sk_errors", "sk_warnings",
+                 "_nat_file")
 
     def __init__(self, file):
         self.file = file
-        self.agency = ""
-        self.year = 0
-        self.form = ""
-        self.errors = self.warnings = 0
-        self.signoff = ""
-        self.detail = ""
-        self.digest = ""
-        self.stale = ""
-        self.summary = None
-        self.invalid = None
-        self.state = PENDING
-        self._search = None
-        self._nat_agency = None
-        self._nat_file = None
+        self.form = self.detail = self.digest = self.stale = ""
+        self.summary = self.invalid = self._nat_file = None
+        self._set(PENDING, "", 0, 0, 0, "")
+
+    def _set(self, state, agency, year, errors, warnings, signoff):
+        self.state, self.agency, self.year, self.errors, self.warnings, self.signoff = (
+            state, agency, year, errors, warnings, signoff)
+        self.sk_agency = natural(agency)
+        if state == CHECKED:
+            self.sk_errors, self.sk_warnings = errors, warnings
+            status = "有错误" if errors else ("有警告" if warnings else "无问题")
+            self.search = " ".join([agency, str(year), self.form, STATE_NAMES[signoff], signoff, status,
+                                    self.file]).lower()
+        elif state == INVALID:
+            self.sk_errors, self.sk_warnings = 10**9, 0  # unreadable files first when sorting by errors
+            self.search = f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
+        else:
+            self.sk_errors = self.sk_warnings = -1
+            self.search = f"{agency} {year or ''} {self.file}".lower()
 
     @property
     def checked(self):
@@ -84,22 +92,18 @@ class Entry:
         return os.path.basename(self.file)
 
     def identified(self, agency, year):
-        self.agency, self.year, self.state = agency, year, IDENTIFIED
         self.invalid = None
-        self._search = self._nat_agency = None
+        self._set(IDENTIFIED, agency, year, 0, 0, "")
 
     def checked_as(self, row):
-        (self.agency, self.year, self.form, self.errors, self.warnings, self.signoff, self.detail,
-         self.digest, *extra) = row
+        agency, year, self.form, errors, warnings, signoff, self.detail, self.digest, *extra = row
         self.stale, self.summary = extra if extra else ("", None)
         self.invalid = None
-        self.state = CHECKED
-        self._search = self._nat_agency = None
+        self._set(CHECKED, agency, year, errors, warnings, signoff)
 
     def failed(self, invalid):
-        self.invalid, self.state = invalid, INVALID
-        self.agency, self.year, self.summary = "", 0, None
-        self._search = self._nat_agency = None
+        self.invalid, self.summary, self.form = invalid, None, ""
+        self._set(INVALID, "", 0, 0, 0, "")
 
     def natural_file(self):
         if self._nat_file is None:
@@ -109,27 +113,15 @@ class Entry:
     def sort_value(self, key):
         if key == "file":
             return self.natural_file()
-        if self.state == INVALID:
-            return {"agency": [""], "year": 0, "errors": 10**9, "warnings": 0, "signoff": ""}[key]
-        if key == "agency":
-            if self._nat_agency is None:
-                self._nat_agency = natural(self.agency)
-            return self._nat_agency
-        if key in ("errors", "warnings") and self.state != CHECKED:
-            return -1
-        return getattr(self, key)
+        return getattr(self, _SORT_ATTRS[key])
 
     def search_text(self):
-        if self._search is None:
-            if self.state == INVALID:
-                self._search = f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
-            elif self.state == CHECKED:
-                state = "有错误" if self.errors else ("有警告" if self.warnings else "无问题")
-                self._search = " ".join([self.agency, str(self.year), self.form, STATE_NAMES[self.signoff],
-                                         self.signoff, state, self.file]).lower()
-            else:
-                self._search = f"{self.agency} {self.year or ''} {self.file}".lower()
-        return self._search
+        return self.search
+
+
+_SORT_ATTRS = {"agency": "sk_agency", "year": "year", "errors": "sk_errors", "warnings": "sk_warnings",
+               "signoff": "signoff"}
+_SORT_KEYS = {k: attrgetter(a) for k, a in _SORT_ATTRS.items()}
 
 
 class ListModel:
@@ -137,12 +129,10 @@ class ListModel:
     the entries themselves are shared)."""
 
     def __init__(self, entries=()):
-        self.entries = list(entries)
         self.sort_index = 0
         self.reverse = False
         self.terms = []
-        self.shown = list(self.entries)
-        self._positions = None
+        self.set_entries(entries)
 
     @property
     def sort_key(self):
@@ -150,6 +140,10 @@ class ListModel:
 
     def set_entries(self, entries):
         self.entries = list(entries)
+        # Ties sort by file name (naturally): a stable sort of the entries in
+        # that order gives it without a second key.
+        self._by_file = sorted(self.entries, key=Entry.natural_file)
+        self._ranks = {}
         self.update()
 
     def set_filter(self, text):
@@ -166,18 +160,33 @@ class ListModel:
         self.update()
 
     def update(self):
-        """Filter and sort again (50,000 entries: some tens of ms)."""
+        """Filter and sort again: attribute reads only (50,000 entries: tens of ms)."""
+        entries = self._by_file[::-1] if self.reverse else self._by_file
+        for t in self.terms:
+            entries = [e for e in entries if t in e.search]
         key = self.sort_key
-        terms = self.terms
-        entries = self.entries
-        if terms:
-            entries = [e for e in entries if all(t in e.search_text() for t in terms)]
         if key == "file":
-            self.shown = sorted(entries, key=Entry.natural_file, reverse=self.reverse)
-        else:
-            self.shown = sorted(entries, key=lambda e: (e.sort_value(key), e.natural_file()), reverse=self.reverse)
+            self.shown = list(entries)
+        elif key == "agency":  # each agency's rank in natural order: ints compare faster than lists
+            rank = self._agency_ranks(entries)
+            self.shown = sorted(entries, key=lambda e: rank[e.agency], reverse=self.reverse)
+        else:  # reverse=True keeps equal entries in their (reversed) file order: ties reversed too
+            self.shown = sorted(entries, key=_SORT_KEYS[key], reverse=self.reverse)
         self._positions = None
         return self.shown
+
+    def _agency_ranks(self, entries):
+        rank = self._ranks
+        missing = {e.agency for e in entries if e.agency not in rank}
+        if missing:  # new agencies (while the list fills): rank them all again
+            firsts = {e.agency: e for e in self.entries}
+            rank, i, before = {}, -1, None
+            for e in sorted(firsts.values(), key=attrgetter("sk_agency")):
+                if e.sk_agency != before:  # 机关7 and 机关007 tie, as their natural keys do
+                    i, before = i + 1, e.sk_agency
+                rank[e.agency] = i
+            self._ranks = rank
+        return rank
 
     def index_of(self, file):
         if self._positions is None:

@@ -72,6 +72,48 @@ def stat_items(items):
     return out
 
 
+def stat_folder(paths):
+    """{display: (mtime_ns, size) or None} of the files expand_paths lists
+    under paths, cheaper: one scandir walk and one stat per file, no
+    realpath (expand_paths's duplicate test). Where the two could differ
+    (links), the caller compares the names with the last check's and asks
+    expand_paths when they differ."""
+    out = {}
+
+    def walk(top):
+        try:
+            with os.scandir(top) as it:
+                found = list(it)
+        except OSError:
+            return
+        dirs = []
+        for e in found:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not e.is_symlink():
+                    dirs.append(e.path)
+            elif name.endswith(".toml") and not name.startswith("."):
+                try:
+                    st = e.stat()
+                    out[e.path] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    out[e.path] = None
+        for d in sorted(dirs):
+            walk(d)
+
+    for p in paths:
+        p = str(p)
+        if os.path.isdir(p):
+            walk(p)
+        else:
+            out.update(stat_items([(p, p)]))
+    return out
+
+
 def stat_files(paths):
     """{file: (mtime_ns, size)} of every report under paths."""
     return stat_items(expand_paths(paths))
@@ -81,10 +123,11 @@ class Stop(Exception):
     """Raised by a check's update callback to end that check (a newer one replaced it)."""
 
 
-def check_into(items, update, jobs=None):
+def check_into(items, update, jobs=None, every=None):
     """Check [(path, display)]; call update(changes, done, total) every
-    UPDATE_EVERY seconds (and at the end) with [(index, Ident or row or
-    Invalid)] since the last call. done/total count both steps (identify, check)."""
+    UPDATE_EVERY seconds, or every() seconds (and at the end) with [(index,
+    Ident or row or Invalid)] since the last call. done/total count both
+    steps (identify, check)."""
     from tui.core.batch import run
 
     total = 2 * len(items)
@@ -95,7 +138,7 @@ def check_into(items, update, jobs=None):
         changes.append((i, got))
         done += 1
         now = time.monotonic()
-        if now - last >= UPDATE_EVERY:
+        if now - last >= (every() if every else UPDATE_EVERY):
             update(changes[:], done, total)
             changes.clear()
             last = now
@@ -170,6 +213,7 @@ class ReportListScreen(Screen):
         self._stating = False
         self._stat_cost = 0.0  # seconds the last stat of the folder took
         self._stat_done = 0.0
+        self._populate_cost = 0.0  # CPU seconds the last populate() took
 
     # The list's data, as the screen's callers and tests read it.
     @property
@@ -227,10 +271,14 @@ class ReportListScreen(Screen):
     def _stat_and_recheck(self, generation):
         try:
             began = time.monotonic()
-            items = expand_paths(self.paths)
-            stats = stat_items(items)
-            self._stat_cost = time.monotonic() - began
+            stats = stat_folder(self.paths)
             old = self.stats
+            if old is not None and stats.keys() != old.keys():  # files came or went (or links): list exactly
+                items = expand_paths(self.paths)
+                stats = stat_items(items)
+            else:
+                items = [(d, d) for d in stats]  # expand_paths lists (path, path)
+            self._stat_cost = time.monotonic() - began
             if old is None or stats == old or generation != self._generation:
                 return
             changed = [item for item in items if stats[item[1]] != old.get(item[1])]
@@ -304,10 +352,14 @@ class ReportListScreen(Screen):
 
         stats = stat_items(items)  # before reading: a change during the check shows next time
         try:
-            check_into(items, update)
+            check_into(items, update, every=self._update_every)
         except Stop:
             return
         self.app.call_from_thread(self._loaded, generation, stats)
+
+    def _update_every(self):
+        """Seconds between updates of a filling list: more when sorting it costs more (50,000 rows)."""
+        return max(UPDATE_EVERY, 4 * self._populate_cost)
 
     def _begin(self, items):
         """File names at once: the list is usable before any file is read. A
@@ -373,6 +425,7 @@ class ReportListScreen(Screen):
 
     def populate(self):
         """Filter and sort again, and redraw what is on screen (never every row)."""
+        began = time.process_time()
         table = self._table()
         self._colours = severity_colours(self.app)
         current = self._selected()
@@ -386,6 +439,7 @@ class ReportListScreen(Screen):
         self._columns(table)
         self._header()
         self._detail()
+        self._populate_cost = time.process_time() - began
 
     def _header(self):
         n = len(self.model.entries)
