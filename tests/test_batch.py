@@ -74,6 +74,48 @@ def test_streamed_json_with_no_reports_or_no_invalid(tmp_path, indented):
         assert got == json.dumps(result.to_json(), ensure_ascii=False, indent=1 if indented else None) + "\n"
 
 
+@pytest.fixture(scope="module")
+def looks_valid(tmp_path_factory):
+    """Files whose `[report]` lines name an agency and year but which are no
+    report (a syntax error further down): the first step reads their identity
+    without parsing them (tui.core.load.identity_hint)."""
+    d = tmp_path_factory.mktemp("looks")
+    generate(str(d), 60)
+    files = sorted(p for p in d.rglob("*.toml"))
+    broken = b"\n[applications\n"  # a header never closed
+    # A second file for an agency-year that is not a report: no duplicate,
+    # and the report keeps its pairing with the previous year.
+    (d / "00" / "zz-broken-duplicate.toml").write_bytes(files[1].read_bytes() + broken)
+    # The only file of an agency's first year is not a report: the next year
+    # is not paired.
+    files[5].write_bytes(files[5].read_bytes() + broken)
+    # Identity lines that are not plain (an escape, a quoted key): loaded.
+    text = files[10].read_text(encoding="utf-8")
+    files[10].write_text(text.replace('agency = "', 'agency = "\\u0020', 1), encoding="utf-8")
+    text = files[11].read_text(encoding="utf-8")
+    files[11].write_text(text.replace("\nyear =", '\n"year" =', 1), encoding="utf-8")
+    return d, files
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pairing_equals_the_in_memory_check_when_identity_lines_deceive(looks_valid, jobs):
+    from tui.core.load import identity_hint
+
+    looks_valid, files = looks_valid
+    assert identity_hint((looks_valid / "00" / "zz-broken-duplicate.toml").read_bytes()) is not None
+    assert identity_hint(files[10].read_bytes()) is None
+    items = expand_paths([str(looks_valid)])
+    result = check_paths([str(looks_valid)], jobs=1)
+    assert len(result.invalid) == 2
+    assert not any(f.rule == "report.duplicate" for c in result.checked for f in c.findings)
+    paired = {c.report.file for c in result.checked if c.previous is not None}
+    assert str(files[2]) in paired and str(files[6]) not in paired
+    text, status = _stream(items, "text", jobs)
+    assert text == check_cmd.render_text(result) and status == result.exit_status
+    compact, _ = _stream(items, "json", jobs)
+    assert compact == json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+
+
 def test_results_come_in_input_order(folder):
     items = expand_paths([str(folder)])
     got = [i for i, _ in batch.run(items, check_cmd._json_compact, jobs=2)]

@@ -421,5 +421,5 @@ def test_check_path_imports_no_heavy_modules():
     assert doc["status"] == 1  # hongze-2023 has errors: the check really ran
     assert doc["heavy"] == []
     for name in ("tui.core.checker", "tui.core.rules", "tui.core.yoy", "tui.core.digest", "tui.core.review",
-                 "tui.core.similarity", "tui.core.blank"):
+                 "tui.core.similarity"):
         assert name in doc["core"]

@@ -29,7 +29,7 @@ def test_new_refuses_control_characters_in_agency(tmp_path, agency):
     r = run_cli("new", "--form", "2021", "--agency", agency, "--year", "2024", "-o", out) \
         if "\x00" not in agency else None
     if r is None:  # argv cannot carry NUL: the header comment still cannot break
-        from tui.core.blank import blank_report
+        from tui.store.build import blank_report
         from tui.core.forms import form_by_edition
 
         text = blank_report(form_by_edition("2021"), agency, 2024)
@@ -41,7 +41,7 @@ def test_new_refuses_control_characters_in_agency(tmp_path, agency):
 
 
 def test_blank_report_header_comment_is_inert():
-    from tui.core.blank import blank_report
+    from tui.store.build import blank_report
     from tui.core.forms import form_by_edition
 
     agency = "甲局\n[applications]\nnew_received = 1"

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CONFORMANCE, REPO, REPORTS, run_cli
 from tui.core import textdiff
-from tui.core.blank import blank_report
+from tui.store.build import blank_report
 from tui.core.compare import APPLICATIONS, BOTH, NEW, OLD, compare_reports
 from tui.core.forms import form_by_edition
 from tui.core.load import from_data, load_bytes, load_path

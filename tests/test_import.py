@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tui.importer import Refused, import_bytes
+from tui.store.build import imported_text
 
 DOCS = pathlib.Path(__file__).resolve().parent / "import_docs"
 AT = "2026-11-29T10:00:00+08:00"
@@ -19,7 +20,7 @@ def imported(name, **kw):
     import datetime
 
     result = import_bytes(raw, name, user="tester", at=datetime.datetime.fromisoformat(AT), **kw)
-    return result, tomllib.loads(result.text)
+    return result, tomllib.loads(imported_text(result))
 
 
 def flags_of(data):
@@ -154,10 +155,10 @@ def test_same_source_twice_same_bytes_apart_from_user_and_at(tmp_path):
     import datetime
 
     raw = (DOCS / "xuwen-partial.html").read_bytes()
-    a = import_bytes(raw, "x.html", agency="甲", year=2024, user="u1",
-                     at=datetime.datetime.fromisoformat(AT)).text
-    b = import_bytes(raw, "x.html", agency="甲", year=2024, user="u2",
-                     at=datetime.datetime.fromisoformat("2027-01-01T00:00:00+00:00")).text
+    a = imported_text(import_bytes(raw, "x.html", agency="甲", year=2024, user="u1",
+                                   at=datetime.datetime.fromisoformat(AT)))
+    b = imported_text(import_bytes(raw, "x.html", agency="甲", year=2024, user="u2",
+                                   at=datetime.datetime.fromisoformat("2027-01-01T00:00:00+00:00")))
 
     def strip(t):
         return [ln for ln in t.splitlines() if not ln.startswith(("user = ", "at = "))]
@@ -271,7 +272,7 @@ def _checked(text):
 
 def test_unconfirmed_flag_is_an_error_until_edited_or_accepted():
     result, _ = imported("hongze-2023.pdf")
-    text = result.text
+    text = imported_text(result)
     found = _checked(text)
     cell = "applications.outcome.denied.prohibited_by_law[0]"
     f = next(f for f in found if f.first == cell)

@@ -13,6 +13,7 @@ from tui.app.screens.report import CONFIRMED_REASON, ReportScreen
 from tui.app.screens.signoff import SignoffDialog
 from tui.core.forms import form_by_edition
 from tui.importer import import_bytes
+from tui.store.build import imported_text
 
 FORM = form_by_edition("2021")
 MERGED = ["applications.outcome.not_processed.publication[2]", "applications.outcome.not_processed.publication[3]"]
@@ -25,7 +26,7 @@ def imported_file(tmp_path):
     result = import_bytes(raw, "huaian-2024.docx", user="tester",
                           at=datetime.datetime.fromisoformat("2026-11-29T10:00:00+08:00"))
     path = tmp_path / "huaian-2024.toml"
-    path.write_text(result.text, encoding="utf-8")
+    path.write_text(imported_text(result), encoding="utf-8")
     return path
 
 

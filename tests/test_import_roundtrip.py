@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.import_fill import DOCS, copy_report, fill_template, render_html
 from tui.core.forms import form_by_edition
 from tui.importer import import_bytes
+from tui.store.build import imported_text
 
 FORM = form_by_edition("2021")
 AT = datetime.datetime.fromisoformat("2026-11-29T10:00:00+08:00")
@@ -22,7 +23,7 @@ def known():
 
 def back(raw, name, **kw):
     result = import_bytes(raw, name, user="t", at=AT, **kw)
-    return tomllib.loads(result.text)
+    return tomllib.loads(imported_text(result))
 
 
 def flags_of(data):

@@ -34,13 +34,13 @@ def test_wrong_imports_break_the_contracts(tmp_path):
     assert clean.returncode == 0, clean.stdout + clean.stderr
     bad = _lint_copy(tmp_path / "bad", {
         "tui/core/address.py": "import textual  # a widget toolkit in the pure core",
-        "tui/core/blank.py": "from tui.store import atomic  # core reaching up into store",
+        "tui/core/digest.py": "from tui.store import atomic  # core reaching up into store",
         "tui/store/lock.py": "from tui.app import actions  # store reaching up into the app",
     })
     out = bad.stdout + bad.stderr
     assert bad.returncode != 0, out
     assert "tui.core.address -> textual" in out
-    assert "tui.core.blank -> tui.store.atomic" in out
+    assert "tui.core.digest -> tui.store.atomic" in out
     assert "tui.store.lock -> tui.app.actions" in out
     # The two above break, and so does "the importer is headless" (issue 11),
     # through the chain these wrong imports open (importer → core → store);

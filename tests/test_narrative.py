@@ -20,7 +20,7 @@ import tomllib
 
 import pytest
 
-from tui.core.blank import blank_report
+from tui.store.build import blank_report
 from tui.core.checker import check_reports
 from tui.core.findings import ERROR, WARNING
 from tui.core.forms import form_by_edition

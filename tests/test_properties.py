@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import REPORTS, spec_digest
 from tui.core.address import format_address, parse_address
-from tui.core.blank import blank_report
+from tui.store.build import blank_report
 from tui.core.checker import check_loaded
 from tui.core.digest import canonical_bytes, digest
 from tui.core.forms import form_by_edition

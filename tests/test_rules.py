@@ -11,7 +11,7 @@ import tomllib
 import pytest
 
 from tests.conftest import REPORTS
-from tui.core.blank import blank_report
+from tui.store.build import blank_report
 from tui.core.checker import check_reports
 from tui.core.findings import ERROR, WARNING
 from tui.core.forms import form_by_edition, get_form

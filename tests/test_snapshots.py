@@ -99,3 +99,36 @@ async def _conflict(pilot):
 def test_conflict_dialog_80x24(snap_compare):
     """Issue 13.2: every button of the conflict dialog, the last one included, is shown in full."""
     assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24), run_before=_conflict)
+
+
+def test_help_screen_80x24(snap_compare):
+    """Issue 13.2: at 80 columns help entries wrap whole (`/ 筛选：…（机关、年度、文件名、状态）`), never cut."""
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24), run_before=_help)
+
+
+async def _help_report_keys(pilot):
+    await _help(pilot)
+    await pilot.press("pagedown", "pagedown", *["down"] * 8)
+    await pilot.pause()
+
+
+def test_help_screen_report_keys_80x24(snap_compare):
+    """Issue 13.2: the report's keys at 80 columns: `修改：…（计数须为非负整数）` and
+    `撤回：…（追加 [[review.withdrawn]]，原记录保留）` shown whole."""
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24),
+                        run_before=_help_report_keys)
+
+
+async def _signoff(pilot):
+    await _settled(pilot)
+    await pilot.press("o")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_signoff_dialog_two_errors_80x24(snap_compare, monkeypatch):
+    """Issue 13.2: hongze-2023 has two unaccepted errors; at 80×24 the sign-off dialog
+    shows both whole (message and cell) above the one-line fields, and all its buttons."""
+    for var in ("LOGNAME", "USER"):
+        monkeypatch.setenv(var, "reviewer")
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24), run_before=_signoff)

@@ -6,24 +6,35 @@ import tomllib
 import pytest
 
 from conftest import REPORTS, run_cli
-from tui.core.blank import blank_report
 from tui.core.checker import check_paths
 from tui.core.forms import form_by_edition
-from tui.store.build import blank_data, blank_header, build_report, set_config_value
+from tui.store.build import blank_data, blank_header, blank_report, build_report, set_config_value
 
 
 @pytest.mark.parametrize("edition,year", [(2019, 2020), (2021, 2022)])
 def test_blank_report_from_the_builder(edition, year):
     form = form_by_edition(edition)
     text = build_report(form, blank_data(form, "某局", year), blank_header(form, "某局", year))
-    assert tomllib.loads(text) == tomllib.loads(blank_report(form, "某局", year))
+    assert tomllib.loads(text) == blank_data(form, "某局", year)
+    assert blank_report(form, "某局", year) == text  # what `nianbao new` writes
     lines = text.splitlines()
     assert lines[0] == f"# 某局 {year} 年政府信息公开工作年度报告"
     for row in form.application_rows:
         line = next(ln for ln in lines if ln.startswith(f"{row.key} = ["))
         assert line.endswith(f"# {row.label}")
         assert line.index("#") == 56 or line[line.index("#") - 2:line.index("#")] == "  "
-    assert "[active]\n# " + form.active_label in text
+    assert f"# {form.active_label}\n[active]\n" in text  # the printed heading right above its table
+    assert "\n\n\n" not in text
+
+
+def test_new_writes_the_builders_text_with_the_level(tmp_path):
+    out = tmp_path / "n.toml"
+    r = run_cli("new", "--form", "2021", "--agency", "某局", "--year", "2022", "--level", "department", "-o", out)
+    assert r.returncode == 0, r.stderr
+    form = form_by_edition(2021)
+    assert out.read_text("utf-8") == blank_report(form, "某局", 2022, "department")
+    assert 'level = "department"' in out.read_text("utf-8").splitlines()[8]
+    assert tomllib.loads(out.read_text("utf-8"))["report"]["level"] == "department"
 
 
 def test_builder_keeps_every_value_of_a_real_report(tmp_path):

@@ -72,3 +72,27 @@ async def test_every_shipped_theme_renders_marks(theme):
         await pilot.press("escape")
         await pilot.press("q")
         await pilot.pause()
+
+
+async def test_theme_key_cycles_and_remembers_in_config():
+    """Ctrl+T: the next nianbao theme, written to config.toml [ui] theme through
+    the store's config writer, keeping the user's comments and other settings."""
+    import tomllib
+
+    from tui.config import config_path, load_config
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('# mine\n[ui]\ntheme = "nianbao-dark"  # for now\n\n[keys]\nnext_finding = "n"\n',
+                    encoding="utf-8")
+    app = NianbaoApp([str(REPORTS / "huaian-2024.toml")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nianbao-dark"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.theme != "nianbao-dark" and app.theme in app.own_themes
+        assert any("已记入配置文件" in n.message for n in app._notifications)
+    text = path.read_text("utf-8")
+    assert text.startswith("# mine\n[ui]\n") and 'next_finding = "n"' in text
+    assert tomllib.loads(text)["ui"]["theme"] == app.theme == load_config().theme

@@ -8,6 +8,7 @@ import threading
 from textual.app import App
 
 from tui.app.actions import bindings, check_keys
+from tui.app.cjk_wrap import install as install_cjk_wrap
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider, Palette
@@ -34,6 +35,10 @@ class NianbaoApp(App):
     Input { border: round $panel-lighten-2; height: 3; }
     Input#filter { border: none; height: 1; padding: 0 1; }
     Input:focus { border: round $accent; }
+    TextArea { border: round $panel-lighten-2; }
+    TextArea:focus { border: round $accent; }
+    Input.-textual-compact { border: none; height: 1; padding: 0 1; background: $boost; }
+    Input.-textual-compact:focus { border: none; background: $accent 25%; }
     Button { border: none; height: 1; min-width: 6; margin: 0 1 0 0; background: $panel; }
     Button:focus { text-style: bold reverse; background: $accent; }
     Button:hover { border: none; }
@@ -45,6 +50,7 @@ class NianbaoApp(App):
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
         install_inert_text()  # no report text reaches the terminal as live control codes
+        install_cjk_wrap()  # Chinese wraps between characters in every Static and TextArea
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()
@@ -67,6 +73,7 @@ class NianbaoApp(App):
     def _setup_themes(self):
         themes, errors = load_themes()
         self.startup_messages.extend(errors)
+        self.own_themes = list(themes)  # shipped and the user's, what `theme` cycles through
         for t in themes.values():
             self.register_theme(t)
         wanted = self.requested_theme or self.config.theme or DEFAULT_THEME
@@ -182,6 +189,23 @@ class NianbaoApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_theme(self):
+        """The next of nianbao's themes, remembered in config.toml `[ui] theme`
+        (the user's comments and other settings kept: tui.store.build)."""
+        from tui.store.build import set_config_value
+
+        if not self.own_themes:
+            self.notify("没有可切换的 nianbao 主题（安装不完整？）", severity="warning")
+            return
+        names = self.own_themes
+        name = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+        self.theme = name
+        outcome = set_config_value("ui", "theme", name, self.config.path)
+        if outcome.ok:
+            self.notify(f"主题：{name}（已记入配置文件，下次启动沿用）")
+        else:
+            self.notify(f"主题：{name}；{outcome.message}", severity="warning", timeout=10)
+
     # -- leaving --------------------------------------------------------
 
     def _dirty_screens(self, screens=None):
@@ -208,7 +232,8 @@ class NianbaoApp(App):
                 then()
 
         self.push_screen(ChoiceDialog("有未保存的修改", f"{names} 有未保存的修改。",
-                                      [("save", "保存", "s"), ("discard", "不保存", "d"), (None, "取消", "c")]),
+                                      [("save", "unsaved_save"), ("discard", "unsaved_discard"),
+                                       (None, "unsaved_cancel")], scope="unsaved"),
                          chosen)
 
     def action_close(self):

@@ -44,12 +44,12 @@ def _text_color(c):
 
 
 def _json_compact(c):
-    return json.dumps(c.to_json(), ensure_ascii=False), _counts(c)
+    return _json_safe(json.dumps(c.to_json(), ensure_ascii=False)), _counts(c)
 
 
 def _json_indented(c):
     text = json.dumps(c.to_json(), ensure_ascii=False, indent=1)
-    return "  " + text.replace("\n", "\n  "), _counts(c)  # nested two levels: {"reports": [ ... ]}
+    return _json_safe("  " + text.replace("\n", "\n  ")), _counts(c)  # nested two levels: {"reports": [ ... ]}
 
 
 class _Totals:
@@ -90,8 +90,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _json_safe(text):
     """A file name with undecodable bytes holds lone surrogates, which UTF-8 cannot
-    carry: as JSON \\u escapes (valid JSON; json.loads gives the name back exactly)."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    carry: as JSON \\u escapes (valid JSON; json.loads gives the name back exactly).
+    Run in the workers; encoding is the quick test (a regex pass over every
+    report's JSON cost the parent more than writing it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def _stream_json(items, jobs, render, indented):
@@ -107,7 +113,7 @@ def _stream_json(items, jobs, render, indented):
             first = False
         else:
             out.write(sep)
-        out.write(_json_safe(text))
+        out.write(text)  # made safe by the renderer (_json_safe)
     if not first and indented:
         out.write("\n ")
     invalid = _json_safe(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,

@@ -26,6 +26,7 @@ def import_one(path, out, *, form=None, agency=None, year=None):
     """Import `path` into the new file `out`. → (Imported, None) or (None, message)."""
     from tui.importer import Refused, import_bytes, read_bytes
     from tui.store.atomic import create_file
+    from tui.store.build import imported_text
     from tui.store.signoff import login_name, now
 
     if os.path.lexists(out):
@@ -37,7 +38,7 @@ def import_one(path, out, *, form=None, agency=None, year=None):
     except Refused as exc:
         return None, str(exc)
     try:
-        create_file(out, result.text.encode("utf-8"))
+        create_file(out, imported_text(result).encode("utf-8"))
     except FileExistsError:
         return None, f"{out} 已存在，不会覆盖"
     except OSError as exc:

@@ -3,9 +3,9 @@
 import datetime
 import sys
 
-from tui.core.blank import blank_report
 from tui.core.forms import all_forms, form_by_edition, form_for_year
 from tui.core.inert import has_controls, inert
+from tui.store.build import blank_report
 
 
 # The 条例 took effect in 2008 (the first annual reports are for 2008); a

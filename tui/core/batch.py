@@ -2,9 +2,16 @@
 
 `nianbao check` and the workbench's report list run through `run()`:
 
-1. identify: workers load each file and send back only its identity
-   (agency, year) or why it is unreadable — the small per-report index;
-2. the parent pairs years and finds duplicates on that index alone;
+1. identify: workers read each file's identity (agency, year) from its
+   `[report]` lines without parsing it (tui.core.load.identity_hint: what
+   the identity is if the file is valid), or load it when the lines are not
+   plain, and send back only that — the small per-report index;
+2. the parent pairs years and finds duplicates on that index alone. The
+   files of an (agency, year) claimed by more than one are loaded first
+   (one of them may not be a report at all); a file claimed alone and paired
+   as a previous year is loaded by the worker that checks the later year,
+   which drops the pairing if it is not a report: so pairing is exactly as
+   if every file had been parsed first;
 3. finish: workers load each report again (and its previous year's, from a
    small cache: files of one agency are usually neighbours), run the
    single-report and year-over-year rules, mark accepted findings, compute
@@ -24,10 +31,12 @@ go on reading files.
 import os
 import sys
 from collections import OrderedDict
+from functools import partial
 
 from tui.core.checker import Checked
 from tui.core.findings import sort_key
-from tui.core.load import load_path
+from tui.core.load import identity_hint, load_path
+from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
@@ -83,12 +92,13 @@ def jobs_for(jobs):
 class Ident:
     """The index entry of a readable report: what pairing needs."""
 
-    __slots__ = ("file", "agency", "year")
+    __slots__ = ("file", "agency", "year", "index")
 
-    def __init__(self, file, agency, year):
+    def __init__(self, file, agency, year, index=None):
         self.file = file
         self.agency = agency
         self.year = year
+        self.index = index  # in the batch's items
 
 
 _cache = OrderedDict()
@@ -107,11 +117,25 @@ def _load(path, display):
     return found
 
 
-def _identify(item):
+def _identify_exact(item):
+    """(agency, year, True) of a loaded report, or its Invalid."""
     loaded = _load(*item)
     if isinstance(loaded, Invalid):
         return loaded
-    return loaded.agency, loaded.year
+    return loaded.agency, loaded.year, True
+
+
+def _identify(item):
+    """(agency, year, loaded?) or Invalid: from the `[report]` lines when they
+    are plain (not loaded: valid or not is decided later), else by loading."""
+    try:
+        raw, _ = read_regular(item[0])
+    except Unreadable:
+        return _identify_exact(item)
+    hint = identity_hint(raw)
+    if hint is None:
+        return _identify_exact(item)
+    return hint[0], hint[1], False
 
 
 def finish(report, previous=None, duplicates=()):
@@ -125,25 +149,28 @@ def finish(report, previous=None, duplicates=()):
     return Checked(report, findings, state, previous)
 
 
-def _finish(task):
-    item, prev_item, duplicates, render = task
+def _finish(render, task):
+    item, prev_item, duplicates = task
     report = _load(*item)
-    if isinstance(report, Invalid):  # changed since it was identified
+    if isinstance(report, Invalid):  # changed since it was identified, or never a report
         return report
     previous = None
     if prev_item is not None:
         previous = _load(*prev_item)
-        if isinstance(previous, Invalid):
+        if isinstance(previous, Invalid):  # identified from its lines, but no report
             previous = None
     return render(finish(report, previous, duplicates))
 
 
-def _map(pool_, fn, tasks, jobs):
+def _map(pool_, fn, tasks, count, jobs):
+    """fn over tasks (an iterable of `count`), results in order."""
     if pool_ is None:
         return map(fn, tasks)
     # Chunks of neighbouring files: an agency's years usually fall into one
     # chunk, so the previous year's report comes from the worker's cache.
-    chunk = max(8, min(128, len(tasks) // (jobs * 16) or 1))
+    # Tasks are made as the pool takes them (it stops taking when the pipe
+    # to the workers is full): the parent never holds all of them.
+    chunk = max(8, min(128, count // (jobs * 16) or 1))
     return pool_.imap(fn, tasks, chunksize=chunk)
 
 
@@ -151,8 +178,8 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None):
     """Check [(path, display)] and yield, in input order, for every file:
     (index, render(Checked)) or (index, Invalid).
 
-    `render` must be a module-level function (workers receive it by name) and
-    return something small. `on_ident(index, Ident or Invalid)` is called in
+    `render` must be a module-level function (workers receive it by name, once
+    per chunk of files) and return something small. `on_ident(index, Ident or Invalid)` is called in
     the parent as files are identified (before any result: pairing needs all).
     """
     jobs = jobs_for(jobs)
@@ -161,29 +188,44 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None):
     try:
         idents = []
         invalid = {}
-        for i, got in enumerate(_map(pool_, _identify, items, jobs)):
+        unsure = bytearray(len(items))  # 1: identified from its lines, maybe no report at all
+        for i, got in enumerate(_map(pool_, _identify, items, len(items), jobs)):
             if isinstance(got, Invalid):
                 invalid[i] = got
                 ident = got
             else:
-                ident = Ident(items[i][1], *got)
-                idents.append((i, ident))
+                agency, year, loaded = got
+                ident = Ident(items[i][1], agency, year, i)
+                idents.append(ident)
+                unsure[i] = not loaded
             if on_ident is not None:
                 on_ident(i, ident)
-        previous, duplicates = pair_reports([ident for _, ident in idents])
-        index_of = {id(ident): i for i, ident in idents}
-        tasks, order = [], []
-        for i, ident in idents:
-            prev = previous.get(id(ident))
-            tasks.append((items[i], items[index_of[id(prev)]] if prev is not None else None,
-                          duplicates.get(id(ident), []), render))
-            order.append(i)
-        del previous, duplicates, index_of
+        previous, duplicates = pair_reports(idents)
+        # An (agency, year) claimed by several files: those identified from
+        # their lines are loaded now, since one that is no report must neither
+        # be reported as a duplicate nor keep the others from being paired.
+        shared = [ident.index for ident in idents if id(ident) in duplicates and unsure[ident.index]]
+        if shared:
+            for i, got in zip(shared, _map(pool_, _identify_exact, [items[i] for i in shared], len(shared), jobs)):
+                if isinstance(got, Invalid):
+                    invalid[i] = got
+            if any(i in invalid for i in shared):
+                idents = [ident for ident in idents if ident.index not in invalid]
+                previous, duplicates = pair_reports(idents)
+        del unsure, shared
         _cache.clear()
-        results = iter(_map(pool_, _finish, tasks, jobs))
+
+        def tasks():
+            for ident in idents:
+                prev = previous.get(id(ident))
+                yield (items[ident.index], None if prev is None else items[prev.index],
+                       duplicates.get(id(ident), ()))
+
+        results = _map(pool_, partial(_finish, render), tasks(), len(idents), jobs)
         pending = sorted(invalid.items())
         p = 0
-        for i in order:
+        for ident in idents:
+            i = ident.index
             while p < len(pending) and pending[p][0] < i:
                 yield pending[p]
                 p += 1

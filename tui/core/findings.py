@@ -92,6 +92,8 @@ def jsonable(value):
     return None
 
 
+_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
 def sort_key(finding: Finding) -> tuple:
-    order = {ERROR: 0, WARNING: 1, INFO: 2}
-    return (order.get(finding.severity, 3), finding.rule, finding.first or "")
+    return (_ORDER.get(finding.severity, 3), finding.rule, finding.first or "")

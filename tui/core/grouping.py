@@ -77,6 +77,34 @@ class Group:
             text += " × " + ("全部 " if len(self.rows) == len(all_rows) else "") + f"{len(self.rows)} 行"
         return text + f"（{self.size} 格）"
 
+    def brief(self, form):
+        """A compact name for a problem list at 80 columns: `表三 法人或其他组织 5 列 × 全部 25 行`
+        (the section by its number, the block's columns and rows); a single finding: its short label."""
+        if not self.is_block:
+            return form.short_label(self.first.first) if self.first.first else ""
+        section = form.applications_label if self.table == "applications" else form.appeals_label
+        number, sep, _ = section.partition("、")
+        parts = ["表" + number if sep and len(number) <= 2 else section]
+        all_cols = form.application_columns if self.table == "applications" else form.appeal_columns
+        all_rows = form.application_rows if self.table == "applications" else form.appeal_rows
+        if len(self.rows) == 1:
+            parts.append(self.rows[0].label)
+        parts.append(_columns_text(self.columns, all_cols))
+        text = " ".join(parts)
+        if len(self.rows) > 1:
+            text += " × " + ("全部 " if len(self.rows) == len(all_rows) else "") + f"{len(self.rows)} 行"
+        return text
+
+    def common_message(self, form):
+        """What every member says, without the cell's own name: `应为非负整数，实为空白`
+        (members' messages begin with their cell's short label); else the first member's message."""
+        f = self.first
+        if self.is_block and f.first:
+            name = form.short_label(f.first)
+            if f.message.startswith(name) and len(f.message) > len(name):
+                return f.message[len(name):].lstrip("：: ")
+        return f.message
+
     def __repr__(self):
         return f"Group({self.rule!r}, {self.address_text()!r})"
 

@@ -5,6 +5,7 @@ tomllib, the reference); editing parses again with tomlkit in tui.store. A
 UTF-8 byte order mark is accepted.
 """
 
+import datetime
 import re
 
 from tui.core import tomlparse
@@ -13,7 +14,6 @@ from tui.core.address import quote_key
 from tui.core.forms import all_forms, get_form
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid, Report
-from tui.core.tomlerrors import to_chinese
 
 BOM = b"\xef\xbb\xbf"
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -100,6 +100,8 @@ def parse_text(raw, file):
         elif "end of document" in msg:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
+        from tui.core.tomlerrors import to_chinese  # only for a bad file: its tables cost start-up time
+
         return invalid(file, f"TOML 语法错误：{to_chinese(msg)}", line, column)
     except RecursionError:
         return invalid(file, "TOML 嵌套过深，无法读取")
@@ -109,26 +111,46 @@ def parse_text(raw, file):
         return invalid(file, f"无法读取：{exc}")
     except (MemoryError, OverflowError) as exc:
         return invalid(file, f"无法读取：{exc}")
-    if _depth_exceeds(data, MAX_DEPTH):
+    too_deep, maybe_huge = _scan(data, MAX_DEPTH)
+    if too_deep:
         return invalid(file, f"TOML 嵌套过深（超过 {MAX_DEPTH} 层），无法读取")
-    huge = _huge_integer(data, text)
+    huge = _huge_integer(data, text) if maybe_huge else None
     if huge is not None:
         return invalid(file, *huge)
     return data, text, bom
 
 
-def _depth_exceeds(data, limit):
-    """True when tables and arrays nest more than `limit` levels (iterative: no recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
-    return False
+_CONTAINERS = (dict, list)
+_SCALAR_TYPES = frozenset((str, int, float, bool, datetime.date, datetime.datetime, datetime.time))
+_INT_TYPES = frozenset((int, bool))
+
+
+def _scan(data, limit):
+    """(nested more than `limit` levels, may hold an integer outside 64 bits).
+
+    One walk, level by level, iterative (no recursion). Per table or array
+    the types of its values are collected at C speed: a row of counts (every
+    row of a report's tables) costs a set, a max and a min. The second answer
+    is only a hint: `_huge_integer` finds the integer (or finds none)."""
+    level, depth, huge = [data], 1, False
+    while level:
+        deeper = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            types = set(map(type, children))
+            if not huge and int in types:
+                if _INT_TYPES.issuperset(types):
+                    huge = max(children) > INT_MAX or min(children) < INT_MIN
+                else:
+                    huge = any(type(c) is int and not INT_MIN <= c <= INT_MAX for c in children)
+            if not _SCALAR_TYPES.issuperset(types):
+                deeper.extend([c for c in children if isinstance(c, _CONTAINERS)])
+        if deeper:
+            depth += 1
+            if depth > limit:
+                return True, huge
+        level = deeper
+    return False, huge
 
 
 # TOML 1.0: "Arbitrary 64-bit signed integers (from −2^63 to 2^63−1) should
@@ -231,3 +253,63 @@ def load_path(path, display=None):
     except Unreadable as exc:
         return invalid(file, exc.reason)
     return load_bytes(raw, file)
+
+
+# -- identity without parsing (a batch's first step) ---------------------------
+#
+# A batch pairs years on every file's (agency, year) before it checks any
+# (tui.core.batch). Parsing every file twice costs; most files state their
+# identity plainly at the top, and the first step reads it from there:
+# `identity_hint` returns what the parsed data's identity WOULD be if the
+# file is a valid report, or None when it cannot tell without parsing. It
+# never returns a wrong identity for a valid report:
+#
+# * only when no multi-line string opener comes before the end of the
+#   table (so every line up to there is TOML, not the inside of a string);
+# * there, the lines after a `[report]` header line and before the next line
+#   that starts with `[` are keys of the table `report` (an inline table or
+#   a string is on one line; a multi-line array's lines are values, not
+#   `key = value`), and a valid file defines each key once;
+# * only plain values are read: a basic or literal string without escapes
+#   or control characters, a decimal year without sign or underscores, a
+#   known form id. Anything else (quoted keys, dotted keys, escapes, an
+#   agency that is blank) answers None.
+#
+# Whether the file is valid at all is decided when it is checked.
+
+_REPORT_HEADER = re.compile(rb"^\[report\][ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_NEXT_HEADER = re.compile(rb"^[ \t]*\[", re.M)
+_LINE_END = rb"[ \t]*(?:#[^\r\n]*)?\r?$"
+_PLAIN = rb"""(?:"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"|'([^'\x00-\x08\x0a-\x1f\x7f]*)')"""
+_FORM = re.compile(rb"^[ \t]*form[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
+_AGENCY = re.compile(rb"^[ \t]*agency[ \t]*=[ \t]*" + _PLAIN + _LINE_END, re.M)
+_YEAR = re.compile(rb"^[ \t]*year[ \t]*=[ \t]*(0|[1-9][0-9]{0,8})" + _LINE_END, re.M)
+
+
+def _plain(m):
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+def identity_hint(raw):
+    """(agency, year) of the report in `raw` (bytes) if it is a valid report, or None."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    header = _REPORT_HEADER.search(raw)
+    if header is None:
+        return None
+    after = _NEXT_HEADER.search(raw, header.end())
+    end = after.start() if after else len(raw)
+    if b'"""' in raw[:end] or b"'''" in raw[:end]:
+        return None  # a multi-line string before the end of the table: lines may not be TOML lines
+    section = raw[header.end():end]
+    form, agency, year = _FORM.search(section), _AGENCY.search(section), _YEAR.search(section)
+    if form is None or agency is None or year is None:
+        return None
+    try:
+        form_id = _plain(form).decode("utf-8")
+        name = _plain(agency).decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None
+    if not name or get_form(form_id) is None:
+        return None
+    return name, int(year.group(1))

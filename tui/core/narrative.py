@@ -239,10 +239,17 @@ class Claims:
     def __init__(self, spec, form):
         # Clause separators and line breaks; a `,` with a digit on each side
         # belongs to a figure and does not split (FORMAT.md §2.1).
-        self.separators = frozenset(spec["separators"]) | {"\r", "\n"}
+        # As one regular expression, searched forwards for a clause's end and
+        # in the reversed string for its start (the `,` test is symmetric).
+        seps = spec["separators"]
+        plain = "".join(re.escape(c) for c in seps if c != ",")
+        comma = r"|(?<!\d),|,(?!\d)" if "," in seps else ""
+        self._split = re.compile(rf"[{plain}\r\n]{comma}").search
         self.units = tuple(spec["units"])
         self.prefix = spec["ordinal_prefix"]
         self.exclusions = tuple(spec["exclusions"])
+        self._excluded = re.compile("|".join(re.escape(x) for x in self.exclusions)).search \
+            if self.exclusions else (lambda clause: None)
         by_id = {k["id"]: k for k in spec["kinds"]}
         # Every kind needs one keyword of its first group: a quick test first.
         first = sorted({kw for k in spec["kinds"] for kw in k["all"][0]}, key=len, reverse=True)
@@ -294,26 +301,16 @@ class Claims:
                 hit = kind
         return hit
 
-    def _is_split(self, value, i):
-        """Does the character at i end a clause? (`,` between two digits does not.)"""
-        c = value[i]
-        if c not in self.separators:
-            return False
-        if c != ",":
-            return True
-        return not (0 < i < len(value) - 1 and value[i - 1].isdecimal() and value[i + 1].isdecimal())
-
-    def _clause(self, value, start, end):
-        """The bounds of the clause around value[start:end]: scanned outwards
-        from the figure to the nearest separators (clauses are short; scanning
-        every separator of a long narrative costs more)."""
-        i = start
-        while i > 0 and not self._is_split(value, i - 1):
-            i -= 1
-        j = end
-        while j < len(value) and not self._is_split(value, j):
-            j += 1
-        return i, j
+    def _clause(self, value, start, end, reversed_value=None):
+        """The bounds of the clause around value[start:end]: from the nearest
+        separator before the figure (found in the reversed string) to the
+        nearest after it. Python's \\d is str.isdecimal (Unicode Nd)."""
+        n = len(value)
+        rev = value[::-1] if reversed_value is None else reversed_value
+        m = self._split(rev, n - start)
+        i = n - m.start() if m else 0
+        m = self._split(value, end)
+        return i, (m.start() if m else n)
 
     def claims(self, value):
         """Every claim in a string: [(kind, figure, unit, start, end)], the
@@ -322,15 +319,16 @@ class Claims:
         if not figures:
             return []
         per_clause = {}
+        rev = value[::-1]
         for fig in figures:
-            bounds = self._clause(value, fig[0], fig[2])
+            bounds = self._clause(value, fig[0], fig[2], rev)
             per_clause.setdefault(bounds, []).append(fig)
         out = []
         for (start, end), figs in per_clause.items():
             if len(figs) != 1:
                 continue
             clause = value[start:end]
-            if any(x in clause for x in self.exclusions):
+            if self._excluded(clause):
                 continue
             kind = self.kind_of(clause)
             if kind is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+from itertools import chain
 import datetime
 import math
 import threading
@@ -138,6 +139,24 @@ def table_rows(report: Report, section: str) -> list[tuple[TableRow, list | None
     return rows
 
 
+def _clean(report: Report, section: str) -> bool:
+    """True when every row of the form's table `section` is a list of exactly
+    `width` counts (ints >= 0): the usual case, found with a few passes at C
+    speed over the whole table, after which the rules skip their per-cell
+    type checks (cell.value, report.schema) or take the plain sums."""
+    memo = getattr(_memo, "tables", None)
+    key = (section, "clean")
+    if memo is not None and memo[0] is report and key in memo[1]:
+        return memo[1][key]
+    lists = [cells for _, cells in table_rows(report, section)]
+    flat = list(chain.from_iterable(lists)) if None not in lists else None
+    clean = (flat is not None and set(map(len, lists)) <= {report.form.tables[section].width}
+             and _INTS.issuperset(map(type, flat)) and (not flat or min(flat) >= 0))
+    if memo is not None and memo[0] is report:
+        memo[1][key] = clean
+    return clean
+
+
 def cell(cells: list | None, i: int) -> object:
     return cells[i] if cells is not None and i < len(cells) else 0
 
@@ -173,6 +192,8 @@ def _value_finding_at(report, a, v, why):
 def cell_value(report):
     found = []
     for section, table in report.form.tables.items():
+        if _clean(report, section):
+            continue
         width = table.width
         for row, cells in table_rows(report, section):
             if cells is None or (_all_ints(cells) and (not cells or min(cells) >= 0)):
@@ -291,6 +312,8 @@ def _schema_active(report):
 
 
 def _schema_table(report, section, width):
+    if _clean(report, section):
+        return []
     found = []
     for row, cells in table_rows(report, section):
         if cells is not None and len(cells) == width:
@@ -333,11 +356,14 @@ def _row_totals(report, section, rule_id):
     if total is None:
         return []
     plain = parts == tuple(range(width - 1)) and total == width - 1  # the total column last
+    clean = plain and _clean(report, section)
     found = []
     for row, cells in table_rows(report, section):
-        if cells is None or len(cells) != width:
+        if clean:
+            expected, actual = sum(cells[:total]), cells[total]
+        elif cells is None or len(cells) != width:
             continue
-        if plain and _NUMBERS.issuperset(map(type, cells)):
+        elif plain and _NUMBERS.issuperset(map(type, cells)):
             expected, actual = sum(cells[:total]), cells[total]  # every cell a number: num() is the identity
         else:
             expected, actual = sum([num(cells[i]) for i in parts]), num(cells[total])
@@ -374,7 +400,8 @@ def outcome_total(report):
     columns = report.form.tables["applications"].columns
     width = len(columns)
     sums = None
-    if outcomes and all(_all_ints(cells) and len(cells) == width for _, cells in outcomes):
+    if outcomes and (_clean(report, "applications")
+                     or all(_all_ints(cells) and len(cells) == width for _, cells in outcomes)):
         sums = list(map(sum, zip(*[cells for _, cells in outcomes])))  # integers: exact in any order
     found = []
     for col in columns:

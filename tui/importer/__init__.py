@@ -13,15 +13,23 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 class Imported:
-    """The outcome of one import: the file's text and what was doubtful."""
+    """The outcome of one import: what was read and what was doubtful.
 
-    def __init__(self, text, flags, notes, form, agency, year):
-        self.text = text
+    `data` is the report as tomllib would read it (report, text, active,
+    applications, appeals: a row not found in the source is absent), `records`
+    the FORMAT §6 review records [(table, fields)] that follow it, `source_name`
+    the file it came from. The importer writes nothing:
+    tui.store.build.imported_text(imported) is the new file's text."""
+
+    def __init__(self, data, records, flags, notes, form, agency, year, source_name):
+        self.data = data
+        self.records = records
         self.flags = flags
         self.notes = notes
         self.form = form
         self.agency = agency
         self.year = year
+        self.source_name = source_name
 
 
 def read_bytes(path):
@@ -43,7 +51,6 @@ def import_bytes(raw, source_name, *, form=None, agency=None, year=None, user=""
     from tui.importer.mapping import Flag, edition_scores, map_tables
     from tui.importer.narrative import identity, is_traditional, sections
     from tui.importer.readers import read_source
-    from tui.importer.writer import render
 
     source = read_source(raw, source_name)
     texts = list(source.lines) + [source.title]
@@ -90,7 +97,13 @@ def import_bytes(raw, source_name, *, form=None, agency=None, year=None, user=""
         "user": user,
         "at": at,
     }
-    body = render(chosen, agency, year, title=ident["title"] or "", data=data,
-                  text=text, published=source.published, record=record, flags=all_flags,
-                  source_name=source_name)
-    return Imported(body, all_flags, notes, chosen, agency, year)
+    report = {"form": chosen.id, "agency": agency, "year": year}
+    if ident["title"]:
+        report["title"] = ident["title"]
+    if source.published is not None:
+        report["published"] = source.published
+    document = {"report": report, "text": text,
+                **{section: data[section] for section in ("active", "applications", "appeals") if section in data}}
+    records = [("import", {k: v for k, v in record.items() if v is not None})]
+    records += [("import.flags", flag.to_record()) for flag in all_flags]
+    return Imported(document, records, all_flags, notes, chosen, agency, year, source_name)

@@ -5,6 +5,7 @@ when a DOCX is asked for), so nothing else pays for it."""
 import io
 
 from tui.core.opinion.escape import printable
+from tui.core.opinion.model import SUMMARY_COLUMNS
 
 FONT = "宋体"  # East Asian font Word falls back to on every Chinese Windows
 
@@ -109,7 +110,7 @@ def render_opinions(ops):
     return _bytes(doc)
 
 
-SUMMARY_HEAD = ["发布机关", "年度", "格式", "错误", "警告", "已接受", "签核状态", "审核人", "签核日期", "文件"]
+SUMMARY_HEAD = [label for _, label in SUMMARY_COLUMNS]
 
 
 def render_summary(summary):

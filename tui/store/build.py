@@ -6,14 +6,21 @@ user's own config file, where a setting is changed without losing the
 comments and order the user gave it. Editing an existing report never goes
 through here (tui.store.document and tui.store.insertion splice text).
 
-    build_report(form, data, header=()) -> str
+    build_report(form, data, header=(), missing=None) -> str
         the TOML text of a new report: `data` as tomllib would read it
         (report / text / active / applications / appeals), laid out in the
         order of the printed form, each label as a comment. `nianbao new`
         builds its blank report with it; `nianbao import` builds from what
         it read.
-    blank_data(form, agency, year) -> dict
+    blank_data(form, agency, year, level=None) -> dict
         the data of a blank report (every count 0, every text "").
+    blank_report(form, agency, year, level=None) -> str
+        what `nianbao new` writes: build_report of blank_data under blank_header.
+    blank_header(form, agency, year, notes=...) -> list[str]
+        the comment lines at the top of a new report.
+    imported_text(imported) -> str
+        the file `nianbao import` writes: build_report of what was read
+        (rows not found named in comments), then the §6 import records.
     set_config_value(section, key, value, path=None) -> Outcome
         change one setting of config.toml, keeping everything else.
 
@@ -33,14 +40,18 @@ if TYPE_CHECKING:
     from tui.store.atomic import Outcome
 
 COMMENT_COLUMN = 56  # where row labels start, as in the printed tables
-_REPORT_ORDER = ("form", "agency", "region", "year", "title", "published", "source")
+_REPORT_ORDER = ("form", "agency", "region", "year", "level", "title", "published", "source")
 
 
-def blank_data(form: Any, agency: str, year: int) -> dict:
-    """The data of a blank report of `form`: identity, empty texts, zeros."""
+def blank_data(form: Any, agency: str, year: int, level: str | None = None) -> dict:
+    """The data of a blank report of `form`: identity, empty texts, zeros.
+    `level` (FORMAT.md §1 report.level): government or department, or none."""
+    report: dict = {"form": form.id, "agency": agency, "year": year}
+    if level:
+        report["level"] = level
+    report["title"] = f"{agency}{year}年政府信息公开工作年度报告"
     data: dict = {
-        "report": {"form": form.id, "agency": agency, "year": year,
-                   "title": f"{agency}{year}年政府信息公开工作年度报告"},
+        "report": report,
         "text": {key: "" for key, _ in form.text_keys},
         "active": {row.key: {f.key: 0 for f in row.fields if f.required} for row in form.active_rows},
     }
@@ -55,11 +66,30 @@ def blank_data(form: Any, agency: str, year: int) -> dict:
     return data
 
 
-def blank_header(form: Any, agency: str, year: int) -> list[str]:
-    """The comment lines at the top of a blank report."""
+def blank_header(form: Any, agency: str, year: int,
+                 notes: Iterable[str] = ("由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。",)
+                 ) -> list[str]:
+    """The comment lines at the top of a new report: whose and which format, then `notes`."""
     return [f"{agency} {year} 年政府信息公开工作年度报告",
-            f"格式：{form.title}（{form.issued_by}）",
-            "由 nianbao new 生成：各数均为 0，请按公开发布的报告逐项填写。"]
+            f"格式：{form.title}（{form.issued_by}）", *notes]
+
+
+def blank_report(form: Any, agency: str, year: int, level: str | None = None) -> str:
+    """The text `nianbao new` writes: a blank report of `form`, every count 0."""
+    return build_report(form, blank_data(form, agency, year, level), blank_header(form, agency, year))
+
+
+def imported_text(imported: Any) -> str:
+    """The text of the report file `nianbao import` writes (FORMAT.md §6): the
+    `new` layout with the values read (a row not found named in a comment,
+    never written as 0), then the import record and its flags."""
+    from tui.store.signoff import records_text
+
+    header = blank_header(imported.form, imported.agency, imported.year, (
+        f"由 nianbao import 从 {imported.source_name} 导入。",
+        "标为待核对（review.import.flags）的单元格须与原件逐一核对确认后才能签核通过。"))
+    body = build_report(imported.form, imported.data, header, missing="原件中未找到：")
+    return body + "\n" + records_text(imported.records)
 
 
 def _comment(text: str):
@@ -127,26 +157,36 @@ def _rest(values: Mapping, known: set) -> list[tuple[tuple[str, ...], Any]]:
     return out
 
 
-def build_report(form: Any, data: Mapping[str, Any], header: Iterable[str] = ()) -> str:
+def _add_table(doc, name: str, table) -> None:
+    """`[name]` right below the comments before it (its printed heading):
+    tomlkit would otherwise start a table that follows a comment with a blank line."""
+    doc.add(name, table)
+    doc[name].trivia.indent = ""
+
+
+def build_report(form: Any, data: Mapping[str, Any], header: Iterable[str] = (), *,
+                 missing: str | None = None) -> str:
     """The TOML text of a new report document (see the module docstring).
     Each section starts with its printed heading as a comment; each row
     carries its printed label. Keys of `data` the form does not know are
     written after the known ones, without a label; tables other than the
-    five sections (e.g. `review` records) are left to the caller to append."""
+    five sections (e.g. `review` records) are left to the caller to append.
+    `missing` (e.g. "原件中未找到："): a row of the form absent from `data`
+    is named in a comment starting with it instead of being left out silently."""
     import tomlkit
 
+    from tui.core.forms import LEVELS
+
     doc = tomlkit.document()
-    lines = list(header)
-    for line in lines:
+    for line in header:
         doc.add(_comment(line))
-    if lines:
-        doc.add(tomlkit.nl())
 
     report = tomlkit.table()
     ident = dict(data.get("report", {}))
     for key in [k for k in _REPORT_ORDER if k in ident] + [k for k in ident if k not in _REPORT_ORDER]:
-        _add(report, (key,), ident[key])
-    report.add(tomlkit.nl())
+        level = ident[key] if key == "level" else None
+        _add(report, (key,), ident[key], f"报告级别：{LEVELS[level]}" if level in LEVELS else None)
+    doc.add(tomlkit.nl())
     doc.add("report", report)
 
     text = tomlkit.table()
@@ -157,39 +197,42 @@ def build_report(form: Any, data: Mapping[str, Any], header: Iterable[str] = ())
             _add(text, (key,), given.pop(key))
     for key, value in given.items():
         _add(text, (key,), value)
-    text.add(tomlkit.nl())
+    doc.add(tomlkit.nl())
     doc.add("text", text)
 
     active = tomlkit.table()
-    active.add(_comment(form.active_label))
     rows = dict(data.get("active", {}))
     for row in form.active_rows:
-        if row.key in rows:
-            value = rows.pop(row.key)
+        value = rows.pop(row.key, None)
+        if value is not None and (missing is None or value != {}):
             names = [f.label for f in row.fields if isinstance(value, Mapping) and f.key in value]
             _add(active, (row.key,), value, f"{row.label}：" + "、".join(names))
+        elif missing is not None:
+            active.add(_comment(missing + row.label))
     for key, value in rows.items():
         _add(active, (key,), value)
-    active.add(tomlkit.nl())
-    doc.add("active", active)
+    doc.add(tomlkit.nl())
+    doc.add(_comment(form.active_label))
+    _add_table(doc, "active", active)
 
     for section, label, columns, form_rows in (
             ("applications", form.applications_label, form.application_columns, form.application_rows),
             ("appeals", form.appeals_label, form.appeal_columns, form.appeal_rows)):
         table = tomlkit.table()
-        table.add(_comment(label))
-        table.add(_comment("各列：" + "、".join(c.label for c in columns)))
         values = data.get(section, {})
         known = {tuple(row.keys[1:]) for row in form_rows}
         for row in form_rows:
             found, value = _leaf(values, tuple(row.keys[1:]))
             if found:
                 _add(table, tuple(row.keys[1:]), value, row.label)
+            elif missing is not None:
+                table.add(_comment(missing + row.label))
         for keys, value in _rest(values, known):
             _add(table, keys, value)
-        if section == "applications":
-            table.add(tomlkit.nl())
-        doc.add(section, table)
+        doc.add(tomlkit.nl())
+        doc.add(_comment(label))
+        doc.add(_comment("各列：" + "、".join(c.label for c in columns)))
+        _add_table(doc, section, table)
     return tomlkit.dumps(doc)
 
 

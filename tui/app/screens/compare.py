@@ -14,7 +14,7 @@ import gc
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui.app.actions import bindings
@@ -26,6 +26,7 @@ from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.findings import CompareFindings
 from tui.app.widgets.status import CompareStatus
 from tui.app.widgets.text_diff import TextDiffView, narrative_text, wrap_key, wrapped_lines
+from tui.app.widgets.footer import KeyFooter
 from tui.core.compare import NEW, OLD
 
 __all__ = ["CompareScreen", "CompareFindings", "CompareStatus"]
@@ -141,7 +142,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
                 yield TextDiffView(t, vm.years_by_name, id=f"text-{t.key}")
         yield CompareFindings(id="findings")
         yield CompareStatus(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def tables(self):

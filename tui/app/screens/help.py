@@ -1,4 +1,9 @@
-"""The help screen, generated from the action registry (with the user's keys)."""
+"""The help screen, generated from the action registry (with the user's keys).
+
+Descriptions wrap CJK-style (between characters, keeping Latin words and
+numbers whole), so at 80 columns every entry is shown whole; they are plain
+Text, never markup (`[[review.withdrawn]]` is shown as written).
+"""
 
 from rich.table import Table
 from rich.text import Text
@@ -7,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.app.actions import SCOPES, actions_for, bindings, display_key, effective_key, key_label
+from tui.app.widgets.paragraph import Paragraph
 from tui.core.findings import GLYPHS
 from tui.core.review import APPROVED, NONE, REJECTED, STALE, STATE_GLYPHS
 
@@ -26,29 +32,35 @@ class HelpScreen(ModalScreen):
     def _content(self):
         out = Table.grid(padding=(0, 2))
         out.add_column(no_wrap=True)
-        out.add_column()
+        out.add_column(ratio=1)
+
+        def entry(key, words, style=""):
+            out.add_row(Text(key, style="bold"), Paragraph(Text(words, style=style)))
+
+        def heading(name):
+            out.add_row("", "")
+            out.add_row(Text(name, style="bold underline"), "")
+
         close = key_label(self.app, "help", "dismiss").replace(" / ", "、")
         palette = key_label(self.app, "app", "command_palette")
-        out.add_row(Text("nianbao 按键帮助", style="bold"), Text(f"{close} 关闭；{palette} 按名称查找命令", style="dim"))
+        entry("nianbao 按键帮助", f"{close} 关闭；{palette} 按名称查找命令", style="dim")
         for scope, name in SCOPES.items():
             actions = actions_for(scope)
             if not actions:
                 continue
-            out.add_row("", "")
-            out.add_row(Text(name, style="bold underline"), "")
+            heading(name)
             for a in actions:
-                out.add_row(Text(display_key(effective_key(self.app, a)), style="bold"), f"{a.title}：{a.help}")
-        out.add_row("", "")
-        out.add_row(Text("标记", style="bold underline"), "")
-        out.add_row(Text(GLYPHS["error"], style="bold"), "错误：报告按原样发布即有误，须修改或接受后才能签核通过")
-        out.add_row(Text(GLYPHS["warning"], style="bold"), "警告：很可能有误，须审核人查看")
-        out.add_row(Text(GLYPHS["accepted"], style="bold"), "已接受：审核人已核实并接受该问题")
-        out.add_row(Text(GLYPHS["clean"], style="bold"), "无问题：检查未发现错误或警告（报告列表）")
-        out.add_row(Text(STATE_GLYPHS[APPROVED], style="bold"), "已通过：审核人已签核通过（签核栏）")
-        out.add_row(Text(f"{STATE_GLYPHS[REJECTED]} {STATE_GLYPHS[STALE]} {STATE_GLYPHS[NONE]}", style="bold"),
-                    "签核栏：已退回 / 已过期（签核后报告有改动）/ 未签核")
-        out.add_row(Text("#", style="bold"), "单元格附有批注")
-        out.add_row(Text("空 / 缺", style="bold"), "原件留空（或占位符）/ 文件中缺少该单元格")
+                entry(display_key(effective_key(self.app, a)), f"{a.title}：{a.help}")
+        heading("标记")
+        entry(GLYPHS["error"], "错误：报告按原样发布即有误，须修改或接受后才能签核通过")
+        entry(GLYPHS["warning"], "警告：很可能有误，须审核人查看")
+        entry(GLYPHS["accepted"], "已接受：审核人已核实并接受该问题")
+        entry(GLYPHS["clean"], "无问题：检查未发现错误或警告（报告列表）")
+        entry(STATE_GLYPHS[APPROVED], "已通过：审核人已签核通过（签核栏）")
+        entry(f"{STATE_GLYPHS[REJECTED]} {STATE_GLYPHS[STALE]} {STATE_GLYPHS[NONE]}",
+              "签核栏：已退回 / 已过期（签核后报告有改动）/ 未签核")
+        entry("#", "单元格附有批注")
+        entry("空 / 缺", "原件留空（或占位符）/ 文件中缺少该单元格")
         return out
 
     def action_dismiss(self):

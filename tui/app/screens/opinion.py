@@ -3,9 +3,10 @@
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app.actions import bindings
+from tui.app.widgets.footer import KeyFooter
 from tui.core.opinion.render_text import render_opinion
 
 
@@ -34,7 +35,7 @@ class OpinionScreen(Screen):
         yield Static(Text(title, no_wrap=True, overflow="crop"), id="preview-title")
         with VerticalScroll(id="preview"):
             yield Static(Text(self.text), id="preview-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self):
         self.query_one("#preview", VerticalScroll).focus()

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
@@ -20,6 +20,7 @@ from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
+from tui.app.widgets.footer import KeyFooter
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
@@ -98,7 +99,7 @@ class ReportScreen(EditingMixin, Screen):
         yield StatusLine(id="status")
         yield Input(placeholder=f"搜索标签和正文，回车跳转，{key_label(self.app, 'report', 'close_search')} 取消",
                     id="search")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def blocks(self):
@@ -169,7 +170,8 @@ class ReportScreen(EditingMixin, Screen):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
         comments = [(cell, c) for cell, cs in m.comments.items() for c in cs]
-        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours, comments, m.form.short_label)
+        self.query_one(FindingsPanel).fill(self._ordered_findings(), colours, comments, m.form.short_label,
+                                          form=m.form, data=m.data)
         self._show_status()
 
     # -- positions ------------------------------------------------------
@@ -331,8 +333,9 @@ class ReportScreen(EditingMixin, Screen):
         if current is not None and stops[current].address != self.address:
             current = None
         panel = self.query_one(FindingsPanel)
-        if current is None and panel.highlighted is not None and panel.highlighted < len(findings):
-            first = next(i for i, s in enumerate(stops) if s.finding is findings[panel.highlighted])
+        lit = panel.highlighted_finding(self.address)
+        if current is None and lit is not None:
+            first = next(i for i, s in enumerate(stops) if s.finding is lit)
             if stops[first].address == self.address:
                 current = first
         here = positions[current] if current is not None else order.get(self.address, -1)
@@ -345,7 +348,7 @@ class ReportScreen(EditingMixin, Screen):
         else:
             self._set_current(None)
             self.goto(stop.address)
-        panel.highlighted = findings.index(stop.finding)
+        panel.show(stop.finding)  # its line, or its group's line when the group is closed
         self._show_status()
 
     def _set_current(self, finding):
@@ -383,6 +386,11 @@ class ReportScreen(EditingMixin, Screen):
 
     def action_previous_finding(self):
         self._jump(-1)
+
+    def action_toggle_group(self):
+        """Open or close the group of findings highlighted in the problem list."""
+        if not self.query_one(FindingsPanel).toggle_group():
+            self.notify("问题列表中选中的不是一组问题")
 
     def action_switch_pane(self):
         panel = self.query_one(FindingsPanel)
@@ -425,20 +433,18 @@ class ReportScreen(EditingMixin, Screen):
     def _finding_to_add(self):
         """The report.schema finding highlighted in the focused findings panel, if its key is missing."""
         panel = self.query_one(FindingsPanel)
-        if self.focused is not panel or panel.highlighted is None or not self.model.editable:
+        if self.focused is not panel or not self.model.editable:
             return None
-        if not 0 <= panel.highlighted < len(panel.findings):
-            return None
-        finding = panel.findings[panel.highlighted]
-        if finding.rule != "report.schema" or not finding.first:
+        finding = panel.highlighted_finding(self.address)
+        if finding is None or finding.rule != "report.schema" or not finding.first:
             return None
         return finding if self.model.lacks(finding.first) else None
 
     def finding_to_accept(self):
         """(model, finding): the error highlighted in the problem list, else the first at the cursor."""
         panel = self.query_one(FindingsPanel)
-        if self.focused is panel and panel.highlighted is not None and panel.findings:
-            f = panel.findings[panel.highlighted]
+        if self.focused is panel and panel.highlighted_finding(self.address) is not None:
+            f = panel.highlighted_finding(self.address)
             return (self.model, f) if f.blocking else None
         mark = self.model.marks.get(self.address)
         found = next((f for f in mark.findings if f.blocking), None) if mark else None

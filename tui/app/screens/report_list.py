@@ -17,10 +17,11 @@ from rich.text import Text
 from textual import work
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.app.widgets.footer import KeyFooter
 from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel, natural, row_of  # noqa: F401 - re-exported
 from tui.app.widgets.virtual_table import VirtualTable
 from tui.core.checker import expand_paths
@@ -240,7 +241,7 @@ class ReportListScreen(Screen):
         yield ProgressBar(id="progress", show_eta=False)
         yield VirtualTable(self._row_cells, self.model.index_of, id="reports")
         yield Static(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self):
         table = self._table()

@@ -8,6 +8,13 @@ the screen can hand the cursor to the neighbouring block.
 
 
 class CellCursorMixin:
+    def cursor_row_on_screen(self):
+        """The cursor's display row as a Region of the screen (what an edit overlay must not cover)."""
+        from textual.geometry import Region
+
+        row = self._get_row_region(self.cursor_coordinate.row)  # inside the table, header included
+        return Region(self.region.x, self.region.y + row.y - round(self.scroll_y), self.region.width, row.height)
+
     def selectable_columns(self, row):
         """Columns of display row `row` that can take the cursor ([] for headings)."""
         raise NotImplementedError

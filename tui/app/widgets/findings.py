@@ -10,11 +10,18 @@ from tui.core.inert import inert
 
 
 class FindingsPanel(OptionList):
+    """The report's problem list. Findings one cause produced many times (a
+    column left blank: 125 `cell.value` findings) are folded into one line
+    per block (tui.core.grouping), which the reviewer expands or collapses;
+    `n` / `N` still visit every cell, the list then highlights its line."""
+
     DEFAULT_CSS = """
     FindingsPanel { height: 7; border: none; border-top: solid $panel; padding: 0; }
     FindingsPanel:focus { border: none; border-top: heavy $accent; }
     FindingsPanel.short { height: 4; }
     """
+
+    COLLAPSED, EXPANDED = "▸", "▾"  # narrow glyphs (FIELD-NOTES: no ambiguous widths)
 
     class Chosen(Message):
         def __init__(self, finding):
@@ -25,46 +32,166 @@ class FindingsPanel(OptionList):
         super().__init__(**kwargs)
         self.findings = []
         self.comment_cells = []
+        self.groups = []       # tui.core.grouping.Group blocks of two or more findings
+        self.rows = []         # per option: ("finding", i) / ("group", g) / ("comment", i) / None
+        self._group_of = {}    # id(finding) → index into self.groups
+        self._expanded = set()  # (rule, cell) of members of the groups shown open
+        self._colours = {}
+        self._comments = ()
+        self._label = None
+        self._form = None
 
     class CommentChosen(Message):
         def __init__(self, cell):
             super().__init__()
             self.cell = cell
 
-    def fill(self, findings, colours, comments=(), label=None):
+    def fill(self, findings, colours, comments=(), label=None, form=None, data=None):
         """`comments`: [(cell, record)] listed after the findings, each in full
-        (`label(cell)` names the cell), so every comment of the report can be read."""
+        (`label(cell)` names the cell), so every comment of the report can be read.
+        Given `form`, findings that fill a block of a table are grouped."""
+        self.findings = list(findings)
+        self._colours, self._comments, self._label, self._form = colours, list(comments), label, form
+        self.comment_cells = [cell for cell, _ in self._comments]
+        self.groups, self._group_of = [], {}
+        if form is not None:
+            from tui.core.grouping import group_findings
+
+            for g in group_findings(self.findings, form, data):
+                if g.is_block:
+                    for f in g.findings:
+                        self._group_of[id(f)] = len(self.groups)
+                    self.groups.append(g)
+        self._render_rows()
+
+    def _key(self, finding):
+        return finding.rule, finding.first
+
+    def is_expanded(self, g):
+        return any(self._key(f) in self._expanded for f in self.groups[g].findings)
+
+    def _render_rows(self):
         from tui.app.widgets.paragraph import Paragraph
 
-        self.findings = list(findings)
-        self.comment_cells = [cell for cell, _ in comments]
+        colours = self._colours
         self.clear_options()
+        self.rows = []
         if not self.findings:
+            self.rows.append(None)
             self.add_option(Option(Text(GLYPHS["clean"] + " 未发现问题", style=colours.get("accepted", "")), disabled=True))
+        index = {id(f): i for i, f in enumerate(self.findings)}
+        shown = set()
         for i, f in enumerate(self.findings):
-            kind = "accepted" if f.accepted else f.severity
-            t = Text()
-            t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(inert(f.message))
-            if f.accepted:
-                t.append("（已接受）", style="dim")
-            elif f.lapsed:
-                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
-            self.add_option(Option(t, id=str(i)))
-        for i, (cell, c) in enumerate(comments):
+            g = self._group_of.get(id(f))
+            if g is None:
+                self.rows.append(("finding", i))
+                self.add_option(Option(self._finding_text(f), id=str(i)))
+                continue
+            if g in shown:
+                continue
+            shown.add(g)
+            group = self.groups[g]
+            self.rows.append(("group", g))
+            self.add_option(Option(self._group_text(group, self.is_expanded(g)), id=f"g{g}"))
+            if self.is_expanded(g):
+                for member in group.findings:
+                    j = index[id(member)]
+                    self.rows.append(("finding", j))
+                    self.add_option(Option(self._finding_text(member, indent="  "), id=str(j)))
+        for i, (cell, c) in enumerate(self._comments):
             t = Text()
             t.append("# 批注 ", style="bold " + colours.get("accent", ""))
-            t.append(f"{label(cell) if label else cell}：", style="dim")
+            t.append(f"{self._label(cell) if self._label else cell}：", style="dim")
             t.append(inert(str(c.get("text", ""))))
             t.append(f"（{inert(str(c.get('user', '')))}）", style="dim")
+            self.rows.append(("comment", i))
             self.add_option(Option(Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
 
+    def _finding_text(self, f, indent=""):
+        colours = self._colours
+        kind = "accepted" if f.accepted else f.severity
+        t = Text(indent)
+        t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
+        t.append(inert(f.message))
+        if f.accepted:
+            t.append("（已接受）", style="dim")
+        elif f.lapsed:
+            t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
+        return t
+
+    def _group_text(self, group, expanded):
+        colours = self._colours
+        kind = "accepted" if group.accepted else group.severity
+        t = Text()
+        t.append((self.EXPANDED if expanded else self.COLLAPSED) + " ", style="bold")
+        t.append(group.first.glyph + " ", style="bold " + colours.get(kind, ""))
+        t.append(inert(group.brief(self._form)), style="bold")
+        t.append("：" + inert(group.common_message(self._form)))
+        t.append(f"（{group.size} 格）", style="bold")
+        if group.accepted:
+            t.append("（已接受）", style="dim")
+        return t
+
+    # -- what a row stands for ----------------------------------------------
+
+    def group_at(self, option):
+        """The Group on option `option` if it is a group's line, else None."""
+        if option is None or not 0 <= option < len(self.rows) or self.rows[option] is None:
+            return None
+        kind, i = self.rows[option]
+        return self.groups[i] if kind == "group" else None
+
+    def finding_at(self, option, address=None):
+        """The finding on option `option`: a group's line stands for its member at `address`, else its first."""
+        if option is None or not 0 <= option < len(self.rows) or self.rows[option] is None:
+            return None
+        kind, i = self.rows[option]
+        if kind == "finding":
+            return self.findings[i]
+        if kind == "group":
+            group = self.groups[i]
+            return next((f for f in group.findings if f.first == address), group.first)
+        return None
+
+    def highlighted_finding(self, address=None):
+        return self.finding_at(self.highlighted, address)
+
+    def option_of(self, finding):
+        """The option showing `finding`: its own line, or its group's line when the group is closed."""
+        for o, row in enumerate(self.rows):
+            if row is None:
+                continue
+            kind, i = row
+            if kind == "finding" and self.findings[i] is finding:
+                return o
+            if kind == "group" and not self.is_expanded(i) and self._group_of.get(id(finding)) == i:
+                return o
+        return None
+
     def show(self, finding):
-        """Highlight a finding without moving focus."""
-        for i, f in enumerate(self.findings):
-            if f is finding:
-                self.highlighted = i
-                return
+        """Highlight a finding (or its closed group) without moving focus."""
+        o = self.option_of(finding)
+        if o is not None:
+            self.highlighted = o
+
+    def toggle_group(self, option=None):
+        """Open or close the group on `option` (default: the highlighted line, or the group of
+        the highlighted member); the highlight stays on the group's line. False if none."""
+        option = self.highlighted if option is None else option
+        if option is None or not 0 <= option < len(self.rows) or self.rows[option] is None:
+            return False
+        kind, i = self.rows[option]
+        g = i if kind == "group" else self._group_of.get(id(self.findings[i])) if kind == "finding" else None
+        if g is None:
+            return False
+        keys = {self._key(f) for f in self.groups[g].findings}
+        if self.is_expanded(g):
+            self._expanded -= keys
+        else:
+            self._expanded |= keys
+        self._render_rows()
+        self.highlighted = self.rows.index(("group", g))
+        return True
 
     def on_option_list_option_selected(self, event):
         event.stop()
@@ -73,6 +200,8 @@ class FindingsPanel(OptionList):
             return
         if oid.startswith("c"):
             self.post_message(self.CommentChosen(self.comment_cells[int(oid[1:])]))
+        elif oid.startswith("g"):
+            self.toggle_group(event.option_index)
         else:
             self.post_message(self.Chosen(self.findings[int(oid)]))
 
@@ -85,6 +214,8 @@ class CompareFindings(FindingsPanel):
 
         self.entries = list(entries)
         self.findings = [f for _, f in self.entries]
+        self.groups, self._group_of = [], {}
+        self.rows = [("finding", i) for i in range(len(self.findings))] or [None]
         self.clear_options()
         if not self.entries:
             self.add_option(Option(Text(GLYPHS["clean"] + " 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))

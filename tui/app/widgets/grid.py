@@ -2,7 +2,8 @@
 
 A DataTable whose first column is the printed row label; heading rows are
 printed sub-headings the cursor skips. Its height is its content, so the
-report scrolls as one document; moving past the first or last row hands the
+report scrolls as one document (never the table on its own: a second
+scrollbar inside the view at 80×24 was a stray glyph); moving past the first or last row hands the
 cursor to the neighbouring block.
 """
 
@@ -22,7 +23,7 @@ def _at(cells, i):
 
 class GridTable(CellCursorMixin, DataTable):
     DEFAULT_CSS = """
-    GridTable { height: auto; margin: 0 0 1 0; }
+    GridTable { height: auto; max-height: 1000; overflow: hidden hidden; margin: 0 0 1 0; }
     """
 
     class Moved(Message):
@@ -95,7 +96,7 @@ class GridTable(CellCursorMixin, DataTable):
         self._shown = {}
         for r_index, row in enumerate(block.rows):
             label = Text(self._label(row), style="bold" if row.heading else "")
-            label.truncate(label_w, overflow="crop")
+            label.truncate(label_w, overflow="ellipsis")  # `…` where cut; the status line has it whole
             cells = [self._cell(row, i, values) for i in range(ncols)]
             self.add_row(label, *cells, key=str(r_index))
             for i, a in enumerate(row.cells):

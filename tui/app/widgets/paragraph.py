@@ -11,17 +11,40 @@ import re
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
-_UNIT = re.compile(r"[A-Za-z0-9_.,%:/@+\-]+|\s+|.", re.S)
+# A unit is never split across lines (unless longer than a line): a run of
+# printable ASCII (a Latin word, a number, `2024`, `.docx`, `[[review.withdrawn]]`),
+# a run of spaces, or one other character (each Chinese character is its own unit).
+_UNIT = re.compile(r"[!-~]+|\s+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’〉】…·,.;:?!)]}%")
+_NO_LINE_END = set("（《「『“‘〈【([{")
+_WIDTHS = {}  # character → cells (the same few thousand characters recur)
+
+
+def _no_start(line, unit):
+    """Whether a unit may not begin a line: closing punctuation, a space
+    (`.docx` may: a file extension after a Chinese comma)."""
+    first = line[unit[0]]
+    return first.isspace() or (first in _NO_LINE_START and not (first == "." and unit[1] - unit[0] > 1))
 
 
 def break_offsets(line, width):
     """Offsets in `line` where wrapped lines start (besides 0), and spaces to drop."""
     width = max(width, 2)
-    units = [(m.start(), m.end(), get_character_cell_size(m.group()) if m.end() - m.start() == 1
-              else cell_len(m.group())) for m in _UNIT.finditer(line)]
+    units = []
+    add = units.append
+    widths = _WIDTHS
+    for m in _UNIT.finditer(line):
+        unit = m.group()
+        w = widths.get(unit)
+        if w is None:
+            w = get_character_cell_size(unit) if len(unit) == 1 else cell_len(unit)
+            if len(unit) == 1:
+                widths[unit] = w
+        start, end = m.span()
+        add((start, end, w))
     breaks = []
     used = 0
+    first = 0  # the unit that starts the current line
     i = 0
     while i < len(units):
         start, end, w = units[i]
@@ -30,13 +53,16 @@ def break_offsets(line, width):
                 breaks.append(end)  # break at a space: the space disappears
                 used = 0
                 i += 1
+                first = i
                 continue
-            cut = i
-            if line[start] in _NO_LINE_START and i > 0 and units[i - 1][0] not in breaks \
-                    and not line[units[i - 1][0]].isspace():
-                cut = i - 1  # carry the previous character down with the punctuation
+            # 禁则: no closing punctuation (nor a space) at the start of a line, no
+            # opening bracket at its end: carry up to three units down to the new
+            # line (when that is no help, as in a run of punctuation, break here).
+            cut = next((c for c in range(i, max(first, i - 4), -1)
+                        if not _no_start(line, units[c]) and line[units[c - 1][0]] not in _NO_LINE_END), i)
             breaks.append(units[cut][0])
             used = sum(u[2] for u in units[cut:i])
+            first = cut
             continue  # re-place unit i on the new line
         if w > width:  # a single unit longer than a line: fold it by characters
             chunk_w = used
@@ -48,10 +74,11 @@ def break_offsets(line, width):
                 chunk_w += cw
             used = chunk_w
             i += 1
+            first = i
             continue
         used += w
         i += 1
-    return breaks
+    return [b for b in breaks if b < len(line)]  # a space at the very end starts no line
 
 
 def wrap_text(text, width):

@@ -10,7 +10,6 @@ import importlib
 
 OPINION_FORMATS = ("md", "html", "docx")
 SUMMARY_FORMATS = ("md", "html", "csv", "docx")
-TEXT_FORMATS = ("md", "html", "csv", "text")
 EXTENSIONS = {"md": ".md", "html": ".html", "docx": ".docx", "csv": ".csv", "text": ".txt"}
 _MODULES = {"md": "render_md", "html": "render_html", "csv": "render_csv", "text": "render_text"}
 

@@ -186,7 +186,6 @@ class Opinion:
         self.agency = report.agency
         self.year = report.year
         self.edition = report.form.name
-        self.form_title = report.form.title
         self.issued_by = report.form.issued_by
         self.digest = report.digest
         self.state = checked.signoff
@@ -268,9 +267,6 @@ class Opinion:
             return f"未找到同一机关 {self.previous_year} 年度的报告，未做跨年对照。"
         line = f"对照上年报告：{self.previous_file}（{self.previous_year} 年度）"
         return line + ("。" if self.yoy else "，未发现跨年问题。")
-
-    def problem_count(self):
-        return sum(len(t.problems) for t in self.tables)
 
 
 # -- the summary ------------------------------------------------------------

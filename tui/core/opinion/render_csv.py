@@ -9,8 +9,9 @@ import csv
 import io
 
 from tui.core.opinion.escape import printable
+from tui.core.opinion.model import SUMMARY_COLUMNS
 
-HEAD = ["发布机关", "年度", "格式", "错误", "警告", "已接受", "签核状态", "审核人", "签核日期", "文件"]
+HEAD = [label for _, label in SUMMARY_COLUMNS]
 KEYS = ("agency", "year", "edition", "errors", "warnings", "accepted", "state_name", "reviewer", "date", "file")
 
 

@@ -8,6 +8,7 @@ after `printable`), so a report file cannot inject markup.
 import html
 
 from tui.core.opinion.escape import printable
+from tui.core.opinion.model import SUMMARY_COLUMNS
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -125,7 +126,7 @@ def render_opinion(op):
     return render_opinions([op])
 
 
-SUMMARY_HEAD = ["发布机关", "年度", "格式", "错误", "警告", "已接受", "签核状态", "审核人", "签核日期", "文件"]
+SUMMARY_HEAD = [label for _, label in SUMMARY_COLUMNS]
 
 
 def render_summary(summary):

@@ -7,6 +7,7 @@ code spans.
 """
 
 from tui.core.opinion.escape import one_line, printable
+from tui.core.opinion.model import SUMMARY_COLUMNS
 
 _SPECIAL = set("\\`*_[]<>|~&")
 
@@ -90,7 +91,7 @@ def render_opinions(ops):
     return "\n---\n\n".join(render_opinion(op) for op in ops)
 
 
-SUMMARY_HEAD = ["发布机关", "年度", "格式", "错误", "警告", "已接受", "签核状态", "审核人", "签核日期", "文件"]
+SUMMARY_HEAD = [label for _, label in SUMMARY_COLUMNS]
 
 
 def render_summary(summary):

@@ -1,0 +1,50 @@
+"""The FORMAT.md §2 similarity, computed fast (sentence sets kept and united,
+whitespace deleted by str.split), equals its plain definition (issue 15.3)."""
+
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from tui.core import similarity as S
+
+
+def _plain_normalise(text):
+    return re.sub(r"\d+", "0", re.sub(r"\s+", "", text))
+
+
+def _plain(this_year, last_year):
+    a, b = _plain_normalise(this_year), _plain_normalise(last_year)
+    if len(a) < 5:
+        return 0.0
+    sa = {a[i:i + 5] for i in range(len(a) - 4)}
+    sb = {b[i:i + 5] for i in range(len(b) - 4)}
+    return len(sa & sb) / len(sa)
+
+
+CHARS = st.sampled_from(list("政府信息公开年度报告工作。。，a1٣ \n\t\u3000\u2028\x1c"))
+TEXT = st.text(CHARS, max_size=80)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_normalise_is_the_plain_definition(text):
+    assert S.normalise(text) == _plain_normalise(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT, TEXT, st.integers(0, 80))
+def test_similarity_is_the_plain_definition(a, b, cut):
+    assert S.similarity(a, b) == _plain(a, b)
+    moved = a[cut:] + "。" + a[:cut]  # last year's sentences, moved about
+    assert S.similarity(moved, a) == _plain(moved, a)
+    assert S.similarity(a, moved) == _plain(a, moved)
+
+
+def test_long_texts_and_many_texts_keep_the_caches_bounded():
+    sentence = "本机关全年主动公开政府信息若干条。"
+    for i in range(3000):
+        text = f"{i}{sentence}" * 3 + f"第{i}句不同{i * 7}。"
+        assert S.similarity(text, sentence * 3) == _plain(text, sentence * 3)
+    assert len(S._MEMO) <= S._MEMO_SIZE and len(S._pieces) <= S._PIECES_SIZE
+    long = sentence * 2000  # past _MEMO_MAX_CHARS: computed directly
+    assert S.similarity(long, long + "新") == 1.0
