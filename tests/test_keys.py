@@ -176,7 +176,7 @@ async def test_ctrl_k_toggles_signing_while_typing_in_the_dialog():
 # -- issue 13.7: keys that match ----------------------------------------------
 
 async def test_list_j_k_g_G_move_the_cursor():
-    from textual.widgets import DataTable
+    from tui.app.widgets.virtual_table import VirtualTable  # the list draws only the rows on screen
 
     from tui.app.app import NianbaoApp
 
@@ -184,7 +184,7 @@ async def test_list_j_k_g_G_move_the_cursor():
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#reports", DataTable)
+        table = app.screen.query_one("#reports", VirtualTable)
         last = len(app.screen.shown) - 1
         assert last >= 2 and table.cursor_row == 0
         await pilot.press("j")
@@ -198,7 +198,9 @@ async def test_list_j_k_g_G_move_the_cursor():
 
 
 async def test_list_escape_clears_an_applied_filter():
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
+
+    from tui.app.widgets.virtual_table import VirtualTable
 
     from tui.app.app import NianbaoApp
 
@@ -210,14 +212,14 @@ async def test_list_escape_clears_an_applied_filter():
         total = len(screen.shown)
         await pilot.press("slash", *"hongze", "enter")  # applied: the list has the keys again
         await pilot.pause()
-        assert screen.query_one("#reports", DataTable).has_focus
+        assert screen.query_one("#reports", VirtualTable).has_focus
         assert 0 < len(screen.shown) < total
         await pilot.press("escape")
         await pilot.pause()
         assert len(screen.shown) == total and screen.query_one("#filter", Input).value == ""
         await pilot.press("slash", *"huaian", "escape")  # Esc while typing: cleared too, back in the list
         await pilot.pause()
-        assert len(screen.shown) == total and screen.query_one("#reports", DataTable).has_focus
+        assert len(screen.shown) == total and screen.query_one("#reports", VirtualTable).has_focus
 
 
 @pytest.fixture

@@ -109,6 +109,8 @@ ACTIONS = [
     Action("cursor_up", "up,k", "上移", "光标上移", "list", show=False),
     Action("first_cell", "g,home", "开头", "跳到第一份报告", "list", show=False),
     Action("last_cell", "G,end", "末尾", "跳到最后一份报告", "list", show=False),
+    Action("page_down", "pagedown", "下一页", "光标下移一页", "list", show=False),
+    Action("page_up", "pageup", "上一页", "光标上移一页", "list", show=False),
     Action("filter", "slash", "筛选", "输入文字筛选报告（机关、年度、文件名、状态）", "list"),
     Action("clear_filter", "escape", "清除筛选", "清除筛选文字，显示全部报告", "list", show=False),
     Action("sort_next", "s", "排序", "按下一列排序", "list"),
