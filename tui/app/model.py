@@ -57,6 +57,12 @@ class ReportModel:
     def dirty(self):
         return self.doc is not None and self.doc.dirty
 
+    def unsaved(self):
+        """Addresses whose value differs from the file on disk: edited, not yet saved."""
+        if self.doc is None or not self.doc.dirty:
+            return frozenset()
+        return frozenset(address for address, _ in self.doc.changes())
+
     @property
     def editable(self):
         return self.doc is not None

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.layout import cell_value, display_value
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved
 from tui.app.widgets.cursor import CellCursorMixin
 
 LABEL_MIN = 10
@@ -48,6 +49,7 @@ class GridTable(CellCursorMixin, DataTable):
         self.data = {}
         self.marks = {}
         self.comments = {}
+        self.unsaved = frozenset()  # addresses edited since the last save
         self.colours = {}
         self.narrow = False
         self._where = {}  # address → (row, column)
@@ -57,10 +59,11 @@ class GridTable(CellCursorMixin, DataTable):
 
     # -- content --------------------------------------------------------
 
-    def fill(self, data, marks, colours, width, comments=None):
+    def fill(self, data, marks, colours, width, comments=None, unsaved=()):
         """(Re)build the table for this report data, marks and screen width."""
         self.data, self.marks, self.colours = data, marks, colours
         self.comments = comments or {}
+        self.unsaved = frozenset(unsaved)
         keep = self.cursor_coordinate if self.row_count else None
         self._quiet = True
         try:
@@ -111,9 +114,10 @@ class GridTable(CellCursorMixin, DataTable):
 
     def _signature(self, address, value):
         mark = self.marks.get(address)
-        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments)
+        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments,
+                is_unsaved(address, self.unsaved))
 
-    def update_cells(self, data, marks, comments=None):
+    def update_cells(self, data, marks, comments=None, unsaved=()):
         """Repaint only the cells whose value, mark or comment changed (after an edit).
 
         Returns False when a value no longer fits its column: the caller then
@@ -122,6 +126,7 @@ class GridTable(CellCursorMixin, DataTable):
         """
         self.data, self.marks = data, marks
         self.comments = comments or {}
+        self.unsaved = frozenset(unsaved)
         changed = []
         for a, (row, col) in self._where.items():
             value = display_value(cell_value(data, a))
@@ -154,6 +159,8 @@ class GridTable(CellCursorMixin, DataTable):
             t = Text()
             if mark is not None:
                 t.append(mark.glyph + " ", style="bold " + self.colours.get(mark.kind, ""))
+            if is_unsaved(a, self.unsaved):
+                t.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
             t.append(value)
             return t
         if not a:
@@ -165,6 +172,8 @@ class GridTable(CellCursorMixin, DataTable):
         if mark is not None:
             text.append(mark.glyph, style="bold " + self.colours.get(mark.kind, ""))
             text.append(" ")
+        if is_unsaved(a, self.unsaved):
+            text.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
         value = values[a]
         style = "dim" if value in ("空", "缺") else ""
         if mark is not None:

@@ -5,6 +5,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.app.layout import cell_value
+from tui.app.marks import UNSAVED_GLYPH
 from tui.core.address import MISSING
 from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
@@ -30,7 +31,7 @@ class StatusLine(Static):
     StatusLine.short { height: 2; }
     """
 
-    def show(self, form, data, address, mark, colours, comments=(), notice=None):
+    def show(self, form, data, address, mark, colours, comments=(), notice=None, unsaved=False):
         """`notice`: words leading the problems line (a wrap of n / N to the other end of the list)."""
         if address is None:
             self.update("")
@@ -45,6 +46,8 @@ class StatusLine(Static):
         t.append(inert(address), style="bold")
         t.append("  值：")
         t.append(inert(shown), style="bold")
+        if unsaved:
+            t.append(f"  {UNSAVED_GLYPH} 未保存", style="bold " + colours.get("warning", ""))
         t.append("  " if short else "\n")
         if notice and not short:
             t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
