@@ -147,3 +147,42 @@ def test_control_characters_in_names_never_break_the_toml():
     data = tomllib.loads(imported_text(result))
     assert data["report"]["agency"] == "甲\n机关\x7f"
     assert data["review"]["import"][0]["source"] == "a\rb\x01c.html"
+
+
+def test_table_three_columns_come_from_the_form(tmp_path, monkeypatch):
+    """A format with an eighth applicant column, printed in the page under one
+    of its aliases: the importer takes the width, the header path and the
+    column's names from the form file (issue 9, one data file per format)."""
+    from tests.conftest import REPO
+    from tui.core.forms import FORMS_PATH_ENV
+
+    text = (REPO / "tui" / "core" / "forms" / "gov2021.toml").read_text(encoding="utf-8")
+    for old, new in (('id = "gov-info-disclosure/2021"', 'id = "gov-info-disclosure/2030"'),
+                     ('name = "2021年版"', 'name = "2030年版"'), ("first_year = 2021", "first_year = 2030"),
+                     ('  { label = "其他", short = "其他", group = "法人或其他组织" },',
+                      '  { label = "其他", short = "其他", group = "法人或其他组织" },\n'
+                      '  { label = "个体工商户", short = "个体", group = "法人或其他组织", aliases = ["个体户"] },')):
+        assert old in text, old
+        text = text.replace(old, new)
+    (tmp_path / "gov2030.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(FORMS_PATH_ENV, str(tmp_path))
+    form = form_by_edition("2030")
+    assert len(form.application_columns) == 8
+
+    report = load("huaian-2024.toml")
+
+    def widen(node):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                widen(value)
+            else:
+                value.insert(6, 3)
+                value[7] += 3
+    widen(report["applications"])
+    page = _page(report, form).decode("utf-8")
+    assert "<p>个体工商户</p>" in page
+    result, data = back(page.replace("<p>个体工商户</p>", "<p>个体户</p>").encode("utf-8"), form=form)
+    assert data["applications"] == report["applications"]
+    flags = flags_of(data)
+    assert flags["applications.new_received[6]"]["reason"] == "fuzzy-label"  # matched by its alias only
+    assert not [c for c in flags if c.startswith("applications.") and not c.endswith("[6]")]

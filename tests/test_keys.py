@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+import os
 import pkgutil
 
 import pytest
@@ -175,7 +176,7 @@ async def test_ctrl_k_toggles_signing_while_typing_in_the_dialog():
 # -- issue 13.7: keys that match ----------------------------------------------
 
 async def test_list_j_k_g_G_move_the_cursor():
-    from textual.widgets import DataTable
+    from tui.app.widgets.virtual_table import VirtualTable  # the list draws only the rows on screen
 
     from tui.app.app import NianbaoApp
 
@@ -183,7 +184,7 @@ async def test_list_j_k_g_G_move_the_cursor():
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#reports", DataTable)
+        table = app.screen.query_one("#reports", VirtualTable)
         last = len(app.screen.shown) - 1
         assert last >= 2 and table.cursor_row == 0
         await pilot.press("j")
@@ -197,7 +198,9 @@ async def test_list_j_k_g_G_move_the_cursor():
 
 
 async def test_list_escape_clears_an_applied_filter():
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
+
+    from tui.app.widgets.virtual_table import VirtualTable
 
     from tui.app.app import NianbaoApp
 
@@ -209,14 +212,14 @@ async def test_list_escape_clears_an_applied_filter():
         total = len(screen.shown)
         await pilot.press("slash", *"hongze", "enter")  # applied: the list has the keys again
         await pilot.pause()
-        assert screen.query_one("#reports", DataTable).has_focus
+        assert screen.query_one("#reports", VirtualTable).has_focus
         assert 0 < len(screen.shown) < total
         await pilot.press("escape")
         await pilot.pause()
         assert len(screen.shown) == total and screen.query_one("#filter", Input).value == ""
         await pilot.press("slash", *"huaian", "escape")  # Esc while typing: cleared too, back in the list
         await pilot.pause()
-        assert len(screen.shown) == total and screen.query_one("#reports", DataTable).has_focus
+        assert len(screen.shown) == total and screen.query_one("#reports", VirtualTable).has_focus
 
 
 @pytest.fixture
@@ -324,3 +327,70 @@ async def test_compare_n_N_say_when_they_wrap(pair_copy):
         await pilot.pause()
         assert "回到" not in _status(app)
         assert screen.vm.entries
+
+
+def test_choice_keys_are_in_the_registry_and_checked():
+    from tui.app.actions import CHOICE_SCOPES, actions_for
+
+    for scope in CHOICE_SCOPES:
+        assert actions_for(scope), scope
+    keys = check_keys({"unsaved_discard": "s", "conflict_overwrite": "escape", "add_yes": "enter",
+                       "reload_yes": "x"})
+    assert keys.overrides == {"reload_yes": "x"}
+    problems = "\n".join(keys.problems)
+    assert "unsaved_discard" in problems and "unsaved_save" in problems  # s answers 保存 in that dialog
+    assert "conflict_overwrite" in problems and "Esc" in problems       # Esc cancels every dialog
+    assert "add_yes" in problems and "按钮" in problems                  # Enter presses the focused button
+
+
+async def test_a_remapped_choice_key_answers_the_dialog(tmp_path):
+    """[keys] unsaved_discard = "x": the quit dialog's 不保存 button says (x), x
+    answers it and d no longer does; help names the new key."""
+    import shutil
+
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.dialogs import ChoiceDialog, EditCellDialog
+    from tui.app.screens.help import HelpScreen
+    from tui.app.screens.report import ReportScreen
+
+    _write_config('[keys]\nunsaved_discard = "x"\n')
+    path = tmp_path / "r.toml"
+    shutil.copy(REPORTS / "hongze-2023.toml", path)
+    before = path.read_bytes()
+    app = NianbaoApp([str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not [n for n in app._notifications if "[keys]" in n.message]
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from rich.console import Console
+
+        console = Console(width=200, record=True, file=open(os.devnull, "w"))
+        console.print(app.screen._content())
+        help_text = console.export_text()
+        assert "未保存时退出" in help_text
+        assert any(line.split()[:2] == ["x", "不保存：放弃修改，退出或关闭"] for line in help_text.splitlines())
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.goto("appeals.reconsideration[4]")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditCellDialog)
+        await pilot.press("ctrl+u", "1", "1", "enter")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        labels = [str(b.label) for b in dialog.query("Button")]
+        assert labels == ["保存(s)", "不保存(x)", "取消(c)"]
+        await pilot.press("d")  # the default key is replaced, not added to
+        await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("x")
+        await pilot.pause()
+        assert not app.is_running
+    assert path.read_bytes() == before

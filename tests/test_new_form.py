@@ -25,9 +25,10 @@ def forms_dir(tmp_path, monkeypatch):
                      ('name = "2021年版"', 'name = "2030年版"'),
                      ("格式（2021年版）", "格式（2030年版）"),
                      ("first_year = 2021", "first_year = 2030"),
-                     ('  { label = "尚未审结", short = "未结" },\n  { label = "总计", short = "总计", total = true },',
-                      '  { label = "尚未审结", short = "未结" },\n  { label = "移送", short = "移送" },\n'
-                      '  { label = "合计", short = "合计", total = true },')):
+                     ('  { label = "尚未审结", short = "未结", aliases = ["审结", "尚未"] },\n'
+                      '  { label = "总计", short = "总计", total = true, aliases = ["合计"] },\n]\n\n[[appeals.rows]]',
+                      '  { label = "尚未审结", short = "未结", aliases = ["审结", "尚未"] },\n  { label = "移送", short = "移送" },\n'
+                      '  { label = "合计", short = "合计", total = true },\n]\n\n[[appeals.rows]]')):
         assert old in text, old
         text = text.replace(old, new)
     (folder / "gov2030.toml").write_text(text, encoding="utf-8")
@@ -101,3 +102,42 @@ def test_broken_extra_form_is_a_clear_message(tmp_path):
     proc = run_cli("check", REPO / "reports", env={FORMS_PATH_ENV: str(folder)})
     assert proc.returncode == 2
     assert "bad.toml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_year_over_year_names_and_rows_come_from_the_form(tmp_path, monkeypatch):
+    """yoy.carried-over finds 上年结转 and 结转下年度 by their role and names them
+    as the form does (`brief`, else the label): rows renamed in the data file
+    are followed with no code change (issue 9.2)."""
+    import tomllib
+
+    from tui.core.checker import check_paths
+    from tui.store.build import blank_report
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    text = GOV2021.read_text(encoding="utf-8")
+    for old, new in (('id = "gov-info-disclosure/2021"', 'id = "gov-info-disclosure/2030"'),
+                     ('name = "2021年版"', 'name = "2030年版"'), ("first_year = 2021", "first_year = 2030"),
+                     ('key = "carried_over"', 'key = "brought_in"'),
+                     ('brief = "二、上年结转"', 'brief = "二、上年转入"'),
+                     ('key = "carried_forward"\nlabel = "四、结转下年度继续办理"',
+                      'key = "carried_on"\nlabel = "四、转入下年度"'),
+                     ('label = "现行有效件数"', 'label = "有效件数"')):
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "gov2030.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(FORMS_PATH_ENV, str(folder))
+    form = form_by_edition("2030")
+    last = blank_report(form, "测试市人民政府", 2030).replace("carried_on = [0, 0", "carried_on = [5, 0").replace(
+        "regulations = { issued = 0, repealed = 0, in_force = 0 }", "regulations = { issued = 0, repealed = 0, in_force = 3 }")
+    this = blank_report(form, "测试市人民政府", 2031)
+    assert "brought_in" in tomllib.loads(this)["applications"]
+    (tmp_path / "a-2030.toml").write_text(last, encoding="utf-8")
+    (tmp_path / "a-2031.toml").write_text(this, encoding="utf-8")
+    result = check_paths([str(tmp_path / "a-2030.toml"), str(tmp_path / "a-2031.toml")])
+    (found,) = [f for c in result.checked for f in c.findings if f.rule == "yoy.carried-over"]
+    assert found.message == "二、上年转入（自然人）= 0，2030 年报告四、转入下年度 = 5"
+    assert found.cells == ["applications.brought_in[0]"]
+    assert found.previous["cells"] == ["applications.carried_on[0]"]
+    (in_force,) = [f for c in result.checked for f in c.findings if f.rule == "yoy.in-force"]
+    assert in_force.message.startswith("规章：有效件数 = 0，2030 年有效件数加本年制发件数减本年废止件数 = 3")

@@ -117,3 +117,18 @@ def test_help_screen_report_keys_80x24(snap_compare):
     `撤回：…（追加 [[review.withdrawn]]，原记录保留）` shown whole."""
     assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24),
                         run_before=_help_report_keys)
+
+
+async def _signoff(pilot):
+    await _settled(pilot)
+    await pilot.press("o")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_signoff_dialog_two_errors_80x24(snap_compare, monkeypatch):
+    """Issue 13.2: hongze-2023 has two unaccepted errors; at 80×24 the sign-off dialog
+    shows both whole (message and cell) above the one-line fields, and all its buttons."""
+    for var in ("LOGNAME", "USER"):
+        monkeypatch.setenv(var, "reviewer")
+    assert snap_compare(NianbaoApp(["reports/hongze-2023.toml"]), terminal_size=(80, 24), run_before=_signoff)

@@ -68,12 +68,33 @@ def _review(scope, where, show=True):
     ]
 
 
+# Choice dialogs (tui.app.screens.dialogs.ChoiceDialog): one scope each, its
+# actions the dialog's buttons in order, each answered by its letter.
+CHOICE_SCOPES = {  # (names no wider than the help screen's key column)
+    "unsaved": "未保存时退出",
+    "exists": "导出文件已存在",
+    "recovery": "发现未保存修改",
+    "add": "添加缺少的项",
+    "conflict": "文件被他人修改",
+    "reload": "确认重新载入",
+    "save_first": "先保存再写记录",
+    "withdraw": "撤回接受或批注",
+}
+
+def _choices(scope, *choices):
+    """The buttons of one choice dialog: (id, key, label, help) each."""
+    return [Action(id, key, title, help, scope, show=False, palette=False) for id, key, title, help in choices]
+
+
 SCOPES = {"app": "全局", "list": "报告列表", "report": "报告", "compare": "并排比较",
-          "preview": "审查意见预览", "dialog": "修改与选择对话框", "signoff": "签核对话框", "help": "帮助画面"}
+          "preview": "审查意见预览", "dialog": "修改与选择对话框", **CHOICE_SCOPES, "signoff": "签核对话框",
+          "help": "帮助画面"}
 
 # Scopes whose keys are live at the same time (a screen's and the app's): a
-# remapped key must not clash across them. Dialogs are modal: only their own.
-ACTIVE_WITH = {"list": ("app",), "report": ("app",), "compare": ("app",), "preview": ("app",)}
+# remapped key must not clash across them. Dialogs are modal: only their own
+# (a choice dialog: its choices and the dialogs' Esc and arrow keys).
+ACTIVE_WITH = {"list": ("app",), "report": ("app",), "compare": ("app",), "preview": ("app",),
+               **{scope: ("dialog",) for scope in CHOICE_SCOPES}}
 
 ACTIONS = [
     Action("help", "question_mark", "帮助", "显示所有按键和命令", "app"),
@@ -88,6 +109,8 @@ ACTIONS = [
     Action("cursor_up", "up,k", "上移", "光标上移", "list", show=False),
     Action("first_cell", "g,home", "开头", "跳到第一份报告", "list", show=False),
     Action("last_cell", "G,end", "末尾", "跳到最后一份报告", "list", show=False),
+    Action("page_down", "pagedown", "下一页", "光标下移一页", "list", show=False),
+    Action("page_up", "pageup", "上一页", "光标上移一页", "list", show=False),
     Action("filter", "slash", "筛选", "输入文字筛选报告（机关、年度、文件名、状态）", "list"),
     Action("clear_filter", "escape", "清除筛选", "清除筛选文字，显示全部报告", "list", show=False),
     Action("sort_next", "s", "排序", "按下一列排序", "list"),
@@ -156,6 +179,27 @@ ACTIONS = [
     Action("previous_button", "left", "上一按钮", "选择对话框：移到左边的按钮（按钮上括号中的字母直接选择）", "dialog",
            show=False, palette=False),
     Action("next_button", "right", "下一按钮", "选择对话框：移到右边的按钮", "dialog", show=False, palette=False),
+    # choice dialogs: each choice a key (the button shows it); Esc and the arrow keys as in every dialog
+    *_choices("unsaved", ("unsaved_save", "s", "保存", "保存修改，然后退出或关闭"),
+              ("unsaved_discard", "d", "不保存", "放弃修改，退出或关闭"),
+              ("unsaved_cancel", "c", "取消", "不退出，回到修改")),
+    *_choices("exists", ("exists_overwrite", "o", "覆盖", "覆盖已有的文件"),
+              ("exists_rename", "r", "换个文件名", "重新输入导出的文件名"),
+              ("exists_cancel", "c", "取消", "不导出")),
+    *_choices("recovery", ("recovery_restore", "r", "恢复", "把上次未保存的修改恢复到报告中（仍须保存）"),
+              ("recovery_discard", "d", "丢弃", "丢弃恢复文件"),
+              ("recovery_later", "l", "暂不处理", "保留恢复文件，下次打开时再问")),
+    *_choices("add", ("add_yes", "y", "添加", "在文件中添加此项，再修改它的值"),
+              ("add_no", "n", "取消", "不添加")),
+    *_choices("conflict", ("conflict_reload", "r", "重新载入", "放弃我的修改，载入磁盘上的版本"),
+              ("conflict_overwrite", "k", "覆盖", "保留我的修改，覆盖他人的修改"),
+              ("conflict_save_as", "a", "另存为", "把我的修改另存为新文件"),
+              ("conflict_cancel", "c", "取消", "暂不保存")),
+    *_choices("reload", ("reload_yes", "y", "放弃并重新载入", "放弃未保存的修改，重新读取文件"),
+              ("reload_no", "n", "取消", "保留修改")),
+    *_choices("save_first", ("save_first_save", "s", "保存并继续", "保存当前修改，然后签核、接受或批注"),
+              ("save_first_cancel", "c", "取消", "不保存，不写入审核记录")),
+    *_choices("withdraw", ("withdraw_cancel", "c", "取消", "不撤回（数字键 1–9 选择要撤回的记录）")),
     Action("cancel", "escape", "取消", "关闭签核对话框，不写入", "signoff", palette=False),
     Action("approve", "a", "通过", "签核通过（光标不在输入框中时）", "signoff", palette=False),
     Action("reject", "r", "退回", "签核退回（光标不在输入框中时）", "signoff", palette=False),
@@ -165,6 +209,7 @@ ACTIONS = [
 ]
 
 BY_ID = {a.id: a for a in ACTIONS}
+BY_SCOPE_ID = {(a.scope, a.id): a for a in ACTIONS}
 
 
 def actions_for(scope):
@@ -247,6 +292,8 @@ INPUT_KEYS = {"left", "right", "home", "end", "backspace", "delete", "enter", "c
               "ctrl+k", "ctrl+u", "ctrl+w", "ctrl+x", "ctrl+c", "ctrl+v", "ctrl+left", "ctrl+right", "shift+home",
               "shift+end", "shift+left", "shift+right", "ctrl+shift+a"}
 TYPING_SCOPES = ("dialog", "signoff")
+# Keys the focused button of a choice dialog takes (press it, move the focus).
+BUTTON_KEYS = {"enter", "space", "tab", "shift+tab"}
 
 
 def _live_together(scope):
@@ -303,6 +350,9 @@ def check_keys(section):
             typed = [k for k in keys.split(",") if k in INPUT_KEYS]
             if typed and any(a.scope in TYPING_SCOPES and not a.priority for a in ACTIONS if a.id == action_id):
                 raise ValueError(f"对话框的输入框用 {display_key(typed[0])} 编辑文字，此键到不了这个操作")
+            pressed = [k for k in keys.split(",") if k in BUTTON_KEYS]
+            if pressed and BY_ID[action_id].scope in CHOICE_SCOPES:
+                raise ValueError(f"选择对话框的按钮用 {display_key(pressed[0])} 按下，此键到不了这个操作")
             overrides[action_id] = keys
         except ValueError as exc:
             problems.append(f"[keys] {action_id} = {value!r}：{exc}；保留默认按键 "

@@ -8,6 +8,7 @@ import threading
 from textual.app import App
 
 from tui.app.actions import bindings, check_keys
+from tui.app.cjk_wrap import install as install_cjk_wrap
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
 from tui.app.palette import ActionProvider, Palette
@@ -34,6 +35,10 @@ class NianbaoApp(App):
     Input { border: round $panel-lighten-2; height: 3; }
     Input#filter { border: none; height: 1; padding: 0 1; }
     Input:focus { border: round $accent; }
+    TextArea { border: round $panel-lighten-2; }
+    TextArea:focus { border: round $accent; }
+    Input.-textual-compact { border: none; height: 1; padding: 0 1; background: $boost; }
+    Input.-textual-compact:focus { border: none; background: $accent 25%; }
     Button { border: none; height: 1; min-width: 6; margin: 0 1 0 0; background: $panel; }
     Button:focus { text-style: bold reverse; background: $accent; }
     Button:hover { border: none; }
@@ -45,6 +50,7 @@ class NianbaoApp(App):
 
     def __init__(self, paths=(), theme=None, config=None, **kwargs):
         install_inert_text()  # no report text reaches the terminal as live control codes
+        install_cjk_wrap()  # Chinese wraps between characters in every Static and TextArea
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths] or ["reports"]
         self.config = config or load_config()
@@ -160,11 +166,16 @@ class NianbaoApp(App):
 
     def open_compare(self, old_report, new_report, context=()):
         """Push the compare screen: the earlier year on the left (same year: the order given)."""
-        from tui.app.screens.compare import CompareScreen
 
         if new_report.year < old_report.year:
             old_report, new_report = new_report, old_report
-        screen = CompareScreen(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
+        return self.show_compare(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
+
+    def show_compare(self, old_model, new_model):
+        """Push the compare screen of two opened models (opened in a worker for big files: the list)."""
+        from tui.app.screens.compare import CompareScreen
+
+        screen = CompareScreen(old_model, new_model)
         self.push_screen(screen)
         return screen
 
@@ -226,7 +237,8 @@ class NianbaoApp(App):
                 then()
 
         self.push_screen(ChoiceDialog("有未保存的修改", f"{names} 有未保存的修改。",
-                                      [("save", "保存", "s"), ("discard", "不保存", "d"), (None, "取消", "c")]),
+                                      [("save", "unsaved_save"), ("discard", "unsaved_discard"),
+                                       (None, "unsaved_cancel")], scope="unsaved"),
                          chosen)
 
     def action_close(self):

@@ -71,8 +71,8 @@ def export_document(screen, what, default_path, formats, render):
                     ask(path)
 
             app.push_screen(ChoiceDialog("文件已存在", f"{path} 已存在。覆盖它吗？",
-                                         [("overwrite", "覆盖", "o"), ("rename", "换个文件名", "r"),
-                                          (None, "取消", "c")]), decided)
+                                         [("overwrite", "exists_overwrite"), ("rename", "exists_rename"),
+                                          (None, "exists_cancel")], scope="exists"), decided)
             return
         write(path, fmt, False)
 

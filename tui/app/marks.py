@@ -9,6 +9,16 @@ else: until it is checked against the original, its value itself is in doubt.
 from tui.core.findings import GLYPHS, UNCONFIRMED
 from tui.core.review import normal_address
 
+# An edited cell (or narrative) whose value is not yet saved (issue 13.10): a glyph,
+# never colour alone; it goes when the file is saved (or the edit undone).
+UNSAVED_GLYPH = "✎"
+
+
+def is_unsaved(address, unsaved):
+    """Whether a shown cell holds an unsaved edit: its own, or its row's when a row was added."""
+    return bool(unsaved) and (address in unsaved or address.split("[", 1)[0] in unsaved)
+
+
 _RANK = {"error": 3, "warning": 2, "info": 1, "accepted": 0}
 
 

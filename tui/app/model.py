@@ -57,6 +57,12 @@ class ReportModel:
     def dirty(self):
         return self.doc is not None and self.doc.dirty
 
+    def unsaved(self):
+        """Addresses whose value differs from the file on disk: edited, not yet saved."""
+        if self.doc is None or not self.doc.dirty:
+            return frozenset()
+        return frozenset(address for address, _ in self.doc.changes())
+
     @property
     def editable(self):
         return self.doc is not None
@@ -143,13 +149,30 @@ class ReportModel:
         return True
 
     def set(self, address, value):
-        """Apply one edit; False if the value was already there. Raises EditError/ValueError."""
-        return self.doc.set(address, value) and self._sync_or_roll_back()
+        """Apply one edit (unsaved). Outcome kinds: edited, nothing (the value was
+        already there), refused (not a value the cell can hold, or the file would
+        break: nothing changed, the message says why)."""
+        if self.doc is None:
+            return Outcome("refused", self.read_only or "此报告不能修改")
+        return self._change(lambda: self.doc.set(address, value), "edited", f"已修改 {address}（尚未保存）")
 
     def insert(self, address, value):
-        """Add a key the file lacks (a row, a field, a [text] key). Raises EditError/ValueError."""
-        self.doc.insert(address, value)
-        return self._sync_or_roll_back()
+        """Add a key the file lacks (a row, a field, a [text] key), unsaved.
+        Outcome kinds: added, refused (as for set)."""
+        if self.doc is None:
+            return Outcome("refused", self.read_only or "此报告不能修改")
+        return self._change(lambda: self.doc.insert(address, value) or True, "added", f"已添加 {address}（尚未保存）")
+
+    def _change(self, apply, kind, message):
+        from tui.store.document import EditError
+
+        try:
+            if not apply():
+                return Outcome("nothing", "值未改变")
+            self._sync_or_roll_back()
+        except (EditError, ValueError, TypeError) as exc:
+            return Outcome("refused", str(exc))
+        return Outcome(kind, message)
 
     def undo(self):
         address = self.doc.undo() if self.doc else None
@@ -355,7 +378,7 @@ class Outcome:
 
     @property
     def ok(self):
-        return self.kind in ("saved", "reloaded", "written")
+        return self.kind in ("saved", "reloaded", "written", "edited", "added")
 
     def __repr__(self):
         return f"Outcome({self.kind!r}, {self.message!r})"

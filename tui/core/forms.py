@@ -37,7 +37,7 @@ class FormError(ValueError):
 
 
 class Column:
-    __slots__ = ("index", "label", "short", "group", "total", "kind")
+    __slots__ = ("index", "label", "short", "group", "total", "kind", "aliases")
 
     def __init__(self, index, spec):
         self.index = index
@@ -46,12 +46,20 @@ class Column:
         self.group = spec.get("group")
         self.total = bool(spec.get("total", False))
         self.kind = spec.get("kind", COUNT)
+        # Other words published reports head this column with (the importer's fallback, e.g. 合计 for 总计).
+        self.aliases = tuple(spec.get("aliases", ()))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the column is printed with: label, short name, aliases."""
+        return tuple(dict.fromkeys((self.label, self.short, *self.aliases)))
 
 
 class TableRow:
     """A row of table 三 or 四: an array of count cells."""
 
-    __slots__ = ("key", "keys", "label", "short", "path", "role", "section", "address_text", "cell_addresses")
+    __slots__ = ("key", "keys", "label", "short", "brief", "path", "role", "section", "address_text",
+                 "cell_addresses")
 
     def __init__(self, section, spec):
         self.section = section
@@ -59,6 +67,7 @@ class TableRow:
         self.keys = (section,) + tuple(spec["key"].split("."))
         self.label = spec["label"]
         self.short = spec.get("short", self.label)  # the printed number messages use, e.g. 三（七）
+        self.brief = spec.get("brief", self.label)  # the row named in a sentence, e.g. 二、上年结转
         self.path = tuple(spec["path"])
         self.role = spec.get("role")
         self.address_text = format_address(self.keys)
@@ -151,6 +160,8 @@ class Form:
         app, ap = self.tables["applications"], self.tables["appeals"]
         self.applications_label = app.label
         self.outcome_heading = spec["applications"]["outcome_heading"]
+        # Printed above the applicant columns of table 三 (e.g. 申请人情况); None when the form has none.
+        self.column_heading = spec["applications"].get("column_heading")
         self.application_columns = app.columns
         self.application_rows = app.rows
         self.appeals_label = ap.label

@@ -155,11 +155,6 @@ def _scan(data, limit):
     return False, huge
 
 
-def _depth_exceeds(data, limit):
-    """True when tables and arrays nest more than `limit` levels."""
-    return _scan(data, limit)[0]
-
-
 # TOML 1.0: "Arbitrary 64-bit signed integers (from −2^63 to 2^63−1) should
 # be accepted and handled losslessly. If an integer cannot be represented
 # losslessly, an error must be thrown." tomllib accepts any size, and an

@@ -15,6 +15,9 @@ neither changes a result:
   `_PIECES`, a bounded cache) and of the few substrings that straddle two
   sentences; a kept sentence costs a set union instead of slicing every
   position again.
+
+A text over 20,000 characters (a 2 MB narrative) takes `_similarity_long`:
+same figure, substrings as packed ints in one shared set (memory).
 """
 
 from __future__ import annotations
@@ -40,8 +43,43 @@ def similarity(this_year: str, last_year: str) -> float:
         # Copied with only numbers or spacing changed: the case the rule is for,
         # and exact without building the substring sets.
         return 1.0
+    if len(a_text) > _MEMO_MAX_CHARS or len(b_text) > _MEMO_MAX_CHARS:
+        return _similarity_long(a_text, b_text)
     a = _substrings(a_text)
     return len(a & _substrings(b_text)) / len(a)
+
+
+def _similarity_long(a_text, b_text):
+    """similarity() of long texts (a 2 MB narrative: 680,000 substrings),
+    exactly the same figure in under half the memory: each 5-character
+    substring is one int (its characters' numbers in the two texts' alphabet,
+    packed), not a string, and last year's set hands each substring this
+    year's text shares over to `common`, so the sets together stay about the
+    size of one."""
+    # Numbers from 1: a code with a zero group is a text's first N-1
+    # characters (fewer than N), never a substring.
+    alphabet = {c: i for i, c in enumerate(set(a_text) | set(b_text), 1)}
+    bits = len(alphabet).bit_length()
+    mask = (1 << (bits * N)) - 1
+    number = alphabet.__getitem__
+    last = set()
+    add = last.add
+    code = 0
+    for c in map(number, b_text):  # its first N-1 codes are starts: no substring of this year's matches them
+        code = ((code << bits) | c) & mask
+        add(code)
+    common, rest = set(), set()
+    code = 0
+    for c in map(number, a_text[:N - 1]):
+        code = (code << bits) | c
+    for c in map(number, a_text[N - 1:]):
+        code = ((code << bits) | c) & mask
+        if code in last:
+            last.remove(code)
+            common.add(code)
+        elif code not in common:
+            rest.add(code)
+    return len(common) / (len(common) + len(rest))
 
 
 # -- caches (per process; bounded) ---------------------------------------------

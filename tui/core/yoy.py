@@ -74,17 +74,22 @@ def check_pair(report: Report, prev: Report) -> list[Finding]:
     return found
 
 
-def _row_cells(report, key):
+def _role_cells(report, role):
+    """(row, cells) of the one row of table 三 with `role` in the report's form
+    (the form says which row is 上年结转 and which 结转下年度), else (None, None)."""
+    rows = report.form.rows_with_role(role)
+    if len(rows) != 1:
+        return None, None
     for row, cells in table_rows(report, "applications"):
-        if row.key == key:
+        if row is rows[0]:
             return row, cells
     return None, None
 
 
 @pair_rule("yoy.carried-over")
 def carried_over(report, prev):
-    row, cur = _row_cells(report, "carried_over")
-    prow, last = _row_cells(prev, "carried_forward")
+    row, cur = _role_cells(report, "carried_over")
+    prow, last = _role_cells(prev, "carried_forward")
     if cur is None or last is None:
         return []
     found = []
@@ -94,7 +99,7 @@ def carried_over(report, prev):
         if expected != actual:
             found.append(Finding(
                 "yoy.carried-over", ERROR,
-                f"二、上年结转（{col.label}）= {fmt(actual)}，{prev.year} 年报告四、结转下年度继续办理 = {fmt(expected)}",
+                f"{row.brief}（{col.label}）= {fmt(actual)}，{prev.year} 年报告{prow.brief} = {fmt(expected)}",
                 [format_address(row.keys, c)], expected, actual,
                 {"file": prev.file, "cells": [format_address(prow.keys, c)]}))
     return found
@@ -110,6 +115,11 @@ def _active_pairs(report, prev, *fields):
             yield row, cur, last
 
 
+def _f(row, key):
+    """The printed name of a field of table 二, as the form gives it."""
+    return row.field_map[key].label
+
+
 def _a(*keys):
     return format_address(keys)
 
@@ -123,7 +133,8 @@ def items(report, prev):
         if expected != actual:
             found.append(Finding(
                 "yoy.items", WARNING,
-                f"{row.label}：上一年项目数量 = {fmt(actual)}，{prev.year} 年报告上一年项目数量加本年增/减 = {fmt(expected)}",
+                f"{row.label}：{_f(row, 'previous')} = {fmt(actual)}，{prev.year} 年报告{_f(row, 'previous')}加"
+                f"{_f(row, 'change')} = {fmt(expected)}",
                 [_a("active", row.key, "previous")], expected, actual,
                 {"file": prev.file, "cells": [_a("active", row.key, "previous"), _a("active", row.key, "change")]}))
     return found
@@ -138,7 +149,8 @@ def total_published(report, prev):
         if expected != actual:
             found.append(Finding(
                 "yoy.total-published", WARNING,
-                f"{row.label}：对外公开总数量 = {fmt(actual)}，{prev.year} 年总数量加本年新公开数量 = {fmt(expected)}",
+                f"{row.label}：{_f(row, 'total')} = {fmt(actual)}，{prev.year} 年{_f(row, 'total')}加"
+                f"{_f(row, 'published')} = {fmt(expected)}",
                 [_a("active", row.key, "total"), _a("active", row.key, "published")], expected, actual,
                 {"file": prev.file, "cells": [_a("active", row.key, "total")]}))
     return found
@@ -153,8 +165,8 @@ def in_force(report, prev):
         if expected != actual:
             found.append(Finding(
                 "yoy.in-force", WARNING,
-                f"{row.label}：现行有效件数 = {fmt(actual)}，{prev.year} 年现行有效件数加本年制发减本年废止 = {fmt(expected)}"
-                "（清理规范性文件的年度可能合理）",
+                f"{row.label}：{_f(row, 'in_force')} = {fmt(actual)}，{prev.year} 年{_f(row, 'in_force')}加"
+                f"{_f(row, 'issued')}减{_f(row, 'repealed')} = {fmt(expected)}（清理规范性文件的年度可能合理）",
                 [_a("active", row.key, "in_force"), _a("active", row.key, "issued"), _a("active", row.key, "repealed")],
                 expected, actual,
                 {"file": prev.file, "cells": [_a("active", row.key, "in_force")]}))

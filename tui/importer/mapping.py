@@ -22,8 +22,6 @@ FUZZY = 0.75
 REASONS = ("fuzzy-label", "by-position", "merged", "realigned", "split-table", "placeholder", "blank",
            "number-format", "missing")
 
-APP_HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业", "科研", "公益", "法律服务")
-APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "直接起诉", "复议后起诉", "复议")
 CORNER = "勾稽"
 
 
@@ -102,6 +100,15 @@ class Mapper:
                 self.field_labels.setdefault(norm(f.label), []).append((row.key, f.key))
         self.active_labels = {norm(r.label): r for r in form.active_rows}
         self.app_rows = list(form.application_rows)
+        # Table 三 as the form prints it: its width, the headings above its columns
+        # (e.g. 申请人情况, 法人或其他组织) and above its outcome rows (三、本年度办理结果,
+        # also printed 三.本年度办理结果), and the words that mark its header row.
+        self.app_width = len(form.application_columns)
+        groups = [c.group for c in form.application_columns if c.group]
+        self.app_headings = {norm(t) for t in [form.column_heading, *groups] if t}
+        heading = form.outcome_heading
+        self.outcome_headings = {norm(heading), norm(heading.replace("、", ".", 1))}
+        self.app_header_words = self.app_headings | {norm(form.application_columns[0].label)}
 
     # -- assignment -----------------------------------------------------------
 
@@ -155,7 +162,7 @@ class Mapper:
         joined = "|".join(texts)
         if any(t in self.field_labels for t in texts) or any(t == "信息内容" for t in texts):
             return "active"
-        if "申请人情况" in texts or "自然人" in texts or "法人或其他组织" in texts:
+        if any(t in self.app_header_words for t in texts):
             return "applications"
         numbers = sum(1 for t in texts if _is_number_text(t))
         if numbers == 0 and ("行政复议" in joined or "行政诉讼" in joined or "复议后起诉" in joined
@@ -227,7 +234,7 @@ class Mapper:
         labels = {norm(col.label): col.index for col in self.form.application_columns}
         cols = {}
         for c in sorted(paths):
-            parts = [t for _, t in paths[c] if t and CORNER not in t and t not in ("申请人情况", "法人或其他组织")]
+            parts = [t for _, t in paths[c] if t and CORNER not in t and t not in self.app_headings]
             if not parts or any(CORNER in t for _, t in paths[c]):
                 continue
             leaf = "".join(parts)
@@ -236,11 +243,7 @@ class Mapper:
             idx, exact = labels.get(leaf), True
             if idx is None:
                 exact = False
-                for words, i in ((("自然人",), 0), (("商业", "企业"), 1), (("科研",), 2), (("公益",), 3),
-                                 (("法律",), 4), (("总计", "合计"), 6), (("其他",), 5)):
-                    if any(w in leaf for w in words):
-                        idx = i
-                        break
+                idx = _column_named(self.form.application_columns, leaf)
             if idx is not None and idx not in cols:
                 cols[idx] = (c, exact)
         return cols
@@ -251,7 +254,7 @@ class Mapper:
             if c0 >= first_value_col:
                 break
             t = norm(cell.text)
-            if t and CORNER not in t and t not in ("三、本年度办理结果", "三.本年度办理结果") \
+            if t and CORNER not in t and t not in self.outcome_headings \
                     and not _is_number_text(t):
                 parts.append((t, cell))
         return parts
@@ -320,12 +323,12 @@ class Mapper:
             row, reason = nxt, "by-position"
             self.notes.append(f"{table.locator} 第 {r + 1} 行的标签“{''.join(t for t, _ in parts)}”"
                               f"与表格标签不符，按位置记为“{row.label}”")
-        if any((row.keys, i) in self.assigned for i in range(7)):
+        if any((row.keys, i) in self.assigned for i in range(self.app_width)):
             self.notes.append(f"{table.locator} 第 {r + 1} 行重复了“{row.label}”，未采用")
             return
         self.found.add("applications")
         self._last_app_row = row
-        width = len(self.form.application_columns)
+        width = self.app_width
         row_cells = [cells.get(i) for i in range(width)]
         realigned = False
         if any(cell is None for cell in row_cells):
@@ -359,7 +362,7 @@ class Mapper:
         last = getattr(self, "_last_app_row", None)
         rows = self.app_rows
         start = rows.index(last) + 1 if last in rows else 0
-        if start < len(rows) and not any((rows[start].keys, i) in self.assigned for i in range(7)):
+        if start < len(rows) and not any((rows[start].keys, i) in self.assigned for i in range(self.app_width)):
             return rows[start]
         return None
 
@@ -395,11 +398,7 @@ class Mapper:
             idx = leaves.get(leaf)
             if idx is None:
                 exact = False
-                for words, i in ((("维持",), 0), (("纠正",), 1), (("其他",), 2), (("审结", "尚未"), 3),
-                                 (("总计", "合计"), 4)):
-                    if any(w in leaf for w in words):
-                        idx = i
-                        break
+                idx = _column_named(self.form.appeal_columns, leaf)
             if idx is None:
                 continue
             cols.setdefault((group, idx), (c, exact))
@@ -467,7 +466,8 @@ class Mapper:
         for row in form.active_rows:
             for f in row.fields:
                 order[(("active", row.key, f.key), None)] = len(order)
-        for rows, width in ((form.application_rows, 7), (form.appeal_rows, 5)):
+        for rows, width in ((form.application_rows, len(form.application_columns)),
+                            (form.appeal_rows, len(form.appeal_columns))):
             for row in rows:
                 for i in range(width):
                     order[(row.keys, i)] = len(order)
@@ -527,6 +527,18 @@ def edition_scores(forms, tables):
         others = set().union(*(labels[f.id] for f in forms if f.id != form.id)) if len(forms) > 1 else set()
         scores[form.id] = len((labels[form.id] - others) & texts)
     return scores
+
+
+def _column_named(columns, leaf):
+    """The index of the form's column whose name (label, short name or alias)
+    the header text `leaf` contains, the longest name winning; None if none."""
+    best = None
+    for col in columns:
+        for name in col.names:
+            n = norm(name)
+            if n and n in leaf and (best is None or len(n) > best[0]):
+                best = (len(n), col.index)
+    return best[1] if best else None
 
 
 def map_tables(form, tables):

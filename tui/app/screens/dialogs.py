@@ -6,12 +6,12 @@ Each dismisses with its result (None when cancelled), so callers use
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.actions import bindings, key_label
+from tui.app.actions import bindings, display_key, key_label
 from tui.core.inert import inert
 from tui.core.cells import COUNT, HINTS, TEXT, format_for_input, parse_input
 
@@ -223,39 +223,92 @@ class EditTextDialog(ModalScreen):
 
 
 class ChoiceDialog(ModalScreen):
-    """A message and a row of choices; each choice has a key. Esc → None."""
+    """A message and a row of choices; each choice has a key. Esc → None.
+
+    `scope` names the dialog in the action registry (tui.app.actions.CHOICE_SCOPES):
+    its choices are given as (result, action id), and the button's label and
+    key come from the registry, after the user's [keys]. A choice made up on
+    the spot (the numbered records of the withdraw dialog) is (result, label, key).
+
+    At 80×24 the buttons always show whole (issue 13.2): they sit at the
+    bottom of the box while a long message scrolls above them, and when
+    they are too many for one row they stand one per line.
+    """
 
     BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button"))
-    DEFAULT_CSS = _CSS.format(name="ChoiceDialog")
+    DEFAULT_CSS = _CSS.format(name="ChoiceDialog") + """
+    ChoiceDialog #message { height: auto; }
+    ChoiceDialog #choices { dock: bottom; height: auto; }
+    ChoiceDialog #choices.stacked { layout: vertical; }
+    ChoiceDialog #choices.stacked Button { width: 100%; margin: 0; }
+    """
 
-    def __init__(self, title, message, choices):
-        """choices: [(result, label, key)]; the key is a single letter."""
+    def __init__(self, title, message, choices, scope=None):
         super().__init__()
         self.title_text = title
         self.message = message
+        self.scope = scope
         self.choices = choices
 
+    def _buttons(self):
+        """[(result, label, keys)]: keys as Textual names them, comma-separated."""
+        from tui.app.actions import BY_SCOPE_ID, effective_key
+
+        out = []
+        for choice in self.choices:
+            if len(choice) == 2:
+                result, action_id = choice
+                action = BY_SCOPE_ID[(self.scope, action_id)]
+                out.append((result, action.title, effective_key(self.app, action)))
+            else:
+                out.append(choice)
+        return out
+
+    def _labels(self):
+        return [f"{label}({display_key(keys)})" for _, label, keys in self._answers]
+
+    def _stacked(self):
+        """Whether the buttons overflow one row of the box (90% of the screen, at most 96)."""
+        inner = min(96, self.app.size.width * 9 // 10) - 4
+        return sum(max(8, cell_len(t) + 2) + 1 for t in self._labels()) > inner
+
     def compose(self):
+        self._answers = self._buttons()
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(self.message if not isinstance(self.message, str) else Text(self.message))
-            with Horizontal():
-                for i, (result, label, key) in enumerate(self.choices):
-                    yield Button(f"{label}({key})", id=f"choice-{i}")
+            with VerticalScroll(id="message"):
+                yield Static(Text(self.message) if isinstance(self.message, str) else self.message)
+            with Horizontal(id="choices"):
+                for i, text in enumerate(self._labels()):
+                    yield Button(text, id=f"choice-{i}")
 
     def on_mount(self):
+        self._fit()
         self.query_one(Button).focus()
+
+    def on_resize(self, event):
+        self._fit()
+
+    def _fit(self):
+        """The message scrolls in what the box (90% of the screen) leaves beside the title and buttons."""
+        stacked = self._stacked()
+        self.query_one("#choices").set_class(stacked, "stacked")
+        buttons = len(self.choices) if stacked else 1
+        self.query_one("#message").styles.max_height = max(2, self.app.size.height * 9 // 10 - 3 - buttons)
 
     def on_button_pressed(self, event):
         event.stop()
-        self.dismiss(self.choices[int(event.button.id.split("-")[1])][0])
+        self.dismiss(self._answers[int(event.button.id.split("-")[1])][0])
 
     def on_key(self, event):
-        for result, label, key in self.choices:
-            if event.character and event.character.lower() == key.lower():
-                event.stop()
-                self.dismiss(result)
-                return
+        for result, label, keys in self._answers:
+            for key in keys.split(","):
+                # a letter answers in either case, as it always did (s and S)
+                if event.key == key or (len(key) == 1 and event.character and
+                                        event.character.lower() == key.lower()):
+                    event.stop()
+                    self.dismiss(result)
+                    return
 
     def action_previous_button(self):
         self.focus_previous()

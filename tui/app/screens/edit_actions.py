@@ -106,7 +106,8 @@ class EditingMixin:
                 self.notify("已丢弃恢复的修改")
 
         self.app.push_screen(ChoiceDialog("发现未保存的修改", message,
-                                          [("restore", "恢复", "r"), ("discard", "丢弃", "d"), ("later", "暂不处理", "l")]),
+                                          [("restore", "recovery_restore"), ("discard", "recovery_discard"),
+                                           ("later", "recovery_later")], scope="recovery"),
                              chosen)
 
     # -- editing ------------------------------------------------------------
@@ -152,14 +153,10 @@ class EditingMixin:
             return
         if value is BlankValue:
             value = ""
-        from tui.store.document import EditError
-
-        try:
-            changed = model.set(address, value)
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未修改", severity="error", timeout=8)
-            return
-        if changed:
+        outcome = model.set(address, value)
+        if outcome.kind == "refused":
+            self.notify(outcome.message, title="未修改", severity="error", timeout=8)
+        elif outcome.ok:
             self.repaint(model, address)
 
     # -- adding what the file lacks -------------------------------------
@@ -189,19 +186,16 @@ class EditingMixin:
             self.app.push_screen(dialog, lambda result: self.insert_key(model, key, default, part, cell, result))
 
         self.app.push_screen(ChoiceDialog("文件中没有此项，添加？", f"{model.form.label(key)}\n{key}",
-                                          [("add", "添加", "y"), (None, "取消", "n")]), edit)
+                                          [("add", "add_yes"), (None, "add_no")], scope="add"), edit)
 
     def insert_key(self, model, key, default, part, cell, result):
         if result is None:
             return
-        from tui.store.document import EditError
-
-        try:
-            model.insert(key, self._with_part(default, part, result))
-        except (EditError, ValueError, TypeError) as exc:
-            self.notify(str(exc), title="未添加", severity="error", timeout=8)
+        outcome = model.insert(key, self._with_part(default, part, result))
+        if not outcome.ok:
+            self.notify(outcome.message, title="未添加", severity="error", timeout=8)
             return
-        self.notify(f"已添加 {key}（尚未保存）")
+        self.notify(outcome.message)
         self.repaint(model, cell)
 
     @staticmethod
@@ -274,8 +268,8 @@ class EditingMixin:
         message = (f"{message}\n重新载入：放弃我的修改，载入磁盘上的版本；覆盖：保留我的修改，覆盖他人的修改。"
                    if isinstance(message, str) else message)
         self.app.push_screen(ChoiceDialog("文件已被他人修改", message, [
-            ("reload", "重新载入", "r"), ("overwrite", "覆盖", "k"),
-            ("save_as", "另存为", "a"), (None, "取消", "c")]), chosen)
+            ("reload", "conflict_reload"), ("overwrite", "conflict_overwrite"),
+            ("save_as", "conflict_save_as"), (None, "conflict_cancel")], scope="conflict"), chosen)
 
     def _confirm_reload(self, model):
         def chosen(choice):
@@ -284,7 +278,7 @@ class EditingMixin:
 
         if model.dirty:
             self.app.push_screen(ChoiceDialog("重新载入", f"将放弃 {model.edit_count} 处未保存的修改，确定吗？",
-                                              [("yes", "放弃并重新载入", "y"), (None, "取消", "n")]), chosen)
+                                              [("yes", "reload_yes"), (None, "reload_no")], scope="reload"), chosen)
         else:
             self._reload(model)
 
@@ -347,7 +341,8 @@ class EditingMixin:
                     then()
 
         self.app.push_screen(ChoiceDialog("先保存修改", "签核、接受问题和批注写入磁盘上的文件，须先保存当前修改。",
-                                          [("save", "保存并继续", "s"), (None, "取消", "c")]), chosen)
+                                          [("save", "save_first_save"), (None, "save_first_cancel")],
+                                          scope="save_first"), chosen)
 
     def _reviewed(self, model, outcome):
         if not outcome.ok:
@@ -435,10 +430,10 @@ class EditingMixin:
                     self._reviewed(model, model.withdraw(kind, record))
 
             lines = "\n".join(f"{i + 1}. {words}" for i, (_, _, words) in enumerate(records))
-            choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(len(records))] + [(None, "取消", "c")]
+            choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(len(records))] + [(None, "withdraw_cancel")]
             self.app.push_screen(ChoiceDialog(
                 "撤回接受或批注",
                 f"{lines}\n\n撤回会在报告文件末尾追加 [[review.withdrawn]] 记录，原记录保留（FORMAT.md §5）。",
-                choices), chosen)
+                choices, scope="withdraw"), chosen)
 
         self._saved_first(model, ask)

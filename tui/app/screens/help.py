@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.marks import UNSAVED_GLYPH
 from tui.app.actions import SCOPES, actions_for, bindings, display_key, effective_key, key_label
 from tui.app.widgets.paragraph import Paragraph
 from tui.core.findings import GLYPHS
@@ -60,6 +61,7 @@ class HelpScreen(ModalScreen):
         entry(f"{STATE_GLYPHS[REJECTED]} {STATE_GLYPHS[STALE]} {STATE_GLYPHS[NONE]}",
               "签核栏：已退回 / 已过期（签核后报告有改动）/ 未签核")
         entry("#", "单元格附有批注")
+        entry(UNSAVED_GLYPH, "已修改、尚未保存的单元格或正文（标题栏同样显示“已修改”）；保存或撤销后消失")
         entry("空 / 缺", "原件留空（或占位符）/ 文件中缺少该单元格")
         return out
 

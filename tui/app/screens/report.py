@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
 from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved
 from tui.app.navigation import Navigator
 from tui.app.screens.edit_actions import EditingMixin
 from tui.app.stops import finding_stops
@@ -36,7 +37,7 @@ def title_text(model, colours):
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
     t = Text(no_wrap=True, overflow="ellipsis")
     if model.dirty:
-        t.append("* 已修改 ", style="bold " + colours["warning"])
+        t.append(f"{UNSAVED_GLYPH} 已修改 ", style="bold " + colours["warning"])
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
     t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")
@@ -160,12 +161,13 @@ class ReportScreen(EditingMixin, Screen):
         width = self.size.width or self.app.size.width
         self._width = width
         m = self.model
+        unsaved = m.unsaved()
         for b in self.blocks:
             if isinstance(b, GridTable):
-                if not (incremental and b.update_cells(m.data, m.marks, m.comments)):
-                    b.fill(m.data, m.marks, colours, width - 4, m.comments)
+                if not (incremental and b.update_cells(m.data, m.marks, m.comments, unsaved)):
+                    b.fill(m.data, m.marks, colours, width - 4, m.comments, unsaved)
             else:
-                b.fill(m.data, m.marks, colours, m.comments, current=self._current)
+                b.fill(m.data, m.marks, colours, m.comments, current=self._current, unsaved=unsaved)
         if self.address is not None and isinstance(self.focused, GridTable):
             self.focused.select(self.address)
         self.query_one("#title", Static).update(title_text(m, colours))
@@ -254,7 +256,8 @@ class ReportScreen(EditingMixin, Screen):
         if mark is not None and self._current in mark.findings:
             mark = mark.first(self._current)  # the clause `n` stands on is explained first
         self.query_one(StatusLine).show(m.form, m.data, self.address, mark,
-                                        severity_colours(self.app), m.comments.get(self.address, ()), notice)
+                                        severity_colours(self.app), m.comments.get(self.address, ()), notice,
+                                        unsaved=self.address is not None and is_unsaved(self.address, m.unsaved()))
 
     def on_grid_table_moved(self, event):
         if event.address is not None:
@@ -361,7 +364,8 @@ class ReportScreen(EditingMixin, Screen):
                 block = self._block_of(f.span[0])
                 if isinstance(block, NarrativeBlock):
                     m = self.model
-                    block.fill(m.data, m.marks, severity_colours(self.app), m.comments, current=self._current)
+                    block.fill(m.data, m.marks, severity_colours(self.app), m.comments, current=self._current,
+                               unsaved=m.unsaved())
 
     def _goto_clause(self, finding, address):
         """Focus the narrative holding a finding's span, underline it, scroll it into view."""

@@ -1,70 +1,37 @@
 """The report list: every report of a folder with its state at a glance.
 
-Checking runs in a worker thread with a progress bar, so a large folder never
-freezes the screen. Typing in the filter box narrows the list; `s` sorts.
+Rows appear at once (file names), then fill as worker processes identify
+and check the files (tui.core.batch; a progress bar shows how far). The data
+is tui.app.listmodel (small entries, sorting, filtering); the table draws
+only the rows on screen (tui.app.widgets.virtual_table), so 50,000 reports
+sort and filter at once and never freeze the keys. Typing in the filter box
+narrows the list; `s` sorts. Files changed on disk are found by a periodic
+stat (in a thread) and only they, with their agency's other years, are
+checked again.
 """
 
 import os
-import re
+import time
 
 from rich.text import Text
 from textual import work
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.widgets.footer import KeyFooter
-from tui.core.inert import inert
-from tui.core.checker import check_loaded, expand_paths, iter_loaded
+from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel, natural, row_of  # noqa: F401 - re-exported
+from tui.app.widgets.virtual_table import VirtualTable
+from tui.core.checker import expand_paths
 from tui.core.findings import GLYPHS
+from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
-
-class Entry:
-    """One row: a checked report, or an invalid file."""
-
-    __slots__ = ("file", "checked", "invalid")
-
-    def __init__(self, file, checked=None, invalid=None):
-        self.file = file
-        self.checked = checked
-        self.invalid = invalid
-
-    @property
-    def report(self):
-        return self.checked.report if self.checked else None
-
-    def sort_value(self, key):
-        c = self.checked
-        if c is None:
-            return {"agency": [""], "year": 0, "errors": 10**9, "warnings": 0, "signoff": "",
-                    "file": natural(self.file)}[key]
-        if key == "agency":
-            return natural(c.report.agency)
-        if key == "file":
-            return natural(self.file)
-        return {"year": c.report.year, "errors": c.errors, "warnings": c.warnings, "signoff": c.signoff}[key]
-
-    def search_text(self):
-        c = self.checked
-        if c is None:
-            return f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
-        r = c.report
-        state = "有错误" if c.errors else ("有警告" if c.warnings else "无问题")
-        return " ".join([r.agency, str(r.year), r.form.name, STATE_NAMES[c.signoff], c.signoff, state,
-                         self.file]).lower()
-
-
-SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("warnings", "警告数"),
-         ("signoff", "签核"), ("file", "文件"))
-
-
-def natural(text):
-    """Sort key reading digit runs as numbers: 测试机关1, 2, 10, 100 (issue 13.10)."""
-    parts = re.split(r"(\d+)", text)
-    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
+UPDATE_EVERY = 0.25  # seconds between list updates while checking
+STAT_EVERY = 3.0  # seconds between stats of the folder (longer when a stat takes long: see refresh_if_changed)
+RECHECK_ALL_FROM = 0.2  # this share of the files changed: check them all again (one pool) instead of some
 
 
 def _chain(first, rest):
@@ -91,13 +58,14 @@ class _real_stderr:
         return False
 
 
-def stat_files(paths):
-    """{file: (mtime_ns, size)} of every report under paths: a cheap fingerprint
-    telling whether the list must be re-checked (issue 13.1)."""
+def stat_items(items):
+    """{display: (mtime_ns, size) or None} of [(path, display)]: a cheap
+    fingerprint telling which files must be checked again (issue 13.1)."""
     out = {}
-    for path, display in expand_paths(paths):
+    stat = os.stat
+    for path, display in items:
         try:
-            st = os.stat(path)
+            st = stat(path)
         except OSError:
             out[display] = None
             continue
@@ -105,26 +73,129 @@ def stat_files(paths):
     return out
 
 
-def load_entries(paths, progress=None):
-    """Load and check every report under paths; progress(done, total) is called as it goes."""
-    items = expand_paths(paths)
-    loaded, invalid = [], []
-    # Worker processes (spawned: this process has threads) parse and check many
-    # files, so the UI thread keeps the interpreter to itself and stays responsive.
-    results = iter_loaded(items, start_method="spawn")
+def stat_folder(paths):
+    """{display: (mtime_ns, size) or None} of the files expand_paths lists
+    under paths, cheaper: one scandir walk and one stat per file, no
+    realpath (expand_paths's duplicate test). Where the two could differ
+    (links), the caller compares the names with the last check's and asks
+    expand_paths when they differ."""
+    out = {}
+
+    def walk(top):
+        try:
+            with os.scandir(top) as it:
+                found = list(it)
+        except OSError:
+            return
+        dirs = []
+        for e in found:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not e.is_symlink():
+                    dirs.append(e.path)
+            elif name.endswith(".toml") and not name.startswith("."):
+                try:
+                    st = e.stat()
+                    out[e.path] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    out[e.path] = None
+        for d in sorted(dirs):
+            walk(d)
+
+    for p in paths:
+        p = str(p)
+        if os.path.isdir(p):
+            walk(p)
+        else:
+            out.update(stat_items([(p, p)]))
+    return out
+
+
+def stat_files(paths):
+    """{file: (mtime_ns, size)} of every report under paths."""
+    return stat_items(expand_paths(paths))
+
+
+class Stop(Exception):
+    """Raised by a check's update callback to end that check (a newer one replaced it)."""
+
+
+def check_into(items, update, jobs=None, every=None):
+    """Check [(path, display)]; call update(changes, done, total) every
+    UPDATE_EVERY seconds, or every() seconds (and at the end) with [(index,
+    Ident or row or Invalid)] since the last call. done/total count both
+    steps (identify, check)."""
+    from tui.core.batch import run
+
+    total = 2 * len(items)
+    changes, done, last = [], 0, time.monotonic()
+
+    def add(i, got):
+        nonlocal done, last
+        changes.append((i, got))
+        done += 1
+        now = time.monotonic()
+        if now - last >= (every() if every else UPDATE_EVERY):
+            update(changes[:], done, total)
+            changes.clear()
+            last = now
+
+    # Worker processes (spawned: this process has threads) parse and check,
+    # so the UI thread keeps the interpreter to itself and stays responsive.
+    results = run(items, row_of, jobs=jobs, start_method="spawn", on_ident=add)
     with _real_stderr():  # the pool starts on the first result
         first = next(results, None)
-    for i, (r, findings) in enumerate(_chain(first, results), 1):
-        if findings is None:
-            invalid.append(r)
+    for i, got in _chain(first, results):
+        add(i, got)  # an unreadable file comes twice (identify, then here): counted as both steps
+    update(changes, total, total)
+
+
+def load_entries(paths, progress=None):
+    """Load and check every report under paths (no screen): [Entry], file order."""
+    items = expand_paths(paths)
+    entries = [Entry(d) for _, d in items]
+
+    def update(changes, done, total):
+        apply_changes(entries, changes)
+        if progress:
+            progress(done, total)
+
+    check_into(items, update)
+    return entries
+
+
+def apply_changes(entries, changes):
+    from tui.core.batch import Ident
+    from tui.core.report import Invalid
+
+    for i, got in changes:
+        e = entries[i]
+        if isinstance(got, Invalid):
+            if e.state != INVALID or e.invalid.error != got.error:
+                e.failed(got)
+        elif isinstance(got, Ident):
+            if e.state not in (INVALID, CHECKED):  # a row checked before keeps its counts until the new ones
+                e.identified(got.agency, got.year)
         else:
-            loaded.append((r, findings))
-        if progress and (i % 20 == 0 or i == len(items)):
-            progress(i, len(items))
-    checked = check_loaded(loaded, jobs=1)  # pairing here: forking from a threaded process is unsafe
-    entries = {c.report.file: Entry(c.report.file, checked=c) for c in checked}
-    entries.update({i.file: Entry(i.file, invalid=i) for i in invalid})
-    return [entries[d] for _, d in items if d in entries]
+            e.checked_as(got)
+
+
+def _keep(checked):
+    return checked
+
+
+BIG_FILE = 256 * 1024  # bytes: a report this big opens for comparison in a worker
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class ReportListScreen(Screen):
@@ -143,13 +214,34 @@ class ReportListScreen(Screen):
     def __init__(self, paths, **kwargs):
         super().__init__(**kwargs)
         self.paths = [str(p) for p in paths]
-        self.entries = []
-        self.shown = []
-        self.sort_index = 0
-        self.reverse = False
+        self.model = ListModel()
         self.checking = True
         self.marked = []  # files marked for side-by-side comparison (at most two), in marking order
-        self.stats = None  # stat_files() taken before the last check; None until the first
+        self.stats = None  # stat_items() taken before the last check; None until the first
+        self._colours = None
+        self._generation = 0  # of the running load: an older load's updates are dropped
+        self._progress = (0, 0)
+        self._stating = False
+        self._stat_cost = 0.0  # seconds the last stat of the folder took
+        self._stat_done = 0.0
+        self._populate_cost = 0.0  # CPU seconds the last populate() took
+
+    # The list's data, as the screen's callers and tests read it.
+    @property
+    def entries(self):
+        return self.model.entries
+
+    @property
+    def shown(self):
+        return self.model.shown
+
+    @property
+    def sort_index(self):
+        return self.model.sort_index
+
+    @property
+    def reverse(self):
+        return self.model.reverse
 
     def compose(self):
         yield Static(id="list-title")
@@ -157,64 +249,171 @@ class ReportListScreen(Screen):
             yield Input(placeholder="/ 筛选：机关、年度、文件名、有错误、已过期", id="filter")
             yield Static(id="sort-label")
         yield ProgressBar(id="progress", show_eta=False)
-        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable(self._row_cells, self.model.index_of, id="reports")
         yield Static(id="detail")
         yield KeyFooter()
 
     def on_mount(self):
-        table = self.query_one("#reports", DataTable)
+        table = self._table()
         self._columns(table)
         self._title(f"正在检查 {' '.join(self.paths)} …")
         self._sort_label()
         table.focus()
         self.load()
         # A file changed on disk (by another reviewer, an editor, git) shows in
-        # the list without `r`: a periodic stat of the folder, re-checking only
-        # when something changed.
-        self.set_interval(3.0, self.refresh_if_changed)
+        # the list without `r`: a periodic stat of the folder (in a thread),
+        # re-checking only the files that changed.
+        self.set_interval(STAT_EVERY, self.refresh_if_changed)
 
     def on_screen_resume(self):
         """Back from a report (or a dialog): show the files' current state."""
-        self.refresh_if_changed()
+        self.refresh_if_changed(now=True)
 
-    def refresh_if_changed(self):
-        if self.checking or self.stats is None or not self.is_current:
+    def refresh_if_changed(self, now=False):
+        if self.checking or self.stats is None or not self.is_current or self._stating:
             return
-        self._stat_and_reload()
+        # A stat of 50,000 files takes a while: wait at least 10× what the last one took.
+        if not now and time.monotonic() - self._stat_done < 10 * self._stat_cost:
+            return
+        self._stating = True
+        self._stat_and_recheck(self._generation)
 
     @work(thread=True, exclusive=True, group="stat")
-    def _stat_and_reload(self):
-        if stat_files(self.paths) != self.stats:
-            self.app.call_from_thread(self.load)
+    def _stat_and_recheck(self, generation):
+        try:
+            began = time.monotonic()
+            stats = stat_folder(self.paths)
+            old = self.stats
+            if old is not None and stats.keys() != old.keys():  # files came or went (or links): list exactly
+                items = expand_paths(self.paths)
+                stats = stat_items(items)
+            else:
+                items = [(d, d) for d in stats]  # expand_paths lists (path, path)
+            self._stat_cost = time.monotonic() - began
+            if old is None or stats == old or generation != self._generation:
+                return
+            changed = [item for item in items if stats[item[1]] != old.get(item[1])]
+            removed = old.keys() - stats.keys()
+            if len(changed) + len(removed) > max(48, RECHECK_ALL_FROM * len(items)):
+                self.app.call_from_thread(self.action_refresh)
+                return
+            self._recheck(generation, items, changed, removed, stats)
+        finally:
+            self._stat_done = time.monotonic()
+            self._stating = False
+
+    def _recheck(self, generation, items, changed, removed, stats):
+        """Check again the changed files and their agencies' other files (pairing, duplicates)."""
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        agencies = set()
+        for item in changed:  # their agencies as they are now
+            r = load_path(*item)
+            if not isinstance(r, Invalid):
+                agencies.add(r.agency)
+        targets = self.app.call_from_thread(self._prepare_recheck, items, changed, removed, agencies)
+        if targets is None:
+            return
+        sub_items = [(e_path, e.file) for e_path, e in targets]
+        entries = [e for _, e in targets]
+
+        def update(changes, done, total):
+            if generation != self._generation:
+                raise Stop
+            self.app.call_from_thread(self._apply, entries, changes)
+
+        try:
+            check_into(sub_items, update)
+        except Stop:
+            return
+        self.stats = stats
+
+    def _prepare_recheck(self, items, changed, removed, agencies):
+        """In the UI thread: the list follows added and removed files; return
+        [(path, entry)] to check again."""
+        if self.checking:
+            return None
+        known = {e.file: e for e in self.model.entries}
+        wanted = {d for _, d in changed}
+        for d in wanted | set(removed):  # their agencies (as they were) pair differently now
+            e = known.get(d)
+            if e is not None and e.agency:
+                agencies.add(e.agency)
+        if len(known) != len(items) or removed:
+            self.model.set_entries([known.get(d) or Entry(d) for _, d in items])
+            known = {e.file: e for e in self.model.entries}
+            self.marked = [f for f in self.marked if f in known]
+        wanted.update(e.file for e in self.model.of_agencies(agencies))
+        self.populate()
+        return [(path, known[d]) for path, d in items if d in wanted]
 
     def _title(self, text):
         self.query_one("#list-title", Static).update(Text(inert(text), no_wrap=True, overflow="crop"))
 
     @work(thread=True, exclusive=True, group="load")
     def load(self):
+        items = expand_paths(self.paths)
+        generation, entries = self.app.call_from_thread(self._begin, items)
+
+        def update(changes, done, total):
+            if generation != self._generation:
+                raise Stop  # a newer load (r) replaced this one: its pool ends
+            self.app.call_from_thread(self._update, entries, changes, done, total)
+
+        stats = stat_items(items)  # before reading: a change during the check shows next time
+        try:
+            check_into(items, update, every=self._update_every)
+        except Stop:
+            return
+        self.app.call_from_thread(self._loaded, generation, stats)
+
+    def _update_every(self):
+        """Seconds between updates of a filling list: more when sorting it costs more (50,000 rows)."""
+        return max(UPDATE_EVERY, 4 * self._populate_cost)
+
+    def _begin(self, items):
+        """File names at once: the list is usable before any file is read. A
+        file listed before keeps its row (and counts) until checked again."""
+        self._generation += 1
+        known = {e.file: e for e in self.model.entries}
+        entries = [known.get(d) or Entry(d) for _, d in items]
+        self.model.set_entries(entries)
+        self.marked = [f for f in self.marked if f in known or not known]
+        self._progress = (0, max(1, 2 * len(entries)))
         bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        bar.update(total=self._progress[1], progress=0)
+        self.populate()
+        return self._generation, entries
 
-        def progress(done, total):
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+    def _apply(self, entries, changes):
+        apply_changes(entries, changes)
+        self.populate()
 
-        stats = stat_files(self.paths)  # before reading: a change during the check shows next time
-        entries = load_entries(self.paths, progress)
-        self.app.call_from_thread(self._loaded, entries, stats)
+    def _update(self, entries, changes, done, total):
+        apply_changes(entries, changes)
+        self._progress = (done, max(1, total))
+        self.query_one("#progress", ProgressBar).update(total=max(1, total), progress=done)
+        self.populate()
 
-    def _loaded(self, entries, stats=None):
+    def _loaded(self, generation, stats):
+        if generation != self._generation:
+            return
         self.stats = stats
         self.checking = False
-        self.entries = entries
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
 
     def action_refresh(self):
         self.checking = True
         self._title(f"正在检查 {' '.join(self.paths)} …")
-        self.query_one("#progress", ProgressBar).display = True
         self.load()
 
     # -- table ----------------------------------------------------------
+
+    def _table(self):
+        return self.query_one("#reports", VirtualTable)
 
     def _columns(self, table):
         """Columns sized to the screen: fixed ones narrow, the rest to agency and file."""
@@ -226,67 +425,77 @@ class ReportListScreen(Screen):
         agency = max(10, min(spare * 2 // 3, 36))
         sizes = {"state": fixed[0][2], "agency": agency, "year": 4, "form": fixed[2][2], "errors": 4, "warnings": 4,
                  "signoff": 8, "file": max(10, spare - agency)}
-        for label, key in (("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"),
-                           ("错误", "errors"), ("警告", "warnings"), ("签核", "signoff"), ("文件", "file")):
-            table.add_column(label, key=key, width=sizes[key])
+        columns = [(label, key, sizes[key]) for label, key in (
+            ("状态", "state"), ("机关", "agency"), ("年度", "year"), ("格式", "form"), ("错误", "errors"),
+            ("警告", "warnings"), ("签核", "signoff"), ("文件", "file"))]
+        if columns != table.columns:
+            table.set_columns(columns)
 
     def on_resize(self, event):
-        if self.entries:
-            self.populate()
+        self._columns(self._table())
 
     def populate(self):
-        colours = severity_colours(self.app)
-        terms = self.query_one("#filter", Input).value.lower().split()
-        key = SORTS[self.sort_index][0]
-        entries = sorted(self.entries, key=lambda e: (e.sort_value(key), natural(e.file)), reverse=self.reverse)
-        self.shown = [e for e in entries if all(t in e.search_text() for t in terms)]
-        table = self.query_one("#reports", DataTable)
-        current = table.cursor_row
-        table.clear(columns=True)  # columns sized afresh for what is shown
+        """Filter and sort again, and redraw what is on screen (never every row)."""
+        began = time.process_time()
+        table = self._table()
+        self._colours = severity_colours(self.app)
+        current = self._selected()
+        self.model.set_filter(self.query_one("#filter", Input).value)
+        table.set_rows(len(self.model.shown))
+        if current is not None and table.cursor_row:
+            # a cursor the user moved stays on its report while rows fill or re-sort
+            at = self.model.index_of(current.file)
+            if at is not None and at != table.cursor_row:
+                table.move_cursor(row=at)
         self._columns(table)
-        for e in self.shown:
-            table.add_row(*self._cells(e, colours), key=e.file)
-        if self.shown:
-            table.move_cursor(row=min(current, len(self.shown) - 1))
+        self._header()
+        self._detail()
+        self._populate_cost = time.process_time() - began
+
+    def _header(self):
+        n = len(self.model.entries)
         if self.checking:
-            return  # the title shows progress until the folder is checked
-        n = len(self.entries)
-        bad = sum(1 for e in self.entries if e.checked and e.checked.errors)
-        warn = sum(1 for e in self.entries if e.checked and not e.checked.errors and e.checked.warnings)
-        signed = sum(1 for e in self.entries if e.checked and e.checked.signoff == "approved")
-        invalid = sum(1 for e in self.entries if e.invalid)
+            done, total = self._progress
+            self._title(f"正在检查 {done * 100 // max(1, total)}% · {n} 份 · {' '.join(self.paths)}")
+            return
+        bad, warn, signed, invalid = self.model.counts()
         # Counts first, folder last: at 80 columns the counts (and how many a
         # filter shows) survive; the folder is cut with … (issue 13.2).
         self._title(f"{n} 份：✗ 有错误 {bad} · ! 有警告 {warn} · {STATE_GLYPHS['approved']} 已通过 {signed} · "
-                    f"? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if terms else "")
+                    f"? 无法读取 {invalid}" + (f" · 显示 {len(self.shown)}" if self.model.terms else "")
                     + (f" · 已标记 {len(self.marked)} 份（c 比较）" if self.marked else "")
                     + f" · {' '.join(self.paths)}")
-        self._detail()
+
+    def _row_cells(self, index):
+        if index >= len(self.model.shown):
+            return []
+        return self._cells(self.model.shown[index], self._colours or severity_colours(self.app))
 
     def _cells(self, e, colours):
+        name = Text(inert(os.path.basename(e.file)), style="dim")
         if e.invalid:
             return [Text("?", style="bold " + colours["error"]), Text("（无法读取）", style=colours["error"]),
-                    "", "", "", "", "", Text(inert(os.path.basename(e.file)), style="dim")]
-        c = e.checked
-        r = c.report
-        if c.errors:
+                    "", "", "", "", "", name]
+        if e.checked is None:  # not yet checked
+            return [Text("…", style="dim"), Text(inert(e.agency)), str(e.year) if e.year else "", "", "", "", "",
+                    name]
+        if e.errors:
             state = Text("✗", style="bold " + colours["error"])
-        elif c.warnings:
+        elif e.warnings:
             state = Text("!", style="bold " + colours["warning"])
         else:
             state = Text(GLYPHS["clean"], style=colours["accepted"])
         if e.file in self.marked:  # marked for comparison: 比 plus its order, readable without colour
             state = Text.assemble((f"比{self.marked.index(e.file) + 1} ", "bold reverse"), state)
         sign_style = {"approved": colours["accepted"], "rejected": colours["error"],
-                      "stale": colours["warning"]}.get(c.signoff, "dim")
-        return [state, Text(inert(r.agency)), str(r.year), r.form.name[:4] if getattr(self, "narrow", False) else r.form.name,
-                Text(str(c.errors), style=colours["error"] if c.errors else "dim", justify="right"),
-                Text(str(c.warnings), style=colours["warning"] if c.warnings else "dim", justify="right"),
-                Text(f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}", style=sign_style),
-                Text(inert(os.path.basename(e.file)), style="dim")]
+                      "stale": colours["warning"]}.get(e.signoff, "dim")
+        return [state, Text(inert(e.agency)), str(e.year), e.form[:4] if getattr(self, "narrow", False) else e.form,
+                Text(str(e.errors), style=colours["error"] if e.errors else "dim", justify="right"),
+                Text(str(e.warnings), style=colours["warning"] if e.warnings else "dim", justify="right"),
+                Text(f"{STATE_GLYPHS[e.signoff]} {STATE_NAMES[e.signoff]}", style=sign_style), name]
 
     def _selected(self):
-        table = self.query_one("#reports", DataTable)
+        table = self._table()
         if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row]
@@ -297,38 +506,88 @@ class ReportListScreen(Screen):
             text = "（没有符合条件的报告）" if self.entries else ""
         elif e.invalid:
             text = inert(e.invalid.error)
+        elif e.checked is None:
+            text = f"{inert(e.file)}  正在检查…"
         else:
-            c = e.checked
-            first = next((f for f in c.findings if f.blocking), c.findings[0] if c.findings else None)
             # The file's problems and sign-off, not its digest (issue 13.10).
-            state = f"{STATE_GLYPHS[c.signoff]} {STATE_NAMES[c.signoff]}"
-            if first is None:
+            state = f"{STATE_GLYPHS[e.signoff]} {STATE_NAMES[e.signoff]}"
+            if not e.detail:
                 text = f"{GLYPHS['clean']} 未发现问题 · {state} · {inert(e.file)}"
             else:
-                text = f"✗ {c.errors} ! {c.warnings} · {state} · {first.glyph} {inert(first.message)}"
-            if c.signoff == "stale":
-                from tui.store.signoff import stale_description
-
-                text = f"! 签核已过期：{inert(stale_description(c.report.data, c.report.digest))}\n{text}"
+                text = f"✗ {e.errors} ! {e.warnings} · {state} · {inert(e.detail)}"
+            if e.signoff == "stale":
+                text = f"! 签核已过期：{inert(e.stale)}\n{text}"
         self.query_one("#detail", Static).update(Text(text.replace("…", "..."), overflow="crop"))
 
-    def on_data_table_row_highlighted(self, event):
+    def on_virtual_table_row_highlighted(self, event):
         self._detail()
 
-    def on_data_table_row_selected(self, event):
+    def on_virtual_table_row_selected(self, event):
         self.action_open_selected()
 
+    # -- reports read again from disk (the list keeps none) ---------------
+
+    def _load_report(self, e):
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        r = load_path(e.file)
+        if isinstance(r, Invalid):
+            self.notify(inert(r.error), title="无法打开", severity="error", timeout=8)
+            return None
+        return r
+
+    def _pairing_reports(self, agency, year, skip=()):
+        """The reports a report of (agency, year) pairs with: same agency, same or previous year."""
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        out = []
+        for e in self.model.entries:
+            if e.state == CHECKED and e.agency == agency and e.year in (year, year - 1) and e.file not in skip:
+                r = load_path(e.file)
+                if not isinstance(r, Invalid):
+                    out.append(r)
+        return out
+
+    def _related_reports(self, *entries):
+        seen, out = {e.file for e in entries}, []
+        for e in entries:
+            for r in self._pairing_reports(e.agency, e.year, seen):
+                seen.add(r.file)
+                out.append(r)
+        return out
+
+    def _checked(self, e):
+        """The entry's report checked again, with its agency's other years (for the opinion)."""
+        from tui.core.batch import run
+
+        group = [e] + self.model.related(e)
+        for i, got in run([(x.file, x.file) for x in group], _keep, jobs=1):
+            if i == 0:
+                return got
+        return None
+
     # -- actions --------------------------------------------------------
+
+    def _not_yet(self, e):
+        if e.checked is None:
+            self.notify("这份报告还在检查中，请稍候", timeout=3)
+            return True
+        return False
 
     def action_open_selected(self):
         e = self._selected()
         if e is None:
             return
         if e.invalid:
-            self.notify(e.invalid.error, title="无法打开", severity="error", timeout=8)
+            self.notify(inert(e.invalid.error), title="无法打开", severity="error", timeout=8)
             return
-        context = [x.report for x in self.entries if x.checked]
-        self.app.open_report(e.report, context)
+        if self._not_yet(e):
+            return
+        report = self._load_report(e)
+        if report is not None:
+            self.app.open_report(report, self._related_reports(e))
 
     def action_filter(self):
         self.query_one("#filter", Input).focus()
@@ -339,7 +598,7 @@ class ReportListScreen(Screen):
 
     def on_input_submitted(self, event):
         if event.input.id == "filter":
-            self.query_one("#reports", DataTable).focus()
+            self._table().focus()
 
     def action_clear_filter(self):
         """Esc: the filter text goes (the whole list shows again) and the keys go back to the list."""
@@ -347,12 +606,9 @@ class ReportListScreen(Screen):
         if box.value:
             box.value = ""
             self.populate()
-        self.query_one("#reports", DataTable).focus()
+        self._table().focus()
 
     # -- cursor (j/k/g/G as on the other screens; the table handles the arrows itself) --
-
-    def _table(self):
-        return self.query_one("#reports", DataTable)
 
     def action_cursor_down(self):
         table = self._table()
@@ -372,18 +628,23 @@ class ReportListScreen(Screen):
         if self.shown:
             self._table().move_cursor(row=len(self.shown) - 1)
 
+    def action_page_down(self):
+        self._table().action_page_down_rows()
+
+    def action_page_up(self):
+        self._table().action_page_up_rows()
+
     def _sort_label(self):
         self.query_one("#sort-label", Static).update(
             f"排序：{SORTS[self.sort_index][1]}{'（倒序）' if self.reverse else ''}")
 
     def action_sort_next(self):
-        self.sort_index = (self.sort_index + 1) % len(SORTS)
-        self.reverse = SORTS[self.sort_index][0] in ("errors", "warnings")  # most problems first
+        self.model.sort_next()
         self._sort_label()
         self.populate()
 
     def action_sort_reverse(self):
-        self.reverse = not self.reverse
+        self.model.sort_reverse()
         self._sort_label()
         self.populate()
 
@@ -394,12 +655,19 @@ class ReportListScreen(Screen):
         if e is None:
             return
         if e.invalid:
-            self.notify(e.invalid.error, title="无法读取", severity="error", timeout=8)
+            self.notify(inert(e.invalid.error), title="无法读取", severity="error", timeout=8)
+            return
+        if self._not_yet(e):
             return
         from tui.app.screens.opinion import OpinionScreen
         from tui.core.opinion.model import Opinion
+        from tui.core.report import Invalid
 
-        self.app.push_screen(OpinionScreen(Opinion(e.checked)))
+        checked = self._checked(e)
+        if checked is None or isinstance(checked, Invalid):
+            self.notify(inert(getattr(checked, "error", e.file)), title="无法读取", severity="error", timeout=8)
+            return
+        self.app.push_screen(OpinionScreen(Opinion(checked)))
 
     def summary_entries(self):
         """The entries a summary covers: the marked reports, else every report shown (after the filter)."""
@@ -416,10 +684,11 @@ class ReportListScreen(Screen):
             return
         from tui.app.export import export_document, summary_path
         from tui.core.opinion import SUMMARY_FORMATS
-        from tui.render import render_summary
         from tui.core.opinion.model import Summary
+        from tui.render import render_summary
 
-        summary = Summary([e.checked for e in chosen if e.checked], [e.invalid for e in chosen if e.invalid])
+        summary = Summary([], [e.invalid for e in chosen if e.invalid],
+                          rows=[e.summary for e in chosen if e.checked and e.summary is not None])
         what = f"汇总表（{'标记的 ' if marked else ''}{len(chosen)} 份报告）"
         export_document(self, what, summary_path(self.paths), SUMMARY_FORMATS,
                         lambda fmt: render_summary(summary, fmt))
@@ -428,7 +697,7 @@ class ReportListScreen(Screen):
 
     def action_toggle_mark(self):
         e = self._selected()
-        if e is None or e.invalid:
+        if e is None or e.invalid or e.checked is None:
             return
         if e.file in self.marked:
             self.marked.remove(e.file)
@@ -436,9 +705,9 @@ class ReportListScreen(Screen):
             self.marked.append(e.file)
             if len(self.marked) > 2:
                 dropped = self.marked.pop(0)
-                self.notify(f"最多标记两份，已取消标记 {os.path.basename(dropped)}")
+                self.notify(f"最多标记两份，已取消标记 {inert(os.path.basename(dropped))}")
         self.populate()
-        table = self.query_one("#reports", DataTable)
+        table = self._table()
         if table.cursor_row + 1 < len(self.shown):  # like a file manager: mark and move on
             table.move_cursor(row=table.cursor_row + 1)
 
@@ -452,17 +721,42 @@ class ReportListScreen(Screen):
             pair = [marked[0], here]
         else:
             base = marked[0] if marked else here
-            if base is None or base.invalid:
+            if base is None or base.invalid or self._not_yet(base):
                 return
-            r = base.report
-            previous = [x for x in by_file.values() if x.report.agency == r.agency and x.report.year == r.year - 1]
+            previous = [x for x in by_file.values() if x.agency == base.agency and x.year == base.year - 1]
             if not previous:
-                self.notify(f"没有 {r.agency} {r.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
+                self.notify(f"没有 {inert(base.agency)} {base.year - 1} 年度的报告可比较；用空格标记两份报告后按 c",
                             severity="warning")
                 return
             pair = [previous[0], base]
-        context = [x.report for x in self.entries if x.checked]
-        self.app.open_compare(pair[0].report, pair[1].report, context)
+        if any(_size(x.file) > BIG_FILE for x in pair):
+            # A big file (a 2 MB narrative) takes seconds to open and check:
+            # in a worker, so the list keeps answering keys meanwhile.
+            self.notify("正在打开较大的文件，请稍候…", timeout=3)
+            self._open_compare_in_background([x.file for x in pair], self._related_reports(*pair))
+            return
+        reports = [self._load_report(x) for x in pair]
+        if None in reports:
+            return
+        self.app.open_compare(reports[0], reports[1], self._related_reports(*pair))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_compare_in_background(self, files, context):
+        from tui.app.model import ReportModel
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        reports = [load_path(f) for f in files]
+        for r in reports:
+            if isinstance(r, Invalid):
+                self.app.call_from_thread(self.notify, inert(r.error), title="无法打开", severity="error", timeout=8)
+                return
+        old, new = reports
+        if new.year < old.year:
+            old, new = new, old
+        models = [ReportModel.open(old, context), ReportModel.open(new, context)]
+        if self.is_current:  # not if the user went elsewhere meanwhile
+            self.app.call_from_thread(self.app.show_compare, *models)
 
     # -- import (issue 11) ------------------------------------------------
 
@@ -509,6 +803,6 @@ class ReportListScreen(Screen):
         flagged = len([f for f in result.flags if f.has_value])
         self.notify(f"已导入为 {inert(os.path.basename(out))}：{flagged} 个单元格待核对（?）",
                     title="已导入", timeout=10)
-        self.action_refresh()
-        context = [x.report for x in self.entries if x.checked]
-        self.app.open_report(report, context)
+        # Back in the list, the stat refresh finds the new file and checks it
+        # (with its agency's other years), not the whole folder again.
+        self.app.open_report(report, self._pairing_reports(report.agency, report.year, {report.file}))

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.app.actions import bindings, key_label
+from tui.app.colours import severity_colours
+from tui.app.widgets.paragraph import Paragraph
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES, signoffs
 
@@ -19,15 +21,22 @@ DECISION_NAMES = {"approved": "通过", "rejected": "退回"}
 
 class SignoffDialog(ModalScreen):
     BINDINGS = bindings("signoff")
+    # Compact one-line fields and buttons, so at 80×24 the summary keeps ~14
+    # lines: the errors the reason accepts are in sight while it is typed.
     DEFAULT_CSS = """
     SignoffDialog { align: center middle; }
     SignoffDialog > Vertical { width: 94%; max-width: 110; height: 94%; border: round $accent;
                                background: $surface; padding: 0 1; }
     SignoffDialog #summary { height: 1fr; }
-    SignoffDialog .label { color: $text-muted; height: 1; }
+    SignoffDialog .field.next { margin: 0; }
+    SignoffDialog .field { height: 1; margin: 1 0 0 0; }
+    SignoffDialog .field Static { width: 14; color: $text-muted; }
+    SignoffDialog .field Input { width: 1fr; }
     SignoffDialog #error { color: $error; height: auto; }
-    SignoffDialog #sign { height: 1; }
-    SignoffDialog Horizontal { height: auto; }
+    SignoffDialog #error.empty { display: none; }
+    SignoffDialog #sign { height: auto; margin: 1 0 0 0; }
+    SignoffDialog #buttons { height: 1; margin: 1 0 0 0; }
+    SignoffDialog Button { margin: 0 2 0 0; min-width: 8; }
     """
 
     def __init__(self, model, reviewer, stale_text, sign_key=None):
@@ -38,51 +47,65 @@ class SignoffDialog(ModalScreen):
         self.sign_key = sign_key
         self.sign = sign_key is not None
         self.blocking = [f for f in model.findings if f.blocking]
+        self.colours = {}
 
     def compose(self):
+        self.colours = severity_colours(self.app)
         with Vertical():
             with VerticalScroll(id="summary"):
                 yield Static(self._summary())
-            yield Static("审核人", classes="label")
-            yield Input(self.reviewer, id="reviewer")
-            yield Static("意见（可选）", classes="label")
-            yield Input("", id="note", placeholder="如：与上年报告核对无误")
+            with Horizontal(classes="field"):
+                yield Static("审核人")
+                yield Input(self.reviewer, id="reviewer", compact=True)
+            with Horizontal(classes="field next"):
+                yield Static("意见（可选）")
+                yield Input("", id="note", placeholder="如：与上年报告核对无误", compact=True)
             if self.blocking:
-                yield Static(f"接受理由：通过前须接受上列 {len(self.blocking)} 条错误", classes="label")
-                yield Input("", id="reason", placeholder="如：原件如此，已向报送单位核实")
+                with Horizontal(classes="field next"):
+                    yield Static("接受理由")
+                    yield Input("", id="reason", compact=True,
+                                placeholder=f"通过须接受上列 {len(self.blocking)} 条错误，如：原件如此，已核实")
             yield Static(self._sign_text(), id="sign")
-            yield Static("", id="error")
-            with Horizontal():
+            yield Static("", id="error", classes="empty")
+            with Horizontal(id="buttons"):
                 yield Button(f"通过({key_label(self.app, 'signoff', 'approve')})", id="approve")
                 yield Button(f"退回({key_label(self.app, 'signoff', 'reject')})", id="reject")
                 yield Button(f"取消({key_label(self.app, 'signoff', 'cancel')})", id="cancel")
 
     def _summary(self):
+        """What is signed, most pressing first: the report, its state, the errors the
+        acceptance reason covers (each whole, wrapped), then the history and the digest."""
         m = self.model
         r = m.report
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        grid.add_row("报告", Text(f"{inert(r.agency)} {r.year} 年度 · {r.form.name} · {inert(r.file)}"))
-        grid.add_row("数据摘要", r.digest)
+        grid.add_column(ratio=1)
+
+        def row(label, text):
+            grid.add_row(label, Paragraph(text if isinstance(text, Text) else Text(text)))
+
+        row("报告", Text(f"{inert(r.agency)} {r.year} 年度 · {r.form.name} · {inert(r.file)}"))
         state = Text(f"{STATE_GLYPHS[m.signoff]} {STATE_NAMES[m.signoff]}")
         if self.stale_text:
             state.append(f"：{inert(self.stale_text)}")
-        grid.add_row("签核状态", state)
+        row("签核状态", state)
+        if self.blocking:
+            for i, f in enumerate(self.blocking):
+                line = Text(f"✗ {inert(f.message)}", style=self.colours.get("error", ""))
+                line.append(f"  {inert(f.first)}", style="dim")
+                row(f"未接受的错误 {len(self.blocking)}" if i == 0 else "", line)
+        else:
+            row("未接受的错误", Text("无", style="dim"))
         history = signoffs(r.data)
         if not history:
-            grid.add_row("签核记录", Text("无", style="dim"))
+            row("签核记录", Text("无", style="dim"))
         for i, rec in enumerate(reversed(history)):
             signed = " · 已签名" if rec.get("signature") else ""
             note = f" · {rec.get('note')}" if rec.get("note") else ""
             line = (f"{rec.get('at', '')} {DECISION_NAMES.get(rec.get('decision'), rec.get('decision'))} "
                     f"{rec.get('reviewer', '')}（{rec.get('user', '')}）{signed}{note}")
-            grid.add_row("签核记录" if i == 0 else "", Text(inert(line)))
-        if self.blocking:
-            for i, f in enumerate(self.blocking):
-                grid.add_row("未接受的错误" if i == 0 else "", Text(f"✗ {inert(f.first)}  {inert(f.message)}"))
-        else:
-            grid.add_row("未接受的错误", Text("无", style="dim"))
+            row("签核记录" if i == 0 else "", Text(inert(line)))
+        row("数据摘要", Text(r.digest, style="dim"))
         return grid
 
     def _sign_text(self):
@@ -116,25 +139,29 @@ class SignoffDialog(ModalScreen):
         event.stop()
         self.focus_next()
 
-    def _decide(self, decision):
+    def _say(self, words):
         error = self.query_one("#error", Static)
+        error.update(words)
+        error.set_class(not words, "empty")
+
+    def _decide(self, decision):
         reviewer = self.query_one("#reviewer", Input).value.strip()
         if not reviewer:
-            error.update("✗ 审核人不能为空")
+            self._say("✗ 审核人不能为空")
             return
         from tui.core.findings import UNCONFIRMED
 
         unconfirmed = [f for f in self.model.findings if f.rule == UNCONFIRMED and not f.accepted]
         if unconfirmed and decision == "approved":
             # Import flags are confirmed one by one against the original, never swept up here.
-            error.update(f"✗ 还有 {len(unconfirmed)} 个导入待核对的单元格（?）：请先逐一与原件核对（y）或改正，"
+            self._say(f"✗ 还有 {len(unconfirmed)} 个导入待核对的单元格（?）：请先逐一与原件核对（y）或改正，"
                          "再签核通过")
             return
         reason = None
         if self.blocking and decision == "approved":
             reason = self.query_one("#reason", Input).value.strip()
             if not reason:
-                error.update(f"✗ 仍有 {len(self.blocking)} 条未接受的错误：请填写接受理由，或退回")
+                self._say(f"✗ 仍有 {len(self.blocking)} 条未接受的错误：请填写接受理由，或退回")
                 self.query_one("#reason", Input).focus()
                 return
         self.dismiss({"decision": decision, "reviewer": reviewer,

@@ -2,7 +2,8 @@
 
 A DataTable whose first column is the printed row label; heading rows are
 printed sub-headings the cursor skips. Its height is its content, so the
-report scrolls as one document; moving past the first or last row hands the
+report scrolls as one document (never the table on its own: a second
+scrollbar inside the view at 80×24 was a stray glyph); moving past the first or last row hands the
 cursor to the neighbouring block.
 """
 
@@ -11,6 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.layout import cell_value, display_value
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved
 from tui.app.widgets.cursor import CellCursorMixin
 
 LABEL_MIN = 10
@@ -22,7 +24,7 @@ def _at(cells, i):
 
 class GridTable(CellCursorMixin, DataTable):
     DEFAULT_CSS = """
-    GridTable { height: auto; margin: 0 0 1 0; }
+    GridTable { height: auto; max-height: 1000; overflow: hidden hidden; margin: 0 0 1 0; }
     """
 
     class Moved(Message):
@@ -47,6 +49,7 @@ class GridTable(CellCursorMixin, DataTable):
         self.data = {}
         self.marks = {}
         self.comments = {}
+        self.unsaved = frozenset()  # addresses edited since the last save
         self.colours = {}
         self.narrow = False
         self._where = {}  # address → (row, column)
@@ -56,10 +59,11 @@ class GridTable(CellCursorMixin, DataTable):
 
     # -- content --------------------------------------------------------
 
-    def fill(self, data, marks, colours, width, comments=None):
+    def fill(self, data, marks, colours, width, comments=None, unsaved=()):
         """(Re)build the table for this report data, marks and screen width."""
         self.data, self.marks, self.colours = data, marks, colours
         self.comments = comments or {}
+        self.unsaved = frozenset(unsaved)
         keep = self.cursor_coordinate if self.row_count else None
         self._quiet = True
         try:
@@ -95,7 +99,7 @@ class GridTable(CellCursorMixin, DataTable):
         self._shown = {}
         for r_index, row in enumerate(block.rows):
             label = Text(self._label(row), style="bold" if row.heading else "")
-            label.truncate(label_w, overflow="crop")
+            label.truncate(label_w, overflow="ellipsis")  # `…` where cut; the status line has it whole
             cells = [self._cell(row, i, values) for i in range(ncols)]
             self.add_row(label, *cells, key=str(r_index))
             for i, a in enumerate(row.cells):
@@ -110,9 +114,10 @@ class GridTable(CellCursorMixin, DataTable):
 
     def _signature(self, address, value):
         mark = self.marks.get(address)
-        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments)
+        return (value, (mark.kind, mark.glyph) if mark else None, address in self.comments,
+                is_unsaved(address, self.unsaved))
 
-    def update_cells(self, data, marks, comments=None):
+    def update_cells(self, data, marks, comments=None, unsaved=()):
         """Repaint only the cells whose value, mark or comment changed (after an edit).
 
         Returns False when a value no longer fits its column: the caller then
@@ -121,6 +126,7 @@ class GridTable(CellCursorMixin, DataTable):
         """
         self.data, self.marks = data, marks
         self.comments = comments or {}
+        self.unsaved = frozenset(unsaved)
         changed = []
         for a, (row, col) in self._where.items():
             value = display_value(cell_value(data, a))
@@ -153,6 +159,8 @@ class GridTable(CellCursorMixin, DataTable):
             t = Text()
             if mark is not None:
                 t.append(mark.glyph + " ", style="bold " + self.colours.get(mark.kind, ""))
+            if is_unsaved(a, self.unsaved):
+                t.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
             t.append(value)
             return t
         if not a:
@@ -164,6 +172,8 @@ class GridTable(CellCursorMixin, DataTable):
         if mark is not None:
             text.append(mark.glyph, style="bold " + self.colours.get(mark.kind, ""))
             text.append(" ")
+        if is_unsaved(a, self.unsaved):
+            text.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
         value = values[a]
         style = "dim" if value in ("空", "缺") else ""
         if mark is not None:

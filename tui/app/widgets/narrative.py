@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved
 from tui.app.widgets.paragraph import Paragraph, wrap_text
 from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
@@ -68,7 +69,7 @@ class NarrativeBlock(Static, can_focus=True):
         self.address = block.address
         self.text = ""
 
-    def fill(self, data, marks, colours, comments=None, current=None):
+    def fill(self, data, marks, colours, comments=None, current=None, unsaved=()):
         """Render the text with the findings' marks. A finding with a span in this
         text (a claim's clause, a placeholder) is highlighted there, after its
         glyph; `current`, the finding the navigator stands on, is underlined too."""
@@ -77,13 +78,16 @@ class NarrativeBlock(Static, can_focus=True):
         mark = marks.get(self.address)
         signature = (value, tuple((f.rule, f.message, f.accepted, f.lapsed, f.span) for f in mark.findings)
                      if mark else (), bool(comments and self.address in comments),
-                     tuple(sorted(colours.items())), id(current) if current is not None else None)
+                     tuple(sorted(colours.items())), id(current) if current is not None else None,
+                     is_unsaved(self.address, unsaved))
         if signature == getattr(self, "_signature", None):
             return  # unchanged: skip re-wrapping and re-layout
         self._signature = signature
         self.text = value if isinstance(value, str) else ""
         self._offsets = {}
         out = Text()
+        if is_unsaved(self.address, unsaved):
+            out.append(f"{UNSAVED_GLYPH} ", style="bold " + colours.get("warning", ""))
         if comments and self.address in comments:
             out.append("# ", style=colours.get("accent", ""))
         if mark is not None:

@@ -17,6 +17,7 @@ from rich.text import Text
 _UNIT = re.compile(r"[!-~]+|\s+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’〉】…·,.;:?!)]}%")
 _NO_LINE_END = set("（《「『“‘〈【([{")
+_WIDTHS = {}  # character → cells (the same few thousand characters recur)
 
 
 def _no_start(line, unit):
@@ -29,8 +30,18 @@ def _no_start(line, unit):
 def break_offsets(line, width):
     """Offsets in `line` where wrapped lines start (besides 0), and spaces to drop."""
     width = max(width, 2)
-    units = [(m.start(), m.end(), get_character_cell_size(m.group()) if m.end() - m.start() == 1
-              else cell_len(m.group())) for m in _UNIT.finditer(line)]
+    units = []
+    add = units.append
+    widths = _WIDTHS
+    for m in _UNIT.finditer(line):
+        unit = m.group()
+        w = widths.get(unit)
+        if w is None:
+            w = get_character_cell_size(unit) if len(unit) == 1 else cell_len(unit)
+            if len(unit) == 1:
+                widths[unit] = w
+        start, end = m.span()
+        add((start, end, w))
     breaks = []
     used = 0
     first = 0  # the unit that starts the current line
@@ -67,7 +78,7 @@ def break_offsets(line, width):
             continue
         used += w
         i += 1
-    return breaks
+    return [b for b in breaks if b < len(line)]  # a space at the very end starts no line
 
 
 def wrap_text(text, width):

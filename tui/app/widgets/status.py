@@ -1,12 +1,28 @@
 """StatusLine: the focused cell's address, full value, label path and findings."""
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.app.layout import cell_value
+from tui.app.marks import UNSAVED_GLYPH
 from tui.core.address import MISSING
 from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
+
+
+def fit_path(parts, width, sep=" › "):
+    """A label path in `width` cells: whole if it fits, else its outer parts
+    give way to `…` so the row's own label and the column stay whole (issue
+    13.2: the table cuts long row labels; here the reviewer reads them)."""
+    parts = [inert(p) for p in parts]
+    text = ""
+    for drop in range(len(parts)):
+        shown = (["…"] if drop else []) + parts[drop:]
+        text = sep.join(shown)
+        if width <= 0 or cell_len(text) <= width:
+            return text
+    return text
 
 
 class StatusLine(Static):
@@ -15,7 +31,7 @@ class StatusLine(Static):
     StatusLine.short { height: 2; }
     """
 
-    def show(self, form, data, address, mark, colours, comments=(), notice=None):
+    def show(self, form, data, address, mark, colours, comments=(), notice=None, unsaved=False):
         """`notice`: words leading the problems line (a wrap of n / N to the other end of the list)."""
         if address is None:
             self.update("")
@@ -30,6 +46,8 @@ class StatusLine(Static):
         t.append(inert(address), style="bold")
         t.append("  值：")
         t.append(inert(shown), style="bold")
+        if unsaved:
+            t.append(f"  {UNSAVED_GLYPH} 未保存", style="bold " + colours.get("warning", ""))
         t.append("  " if short else "\n")
         if notice and not short:
             t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))
@@ -45,7 +63,7 @@ class StatusLine(Static):
             t.append(inert(f"{c.get('text', '')}（{c.get('user', '')}）") + "  ")
         if mark is None and not comments:
             t.append("本格无问题", style="dim")
-        t.append("\n" + inert(form.label(address)), style="dim")
+        t.append("\n" + fit_path(form.label_path(address), self.content_region.width), style="dim")
         self.update(t)
 
 

@@ -312,9 +312,11 @@ SUMMARY_COLUMNS = (("agency", "发布机关"), ("year", "年度"), ("edition", "
 class Summary:
     """One row per report, sorted by sign-off state then agency, with totals."""
 
-    def __init__(self, checked, invalid=(), title="政府信息公开工作年度报告审核汇总"):
+    def __init__(self, checked, invalid=(), title="政府信息公开工作年度报告审核汇总", rows=()):
+        """`checked`: Checked reports; `rows`: SummaryRows made already (the
+        report list keeps one per report instead of the report)."""
         self.title = title
-        self.rows = sorted((SummaryRow(c) for c in checked), key=SummaryRow.sort_key)
+        self.rows = sorted([*(SummaryRow(c) for c in checked), *rows], key=SummaryRow.sort_key)
         self.invalid = [(i.file, i.error) for i in invalid]
         self.errors = sum(r.errors for r in self.rows)
         self.warnings = sum(r.warnings for r in self.rows)

@@ -1,0 +1,54 @@
+"""Issue 15.4: the similarity of long texts (a 2 MB narrative) is computed
+with packed ints and one shared set, and must equal FORMAT.md §2's measure
+exactly: |S(A) ∩ S(B)| / |S(A)| over sets of 5-character substrings."""
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core import similarity as sim
+
+
+def reference(a, b):
+    a, b = sim.normalise(a), sim.normalise(b)
+    if len(a) < sim.N:
+        return 0.0
+    sa = {a[i:i + sim.N] for i in range(len(a) - sim.N + 1)}
+    sb = {b[i:i + sim.N] for i in range(len(b) - sim.N + 1)}
+    return len(sa & sb) / len(sa)
+
+
+def long_path(a, b):
+    return sim._similarity_long(sim.normalise(a), sim.normalise(b))
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("公开申请件年1 2０𠀀ab")), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, TEXT)
+def test_long_path_equals_the_measure(a, b):
+    if len(sim.normalise(a)) >= sim.N and sim.normalise(a) != sim.normalise(b):
+        assert long_path(a, b) == reference(a, b)
+
+
+def test_long_path_on_shared_starts_and_many_characters():
+    rnd = random.Random(5)
+    alphabet = [chr(0x4E00 + i) for i in range(5000)]
+    for _ in range(300):
+        a = "".join(rnd.choice(alphabet[:rnd.choice([2, 30, 5000])]) for _ in range(rnd.randint(5, 80)))
+        b = rnd.choice([a[:rnd.randint(0, 8)], a[rnd.randint(0, len(a)):] + a, a[::-1], ""])
+        assert long_path(a, b) == reference(a, b)
+
+
+def test_long_texts_take_the_long_path_with_the_same_result():
+    rnd = random.Random(9)
+    alphabet = [chr(0x4E00 + i) for i in range(3000)]
+    a = "".join(rnd.choice(alphabet) for _ in range(sim._MEMO_MAX_CHARS + 500))
+    b = list(a)
+    for _ in range(len(b) // 40):
+        b[rnd.randrange(len(b))] = rnd.choice(alphabet)
+    b = "".join(b)
+    assert sim.similarity(a, b) == reference(a, b)
+    assert 0.8 < sim.similarity(a, b) < 1.0

@@ -1,0 +1,217 @@
+"""The report list's data: one small Entry per file, sorting and filtering.
+
+No rendering here (tui.app.screens.report_list draws the rows that are on
+screen) and no report data: an Entry holds what a row, its status line and
+the summary export show, a few hundred bytes, so 50,000 reports fit in a few
+tens of MB. The report itself is read from disk again when it is opened.
+Entries fill in as the check goes: first the file name, then identity
+(agency, year), then the counts (`row_of`, computed in the batch workers).
+"""
+
+import os
+import re
+from operator import attrgetter
+
+from tui.core.review import STATE_NAMES
+
+PENDING, IDENTIFIED, CHECKED, INVALID = "pending", "identified", "checked", "invalid"
+
+SORTS = (("agency", "机关"), ("year", "年度"), ("errors", "错误数"), ("warnings", "警告数"),
+         ("signoff", "签核"), ("file", "文件"))
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural(text):
+    """Sort key reading digit runs as numbers: 测试机关1, 2, 10, 100 (issue 13.10)."""
+    parts = _DIGITS.split(text)
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
+
+
+def row_of(checked):
+    """What the list keeps of a checked report (runs in the batch workers, so
+    the parent never holds report data): the row, the status line's first
+    finding, the stale sign-off's reason and the summary export's row."""
+    from tui.core.opinion.model import SummaryRow
+
+    r = checked.report
+    findings = checked.findings
+    first = next((f for f in findings if f.blocking), findings[0] if findings else None)
+    detail = "" if first is None else f"{first.glyph} {first.message}"
+    stale = ""
+    if checked.signoff == "stale":
+        from tui.store.signoff import stale_description
+
+        stale = stale_description(r.data, r.digest)
+    return (r.agency, r.year, r.form.name, checked.errors, checked.warnings, checked.signoff, detail, r.digest,
+            stale, SummaryRow(checked))
+
+
+class Entry:
+    """One row. `checked` and `report` are the entry itself once known (so
+    `e.checked.errors` and `e.report.year` read as they did when rows held
+    whole reports), else None. The sort keys and the search text are made
+    when the entry changes, so a sort or a filter only reads attributes."""
+
+    __slots__ = ("file", "agency", "year", "form", "errors", "warnings", "signoff", "detail", "digest",
+                 "stale", "summary", "invalid", "state", "search", "sk_agency", "sk_errors", "sk_warnings",
+                 "_nat_file")
+
+    def __init__(self, file):
+        self.file = file
+        self.form = self.detail = self.digest = self.stale = ""
+        self.summary = self.invalid = self._nat_file = None
+        self._set(PENDING, "", 0, 0, 0, "")
+
+    def _set(self, state, agency, year, errors, warnings, signoff):
+        self.state, self.agency, self.year, self.errors, self.warnings, self.signoff = (
+            state, agency, year, errors, warnings, signoff)
+        self.sk_agency = natural(agency)
+        if state == CHECKED:
+            self.sk_errors, self.sk_warnings = errors, warnings
+            status = "有错误" if errors else ("有警告" if warnings else "无问题")
+            self.search = " ".join([agency, str(year), self.form, STATE_NAMES[signoff], signoff, status,
+                                    self.file]).lower()
+        elif state == INVALID:
+            self.sk_errors, self.sk_warnings = 10**9, 0  # unreadable files first when sorting by errors
+            self.search = f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
+        else:
+            self.sk_errors = self.sk_warnings = -1
+            self.search = f"{agency} {year or ''} {self.file}".lower()
+
+    @property
+    def checked(self):
+        return self if self.state == CHECKED else None
+
+    @property
+    def report(self):
+        return self if self.state in (IDENTIFIED, CHECKED) else None
+
+    @property
+    def name(self):
+        return os.path.basename(self.file)
+
+    def identified(self, agency, year):
+        self.invalid = None
+        self._set(IDENTIFIED, agency, year, 0, 0, "")
+
+    def checked_as(self, row):
+        agency, year, self.form, errors, warnings, signoff, self.detail, self.digest, *extra = row
+        self.stale, self.summary = extra if extra else ("", None)
+        self.invalid = None
+        self._set(CHECKED, agency, year, errors, warnings, signoff)
+
+    def failed(self, invalid):
+        self.invalid, self.summary, self.form = invalid, None, ""
+        self._set(INVALID, "", 0, 0, 0, "")
+
+    def natural_file(self):
+        if self._nat_file is None:
+            self._nat_file = natural(self.file)
+        return self._nat_file
+
+    def sort_value(self, key):
+        if key == "file":
+            return self.natural_file()
+        return getattr(self, _SORT_ATTRS[key])
+
+    def search_text(self):
+        return self.search
+
+
+_SORT_ATTRS = {"agency": "sk_agency", "year": "year", "errors": "sk_errors", "warnings": "sk_warnings",
+               "signoff": "signoff"}
+_SORT_KEYS = {k: attrgetter(a) for k, a in _SORT_ATTRS.items()}
+
+
+class ListModel:
+    """Entries in file order; `shown` is them filtered and sorted (a new list,
+    the entries themselves are shared)."""
+
+    def __init__(self, entries=()):
+        self.sort_index = 0
+        self.reverse = False
+        self.terms = []
+        self.set_entries(entries)
+
+    @property
+    def sort_key(self):
+        return SORTS[self.sort_index][0]
+
+    def set_entries(self, entries):
+        self.entries = list(entries)
+        # Ties sort by file name (naturally): a stable sort of the entries in
+        # that order gives it without a second key.
+        self._by_file = sorted(self.entries, key=Entry.natural_file)
+        self._ranks = {}
+        self.update()
+
+    def set_filter(self, text):
+        self.terms = text.lower().split()
+        self.update()
+
+    def sort_next(self):
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.reverse = self.sort_key in ("errors", "warnings")  # most problems first
+        self.update()
+
+    def sort_reverse(self):
+        self.reverse = not self.reverse
+        self.update()
+
+    def update(self):
+        """Filter and sort again: attribute reads only (50,000 entries: tens of ms)."""
+        entries = self._by_file[::-1] if self.reverse else self._by_file
+        for t in self.terms:
+            entries = [e for e in entries if t in e.search]
+        key = self.sort_key
+        if key == "file":
+            self.shown = list(entries)
+        elif key == "agency":  # each agency's rank in natural order: ints compare faster than lists
+            rank = self._agency_ranks(entries)
+            self.shown = sorted(entries, key=lambda e: rank[e.agency], reverse=self.reverse)
+        else:  # reverse=True keeps equal entries in their (reversed) file order: ties reversed too
+            self.shown = sorted(entries, key=_SORT_KEYS[key], reverse=self.reverse)
+        self._positions = None
+        return self.shown
+
+    def _agency_ranks(self, entries):
+        rank = self._ranks
+        missing = {e.agency for e in entries if e.agency not in rank}
+        if missing:  # new agencies (while the list fills): rank them all again
+            firsts = {e.agency: e for e in self.entries}
+            rank, i, before = {}, -1, None
+            for e in sorted(firsts.values(), key=attrgetter("sk_agency")):
+                if e.sk_agency != before:  # 机关7 and 机关007 tie, as their natural keys do
+                    i, before = i + 1, e.sk_agency
+                rank[e.agency] = i
+            self._ranks = rank
+        return rank
+
+    def index_of(self, file):
+        if self._positions is None:
+            self._positions = {e.file: i for i, e in enumerate(self.shown)}
+        return self._positions.get(file)
+
+    def counts(self):
+        bad = warn = signed = invalid = 0
+        for e in self.entries:
+            if e.state == CHECKED:
+                if e.errors:
+                    bad += 1
+                elif e.warnings:
+                    warn += 1
+                if e.signoff == "approved":
+                    signed += 1
+            elif e.state == INVALID:
+                invalid += 1
+        return bad, warn, signed, invalid
+
+    def related(self, entry):
+        """Entries of the same agency for the entry's year and the year before (for pairing)."""
+        return [e for e in self.entries if e is not entry and e.state == CHECKED and e.agency == entry.agency
+                and e.year in (entry.year, entry.year - 1)]
+
+    def of_agencies(self, agencies):
+        """Every entry of these agencies: what a change to one of their files may re-pair."""
+        return [e for e in self.entries if e.agency in agencies]
