@@ -33,3 +33,16 @@ async def test_list_sorts_agencies_naturally(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [e.report.agency for e in app.screen.shown] == ["测试机关1", "测试机关2", "测试机关10", "测试机关100"]
+
+
+async def test_cut_names_in_the_list_end_with_an_ellipsis(in_reports_copy):
+    """At 80 columns the file column cannot hold lingwu-minzheng-2020: it says so with …"""
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#reports")
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        row = next(line for line in lines if "灵武市民政局" in line)
+        assert "lingwu-minzheng-2020" not in row
+        assert row.rstrip().endswith("…"), row

@@ -177,3 +177,47 @@ def test_stat_folder_lists_what_expand_paths_lists(tmp_path):
     single = tmp_path / "b" / "c.toml"
     for paths in ([str(tmp_path)], [str(single)], [str(tmp_path / "b"), str(tmp_path / "a.toml")]):
         assert stat_folder(paths) == stat_items(expand_paths(paths))
+
+
+async def test_list_answers_keys_while_a_big_pair_opens_for_comparison(in_reports_copy, monkeypatch):
+    """A big file opens for comparison in a worker: the list moves its cursor
+    and filters while the reports are read and checked, then the compare
+    screen comes."""
+    import threading
+
+    from tui.app.app import NianbaoApp
+    from tui.app.model import ReportModel
+    from tui.app.screens import report_list
+    from tui.app.screens.compare import CompareScreen
+
+    monkeypatch.setattr(report_list, "BIG_FILE", 0)  # every file counts as big
+    opening, go = threading.Event(), threading.Event()
+    real = ReportModel.open.__func__
+
+    def slow_open(cls, report, context=()):
+        opening.set()
+        assert go.wait(30)
+        return real(cls, report, context)
+
+    monkeypatch.setattr(ReportModel, "open", classmethod(slow_open))
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#reports")
+        table.move_cursor(row=[e.name for e in screen.shown].index("hongze-2024.toml"))
+        await pilot.press("c")  # with last year's
+        assert opening.wait(30)
+        assert app.screen is screen
+        before = table.cursor_row
+        await pilot.press("up")
+        assert table.cursor_row == before - 1
+        await pilot.press("slash", *"hongze")
+        await pilot.pause()
+        assert len(screen.shown) == 2
+        go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert [m.report.year for m in app.screen.models] == [2023, 2024]

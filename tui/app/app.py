@@ -166,11 +166,16 @@ class NianbaoApp(App):
 
     def open_compare(self, old_report, new_report, context=()):
         """Push the compare screen: the earlier year on the left (same year: the order given)."""
-        from tui.app.screens.compare import CompareScreen
 
         if new_report.year < old_report.year:
             old_report, new_report = new_report, old_report
-        screen = CompareScreen(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
+        return self.show_compare(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
+
+    def show_compare(self, old_model, new_model):
+        """Push the compare screen of two opened models (opened in a worker for big files: the list)."""
+        from tui.app.screens.compare import CompareScreen
+
+        screen = CompareScreen(old_model, new_model)
         self.push_screen(screen)
         return screen
 

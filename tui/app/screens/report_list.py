@@ -188,6 +188,16 @@ def _keep(checked):
     return checked
 
 
+BIG_FILE = 256 * 1024  # bytes: a report this big opens for comparison in a worker
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 class ReportListScreen(Screen):
     SCOPE = "list"
     BINDINGS = bindings("list")
@@ -719,10 +729,34 @@ class ReportListScreen(Screen):
                             severity="warning")
                 return
             pair = [previous[0], base]
+        if any(_size(x.file) > BIG_FILE for x in pair):
+            # A big file (a 2 MB narrative) takes seconds to open and check:
+            # in a worker, so the list keeps answering keys meanwhile.
+            self.notify("正在打开较大的文件，请稍候…", timeout=3)
+            self._open_compare_in_background([x.file for x in pair], self._related_reports(*pair))
+            return
         reports = [self._load_report(x) for x in pair]
         if None in reports:
             return
         self.app.open_compare(reports[0], reports[1], self._related_reports(*pair))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_compare_in_background(self, files, context):
+        from tui.app.model import ReportModel
+        from tui.core.load import load_path
+        from tui.core.report import Invalid
+
+        reports = [load_path(f) for f in files]
+        for r in reports:
+            if isinstance(r, Invalid):
+                self.app.call_from_thread(self.notify, inert(r.error), title="无法打开", severity="error", timeout=8)
+                return
+        old, new = reports
+        if new.year < old.year:
+            old, new = new, old
+        models = [ReportModel.open(old, context), ReportModel.open(new, context)]
+        if self.is_current:  # not if the user went elsewhere meanwhile
+            self.app.call_from_thread(self.app.show_compare, *models)
 
     # -- import (issue 11) ------------------------------------------------
 

@@ -149,7 +149,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             t.no_wrap = True
             if t.justify == "right" and t.cell_len < width:
                 t.pad_left(width - t.cell_len)
-            t.truncate(width, overflow="crop", pad=True)
+            # a cut name ends in … so the reader knows there is more (the status line has it whole)
+            t.truncate(width, overflow="ellipsis", pad=True)
             line.append(" ")  # one space each side of a cell, as DataTable's cell padding
             line.append_text(t)
             line.append(" ")
