@@ -213,6 +213,12 @@ class CompareView:
         self.entries.sort(key=lambda e: (self.position(*e), e[1].rule))
 
     @property
+    def reports(self):
+        """{side: (form, data)} the problem list groups each side's findings by (跨年: the later report's)."""
+        old, new = ((m.report.form, m.report.data) for m in self.models)
+        return {OLD: old, NEW: new, YOY: new}
+
+    @property
     def edition_names(self):
         return {OLD: self.comparison.old.form.name, NEW: self.comparison.new.form.name}
 

@@ -208,8 +208,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     def finding_to_accept(self):
         """(model, error): the one highlighted in the problem list, else the first at the cursor on this side."""
         vm, panel = self.vm, self.query_one(CompareFindings)
-        if self._in_panel and panel.highlighted is not None and panel.entries:
-            found = [panel.entries[panel.highlighted]]
+        if self._in_panel and panel.highlighted_finding() is not None:
+            found = [e for e in panel.entries if e[1] is panel.highlighted_finding()]
         else:
             found = [e for e in vm.cell_findings() if e[0] == vm.side or (e[0] == YOY and vm.side == NEW)]
         side, f = next((e for e in found if e[1].blocking), (None, None))
@@ -235,7 +235,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self._show_title(colours)
-        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours)
+        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports)
         f = self._active()  # after a repaint, the view-model's cell is the one under the table cursor
         if self.vm.view == TABLES and isinstance(f, CompareTable):
             self._took(f)
@@ -355,10 +355,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         side, finding = entry
         self._set_side(side if side in (OLD, NEW) else NEW)
         self.goto(NEW if side == YOY else side, finding.first)
-        panel = self.query_one(CompareFindings)
-        for i, e in enumerate(panel.entries):
-            if e[1] is finding:
-                panel.highlighted = i
+        self.query_one(CompareFindings).show(finding)  # its line, or its group's line when closed
 
     def on_compare_table_moved(self, event):
         if event.cell is None:
@@ -368,9 +365,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         self._follow(event.table)
         panel = self.query_one(CompareFindings)
         found = [f for _, f in self.vm.cell_findings()]
-        i = next((i for i, (_, f) in enumerate(panel.entries) if f in found), None)
-        if i is not None:
-            panel.highlighted = i
+        lit = next((f for _, f in panel.entries if f in found), None)
+        if lit is not None:
+            panel.show(lit)
 
     def on_descendant_focus(self, event):
         w = event.widget
@@ -509,7 +506,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def _jump_finding(self, direction):
         panel = self.query_one(CompareFindings)
-        found = self.vm.step_finding(direction, panel.highlighted, self._in_panel)
+        lit = panel.highlighted_finding(self.vm.address_here()[0])
+        current = next((i for i, (_, f) in enumerate(panel.entries) if f is lit), None)
+        found = self.vm.step_finding(direction, current, self._in_panel)
         if found is None:
             self.notify("两份报告均未发现问题")
             return
@@ -519,6 +518,11 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def action_next_finding(self):
         self._jump_finding(1)
+
+    def action_toggle_group(self):
+        """Open or close the group of findings highlighted in the problem list."""
+        if not self.query_one(CompareFindings).toggle_group():
+            self.notify("问题列表中选中的不是一组问题")
 
     def action_previous_finding(self):
         self._jump_finding(-1)
