@@ -50,14 +50,14 @@ class NarrativeDiffs:
             return
         # Everything the worker reads is taken now, on the UI thread.
         years, marks, colours = vm.years_by_name, vm.marks[NEW], severity_colours(self.app)
-        old_marks = vm.marks[OLD]
+        old_marks, unsaved = vm.marks[OLD], {t.key: vm.text_unsaved(t) for t in todo}
 
         def work():
             worker = get_current_worker()
             results = []
             for t in todo:
                 ops = vm.ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
-                text = narrative_text(t, years, marks, colours, ops, old_marks)
+                text = narrative_text(t, years, marks, colours, ops, old_marks, unsaved[t.key])
                 results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
                 if worker.is_cancelled:
                     return
@@ -245,7 +245,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         vm = self.vm
         colours = colours or severity_colours(self.app)
         for table, layout in zip(self.tables, vm.layouts):
-            table.fill(layout, vm.years, vm.marks, colours, self._width - 6, vm.side)
+            table.fill(layout, vm.years, vm.marks, colours, self._width - 6, vm.side, vm.unsaved)
             title, notes = vm.section_head(layout.section)
             self.query_one(f"#title-{layout.section.key}", Static).update(title)
             note = self.query_one(f"#note-{layout.section.key}", Static)
@@ -263,7 +263,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self.query_one("#texts", VerticalScroll).mount_all(views)
         for v, t in zip(views, vm.comparison.texts):
             v.years = vm.years_by_name
-            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)), vm.marks[OLD])
+            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)), vm.marks[OLD], vm.text_unsaved(t))
         self.query_one("#texts-legend", Static).update(vm.legend(colours))
 
     def _show_title(self, colours=None):
