@@ -41,6 +41,7 @@ async def test_blank_columns_one_tagged_line_that_expands_and_n_visits_each_cell
         # open it from the list with space; the members follow, tagged with their side
         screen.action_switch_side()  # as Tab does: 新 -> the problem list
         await pilot.pause()
+        assert panel.highlighted is not None  # the list is entered on a line: space acts at once
         panel.highlighted = g
         await pilot.press("space")
         await pilot.pause()

@@ -414,7 +414,10 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         elif self.vm.side == OLD:
             self._set_side(NEW)
         else:
-            self.query_one(CompareFindings).focus()
+            panel = self.query_one(CompareFindings)
+            panel.focus()
+            if panel.highlighted is None and panel.option_count:
+                panel.highlighted = 0  # so space / Enter act on a line at once
             self._in_panel = True
         self._show_status()
 
