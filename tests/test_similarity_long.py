@@ -52,3 +52,21 @@ def test_long_texts_take_the_long_path_with_the_same_result():
     b = "".join(b)
     assert sim.similarity(a, b) == reference(a, b)
     assert 0.8 < sim.similarity(a, b) < 1.0
+
+
+def test_a_long_pair_is_measured_once_and_remembered(monkeypatch):
+    """Opening two 2 MB narratives side by side asks for the same figure
+    three times; only the first computes it (the worker), the interface
+    thread's later asks are answered from the memo, with the same figure."""
+    rnd = random.Random(9)
+    alphabet = [chr(0x4E00 + i) for i in range(3000)]
+    a = "".join(rnd.choice(alphabet) for _ in range(30_000))
+    b = a[:15_000] + "".join(rnd.choice(alphabet) for _ in range(15_000))
+    computed = []
+    real = sim._similarity
+    monkeypatch.setattr(sim, "_similarity", lambda x, y: computed.append(1) or real(x, y))
+    first = sim.similarity(a, b)
+    assert sim.similarity(a, b) == sim.similarity(a, b) == first == reference(a, b)
+    assert len(computed) == 1
+    sim.similarity(b, a)  # the other direction is another figure
+    assert len(computed) == 2

@@ -133,6 +133,8 @@ ACTIONS = [
     Action("switch_side", "tab", "切换", "在旧报告、新报告与问题列表之间轮换（状态行以当前一侧为先）", "compare",
            priority=True),
     Action("toggle_view", "t", "正文/表格", "在表格对照与正文（叙述部分）逐字对照之间切换", "compare"),
+    Action("toggle_group", "space", "展开/收起", "问题列表：展开或收起一侧的一组同类问题（n / N 仍逐格访问；"
+           "在组的一行上按回车也可）", "compare", show=False),
     Action("edit", "e,enter", "修改", "修改当前一侧（Tab 切换）光标所在的单元格或正文", "compare"),
     Action("undo", "u,ctrl+z", "撤销", "撤销当前一侧的上一次修改", "compare", show=False),
     Action("redo", "ctrl+r,ctrl+y", "重做", "重做当前一侧被撤销的修改", "compare", show=False),

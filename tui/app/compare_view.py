@@ -15,7 +15,7 @@ import os
 from rich.text import Text
 
 from tui.app.layout import applications_block
-from tui.app.marks import Mark, marks_for
+from tui.app.marks import UNSAVED_GLYPH, UNSAVED_WORDS, Mark, any_unsaved, is_unsaved, marks_for, unsaved_text
 from tui.app.navigation import Navigator
 from tui.core.compare import APPEALS, APPLICATIONS, BOTH, NEW, OLD, compare_reports, finite
 from tui.core.findings import LAPSED_NOTE
@@ -45,6 +45,13 @@ def full_value(v):
     if isinstance(v, str):
         return "（空白）" if v.strip() == "" else f"「{inert(v)}」"  # not “”: ambiguous width
     return str(v)
+
+
+def side_addresses(cell, side):
+    """The addresses an aligned cell shows on one side: its own, or the parts of a sum."""
+    if side == OLD:
+        return [cell.old_address] if cell.old_address else list(cell.old_parts)
+    return [cell.new_address] if cell.new_address else list(cell.new_parts)
 
 
 def change_words(cell, row):
@@ -197,11 +204,19 @@ class CompareView:
             for f in mark.findings:
                 target.add(f)
         self.yoy = yoy
+        # edited, not yet saved, per side: ✎ as on the report screen (tui.app.marks)
+        self.unsaved = {OLD: self.models[0].unsaved(), NEW: self.models[1].unsaved()}
         self._yoy_ids = {id(f) for f in yoy}
         self.entries = [(YOY, f) for f in yoy] + [(OLD, f) for f in own[0]] + [(NEW, f) for f in own[1]]
         names = self.edition_names
         self.layouts = [SectionLayout(s, names) for s in c.sections]
         self.entries.sort(key=lambda e: (self.position(*e), e[1].rule))
+
+    @property
+    def reports(self):
+        """{side: (form, data)} the problem list groups each side's findings by (跨年: the later report's)."""
+        old, new = ((m.report.form, m.report.data) for m in self.models)
+        return {OLD: old, NEW: new, YOY: new}
 
     @property
     def edition_names(self):
@@ -332,9 +347,13 @@ class CompareView:
         cell, out = self.cell, []
         if cell is None:
             return out
-        self._tagged(OLD, [cell.old_address] if cell.old_address else cell.old_parts, out)
-        self._tagged(NEW, [cell.new_address] if cell.new_address else cell.new_parts, out)
+        for side in (OLD, NEW):
+            self._tagged(side, side_addresses(cell, side), out)
         return out
+
+    def text_unsaved(self, t):
+        """Whether either side's text of a TextComparison holds an unsaved edit."""
+        return any(is_unsaved(t.address, self.unsaved[side]) for side in (OLD, NEW))
 
     def text_findings(self, address):
         out = []
@@ -361,11 +380,14 @@ class CompareView:
                 t.append(f"（{LAPSED_NOTE}）  ", style="bold " + colours.get(kind, ""))
         return t
 
-    def _side_value(self, side, value):
+    def _side_value(self, side, value, colours, unsaved=False):
         active = side == self.side
         t = Text()
         t.append((">" if active else " ") + self.side_name(side) + "：", style="bold" if active else "")
         t.append(value, style="bold" if active else "")
+        if unsaved:
+            t.append(" ")
+            t.append_text(unsaved_text(colours, UNSAVED_WORDS))
         return t
 
     def status(self, colours, width, text_state=None, notice=None):
@@ -400,7 +422,8 @@ class CompareView:
         for side in (OLD, NEW):
             if (side == OLD and row.side == NEW) or (side == NEW and row.side == OLD):
                 continue
-            t.append_text(self._side_value(side, full_value(cell.old if side == OLD else cell.new)))
+            t.append_text(self._side_value(side, full_value(cell.old if side == OLD else cell.new), colours,
+                                           any_unsaved(side_addresses(cell, side), self.unsaved[side])))
             t.append("   ")
         t.append(change_words(cell, row), style="bold " + colours["accent"] if cell.changed else "dim")
         if row.note:
@@ -420,7 +443,8 @@ class CompareView:
         t.append("  " + tc.label, style="dim")
         t.append("\n")
         for side, text in ((OLD, tc.old), (NEW, tc.new)):
-            t.append_text(self._side_value(side, "（无）" if text is None else f"{len(text)} 字"))
+            t.append_text(self._side_value(side, "（无）" if text is None else f"{len(text)} 字", colours,
+                                           is_unsaved(tc.address, self.unsaved[side])))
             t.append("   ")
         if tc.old is not None and tc.new is not None:
             t.append(f"相似度 {tc.percent}%")
@@ -457,9 +481,11 @@ class CompareView:
             t.append(f"! {warnings}", style=colours["warning"] if warnings else "dim")
         same_agency = old.agency == new.agency
         sides = []
-        for name, r in (("旧", old), ("新", new)):
+        for name, r, model in (("旧", old, self.models[0]), ("新", new, self.models[1])):
             s = Text(no_wrap=True, overflow="crop")
             s.append(f"{name} ", style="bold")
+            if model.dirty:
+                s.append_text(unsaved_text(colours, f"{UNSAVED_GLYPH} 已修改 "))
             s.append(f"{r.year} 年度 {r.form.name} ")
             if not same_agency:
                 s.append(f"{inert(r.agency)} ")

@@ -6,17 +6,30 @@ import flag not yet confirmed (import.unconfirmed) shows ? before anything
 else: until it is checked against the original, its value itself is in doubt.
 """
 
+from rich.text import Text
+
 from tui.core.findings import GLYPHS, UNCONFIRMED
 from tui.core.review import normal_address
 
 # An edited cell (or narrative) whose value is not yet saved (issue 13.10): a glyph,
 # never colour alone; it goes when the file is saved (or the edit undone).
 UNSAVED_GLYPH = "✎"
+UNSAVED_WORDS = f"{UNSAVED_GLYPH} 未保存"    # in status lines
+
+
+def unsaved_text(colours, words=UNSAVED_GLYPH):
+    """The unsaved mark as every screen shows it (report and side-by-side): one style."""
+    return Text(words, style="bold " + colours.get("warning", ""))
 
 
 def is_unsaved(address, unsaved):
     """Whether a shown cell holds an unsaved edit: its own, or its row's when a row was added."""
     return bool(unsaved) and (address in unsaved or address.split("[", 1)[0] in unsaved)
+
+
+def any_unsaved(addresses, unsaved):
+    """Whether any of `addresses` holds an unsaved edit (a cell shown as the sum of several)."""
+    return bool(unsaved) and any(is_unsaved(a, unsaved) for a in addresses)
 
 
 _RANK = {"error": 3, "warning": 2, "info": 1, "accepted": 0}

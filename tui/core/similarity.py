@@ -36,6 +36,23 @@ def normalise(text: str) -> str:
 
 
 def similarity(this_year: str, last_year: str) -> float:
+    if len(this_year) > _MEMO_MAX_CHARS or len(last_year) > _MEMO_MAX_CHARS:
+        # Opening a pair of 2 MB narratives side by side asks for the same
+        # figure three times (the check's text.copied, its year-over-year
+        # pairing, the compare screen's head), about a second each: the worker
+        # that opens the pair computes it once, the interface thread finds it.
+        key = (this_year, last_year)
+        found = _LONG_RESULTS.get(key)
+        if found is None:
+            found = _similarity(this_year, last_year)
+            if len(_LONG_RESULTS) >= _LONG_RESULTS_SIZE:
+                _LONG_RESULTS.pop(next(iter(_LONG_RESULTS)), None)
+            _LONG_RESULTS[key] = found
+        return found
+    return _similarity(this_year, last_year)
+
+
+def _similarity(this_year, last_year):
     a_text, b_text = _normalised(this_year), _normalised(last_year)
     if len(a_text) < N:
         return 0.0
@@ -94,6 +111,8 @@ _pieces, _old_pieces = {}, {}
 
 
 _NORMALISED = {}
+_LONG_RESULTS = {}  # (this year's text, last year's) -> figure, for texts over _MEMO_MAX_CHARS
+_LONG_RESULTS_SIZE = 4
 
 
 def _normalised(text):

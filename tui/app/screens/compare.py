@@ -50,14 +50,14 @@ class NarrativeDiffs:
             return
         # Everything the worker reads is taken now, on the UI thread.
         years, marks, colours = vm.years_by_name, vm.marks[NEW], severity_colours(self.app)
-        old_marks = vm.marks[OLD]
+        old_marks, unsaved = vm.marks[OLD], {t.key: vm.text_unsaved(t) for t in todo}
 
         def work():
             worker = get_current_worker()
             results = []
             for t in todo:
                 ops = vm.ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
-                text = narrative_text(t, years, marks, colours, ops, old_marks)
+                text = narrative_text(t, years, marks, colours, ops, old_marks, unsaved[t.key])
                 results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
                 if worker.is_cancelled:
                     return
@@ -208,8 +208,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     def finding_to_accept(self):
         """(model, error): the one highlighted in the problem list, else the first at the cursor on this side."""
         vm, panel = self.vm, self.query_one(CompareFindings)
-        if self._in_panel and panel.highlighted is not None and panel.entries:
-            found = [panel.entries[panel.highlighted]]
+        if self._in_panel and panel.highlighted_finding() is not None:
+            found = [e for e in panel.entries if e[1] is panel.highlighted_finding()]
         else:
             found = [e for e in vm.cell_findings() if e[0] == vm.side or (e[0] == YOY and vm.side == NEW)]
         side, f = next((e for e in found if e[1].blocking), (None, None))
@@ -235,7 +235,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self._show_title(colours)
-        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours)
+        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports)
         f = self._active()  # after a repaint, the view-model's cell is the one under the table cursor
         if self.vm.view == TABLES and isinstance(f, CompareTable):
             self._took(f)
@@ -245,7 +245,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         vm = self.vm
         colours = colours or severity_colours(self.app)
         for table, layout in zip(self.tables, vm.layouts):
-            table.fill(layout, vm.years, vm.marks, colours, self._width - 6, vm.side)
+            table.fill(layout, vm.years, vm.marks, colours, self._width - 6, vm.side, vm.unsaved)
             title, notes = vm.section_head(layout.section)
             self.query_one(f"#title-{layout.section.key}", Static).update(title)
             note = self.query_one(f"#note-{layout.section.key}", Static)
@@ -263,7 +263,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self.query_one("#texts", VerticalScroll).mount_all(views)
         for v, t in zip(views, vm.comparison.texts):
             v.years = vm.years_by_name
-            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)), vm.marks[OLD])
+            v.fill(t, vm.marks[NEW], colours, vm.ops.get((t.old, t.new)), vm.marks[OLD], vm.text_unsaved(t))
         self.query_one("#texts-legend", Static).update(vm.legend(colours))
 
     def _show_title(self, colours=None):
@@ -355,10 +355,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         side, finding = entry
         self._set_side(side if side in (OLD, NEW) else NEW)
         self.goto(NEW if side == YOY else side, finding.first)
-        panel = self.query_one(CompareFindings)
-        for i, e in enumerate(panel.entries):
-            if e[1] is finding:
-                panel.highlighted = i
+        self.query_one(CompareFindings).show(finding)  # its line, or its group's line when closed
 
     def on_compare_table_moved(self, event):
         if event.cell is None:
@@ -368,9 +365,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         self._follow(event.table)
         panel = self.query_one(CompareFindings)
         found = [f for _, f in self.vm.cell_findings()]
-        i = next((i for i, (_, f) in enumerate(panel.entries) if f in found), None)
-        if i is not None:
-            panel.highlighted = i
+        lit = next((f for _, f in panel.entries if f in found), None)
+        if lit is not None:
+            panel.show(lit)
 
     def on_descendant_focus(self, event):
         w = event.widget
@@ -417,7 +414,10 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         elif self.vm.side == OLD:
             self._set_side(NEW)
         else:
-            self.query_one(CompareFindings).focus()
+            panel = self.query_one(CompareFindings)
+            panel.focus()
+            if panel.highlighted is None and panel.option_count:
+                panel.highlighted = 0  # so space / Enter act on a line at once
             self._in_panel = True
         self._show_status()
 
@@ -509,7 +509,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def _jump_finding(self, direction):
         panel = self.query_one(CompareFindings)
-        found = self.vm.step_finding(direction, panel.highlighted, self._in_panel)
+        lit = panel.highlighted_finding(self.vm.address_here()[0])
+        current = next((i for i, (_, f) in enumerate(panel.entries) if f is lit), None)
+        found = self.vm.step_finding(direction, current, self._in_panel)
         if found is None:
             self.notify("两份报告均未发现问题")
             return
@@ -519,6 +521,11 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def action_next_finding(self):
         self._jump_finding(1)
+
+    def action_toggle_group(self):
+        """Open or close the group of findings highlighted in the problem list."""
+        if not self.query_one(CompareFindings).toggle_group():
+            self.notify("问题列表中选中的不是一组问题")
 
     def action_previous_finding(self):
         self._jump_finding(-1)

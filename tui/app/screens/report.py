@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
 from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
-from tui.app.marks import UNSAVED_GLYPH, is_unsaved
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved, unsaved_text
 from tui.app.navigation import Navigator
 from tui.app.screens.edit_actions import EditingMixin
 from tui.app.stops import finding_stops
@@ -37,7 +37,7 @@ def title_text(model, colours):
     warnings = sum(1 for f in model.findings if f.severity == "warning" and not f.accepted)
     t = Text(no_wrap=True, overflow="ellipsis")
     if model.dirty:
-        t.append(f"{UNSAVED_GLYPH} 已修改 ", style="bold " + colours["warning"])
+        t.append_text(unsaved_text(colours, f"{UNSAVED_GLYPH} 已修改 "))
     if model.read_only:
         t.append("[只读] ", style="bold " + colours["warning"])
     t.append(f"✗ {errors}", style=colours["error"] if errors else "dim")

@@ -115,11 +115,6 @@ def stat_folder(paths):
     return out
 
 
-def stat_files(paths):
-    """{file: (mtime_ns, size)} of every report under paths."""
-    return stat_items(expand_paths(paths))
-
-
 class Stop(Exception):
     """Raised by a check's update callback to end that check (a newer one replaced it)."""
 
@@ -152,20 +147,6 @@ def check_into(items, update, jobs=None, every=None):
     for i, got in _chain(first, results):
         add(i, got)  # an unreadable file comes twice (identify, then here): counted as both steps
     update(changes, total, total)
-
-
-def load_entries(paths, progress=None):
-    """Load and check every report under paths (no screen): [Entry], file order."""
-    items = expand_paths(paths)
-    entries = [Entry(d) for _, d in items]
-
-    def update(changes, done, total):
-        apply_changes(entries, changes)
-        if progress:
-            progress(done, total)
-
-    check_into(items, update)
-    return entries
 
 
 def apply_changes(entries, changes):

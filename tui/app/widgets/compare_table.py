@@ -22,8 +22,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.actions import bindings
-from tui.app.compare_view import signed
+from tui.app.compare_view import side_addresses, signed
 from tui.app.layout import display_value
+from tui.app.marks import any_unsaved, unsaved_text
 from tui.app.widgets.cursor import CellCursorMixin
 from tui.app.widgets.paragraph import break_offsets
 from tui.core.compare import NEW, OLD
@@ -96,16 +97,18 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
         self.side = NEW               # the side the screen is working on (">" in the 年度 column)
         self.years = {OLD: "旧", NEW: "新"}
         self.where = {OLD: {}, NEW: {}}   # address → (line, column) per side
+        self.unsaved = {OLD: (), NEW: ()}  # addresses edited since the last save, per side
         self._cursor_line = None
         self._quiet = False
 
     # -- content --------------------------------------------------------
 
-    def fill(self, layout, years, marks, colours, width, side):
+    def fill(self, layout, years, marks, colours, width, side, unsaved=None):
         """(Re)build for a section of a (re)computed comparison (its tui.app.compare_view.SectionLayout),
-        keeping the cursor where it was."""
+        keeping the cursor where it was. `unsaved`: {side: addresses edited, not saved} (✎)."""
         self.section = layout.section
         self.years, self.marks, self.colours, self.side = years, marks, colours, side
+        self.unsaved = unsaved or {OLD: (), NEW: ()}
         keep = self.cursor_coordinate if self.row_count else None
         self._quiet = True
         try:
@@ -120,11 +123,7 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
 
     def _mark(self, cell, side):
         marks = self.marks[side]
-        if side == OLD:
-            addresses = [cell.old_address] if cell.old_address else list(cell.old_parts)
-        else:
-            addresses = [cell.new_address] if cell.new_address else list(cell.new_parts)
-        found = [marks[a] for a in addresses if a in marks]
+        found = [marks[a] for a in side_addresses(cell, side) if a in marks]
         if not found:
             return None
         rank = {"error": 3, "warning": 2, "info": 1, "accepted": 0}
@@ -138,6 +137,8 @@ class CompareTable(CellCursorMixin, DataTable, inherit_bindings=False):
         if mark is not None:
             t.append(mark.glyph, style="bold " + colours.get(mark.kind, ""))
             t.append(" ")
+        if any_unsaved(side_addresses(cell, side), self.unsaved[side]):
+            t.append_text(unsaved_text(colours))
         shown = value_text(value)
         style = "dim" if shown in ("空", "缺") else ""
         if mark is not None:

@@ -22,6 +22,7 @@ class FindingsPanel(OptionList):
     """
 
     COLLAPSED, EXPANDED = "▸", "▾"  # narrow glyphs (FIELD-NOTES: no ambiguous widths)
+    EMPTY = "未发现问题"
 
     class Chosen(Message):
         def __init__(self, finding):
@@ -78,26 +79,27 @@ class FindingsPanel(OptionList):
         self.rows = []
         if not self.findings:
             self.rows.append(None)
-            self.add_option(Option(Text(GLYPHS["clean"] + " 未发现问题", style=colours.get("accepted", "")), disabled=True))
+            self.add_option(Option(Text(f"{GLYPHS['clean']} {self.EMPTY}", style=colours.get("accepted", "")),
+                                   disabled=True))
         index = {id(f): i for i, f in enumerate(self.findings)}
         shown = set()
         for i, f in enumerate(self.findings):
             g = self._group_of.get(id(f))
             if g is None:
                 self.rows.append(("finding", i))
-                self.add_option(Option(self._finding_text(f), id=str(i)))
+                self.add_option(Option(self._prompt(self._finding_text(f)), id=str(i)))
                 continue
             if g in shown:
                 continue
             shown.add(g)
             group = self.groups[g]
             self.rows.append(("group", g))
-            self.add_option(Option(self._group_text(group, self.is_expanded(g)), id=f"g{g}"))
+            self.add_option(Option(self._prompt(self._group_text(group, self.is_expanded(g))), id=f"g{g}"))
             if self.is_expanded(g):
                 for member in group.findings:
                     j = index[id(member)]
                     self.rows.append(("finding", j))
-                    self.add_option(Option(self._finding_text(member, indent="  "), id=str(j)))
+                    self.add_option(Option(self._prompt(self._finding_text(member, indent="  ")), id=str(j)))
         for i, (cell, c) in enumerate(self._comments):
             t = Text()
             t.append("# 批注 ", style="bold " + colours.get("accent", ""))
@@ -106,6 +108,13 @@ class FindingsPanel(OptionList):
             t.append(f"（{inert(str(c.get('user', '')))}）", style="dim")
             self.rows.append(("comment", i))
             self.add_option(Option(Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
+
+    def _prompt(self, text):
+        return text
+
+    def _form_of(self, group):
+        """The form that names a group's rows and columns."""
+        return self._form
 
     def _finding_text(self, f, indent=""):
         colours = self._colours
@@ -125,8 +134,9 @@ class FindingsPanel(OptionList):
         t = Text()
         t.append((self.EXPANDED if expanded else self.COLLAPSED) + " ", style="bold")
         t.append(group.first.glyph + " ", style="bold " + colours.get(kind, ""))
-        t.append(inert(group.brief(self._form)), style="bold")
-        t.append("：" + inert(group.common_message(self._form)))
+        form = self._form_of(group)
+        t.append(inert(group.brief(form)), style="bold")
+        t.append("：" + inert(group.common_message(form)))
         t.append(f"（{group.size} 格）", style="bold")
         if group.accepted:
             t.append("（已接受）", style="dim")
@@ -207,27 +217,49 @@ class FindingsPanel(OptionList):
 
 
 class CompareFindings(FindingsPanel):
-    """Every finding of both reports, each tagged with its side (跨年 for year-over-year ones)."""
+    """Every finding of both reports, each tagged with its side (跨年 for year-over-year ones).
+    Findings of one side that fill a block of a table fold into one line, as on the report screen."""
 
-    def fill_entries(self, entries, tags, colours):
-        from tui.app.widgets.paragraph import Paragraph
+    EMPTY = "两份报告均未发现问题"
+
+    def fill_entries(self, entries, tags, colours, reports=None):
+        """`entries`: [(side, finding)] in display order; `reports`: {side: (form, data)} to group by."""
+        from tui.core.grouping import group_findings
 
         self.entries = list(entries)
         self.findings = [f for _, f in self.entries]
-        self.groups, self._group_of = [], {}
-        self.rows = [("finding", i) for i in range(len(self.findings))] or [None]
-        self.clear_options()
-        if not self.entries:
-            self.add_option(Option(Text(GLYPHS["clean"] + " 两份报告均未发现问题", style=colours.get("accepted", "")), disabled=True))
-            return
-        for i, (side, f) in enumerate(self.entries):
-            kind = "accepted" if f.accepted else f.severity
-            t = Text()
-            t.append(f"[{tags[side]}] ", style="dim")
-            t.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
-            t.append(inert(f.message))
-            if f.accepted:
-                t.append("（已接受）", style="dim")
-            elif f.lapsed:
-                t.append(f"（{LAPSED_NOTE}）", style="bold " + colours.get(kind, ""))
-            self.add_option(Option(Paragraph(t), id=str(i)))  # Chinese wraps between characters
+        self._tags = {id(f): tags[side] for side, f in self.entries}
+        self._colours, self._comments, self._label, self._form = colours, [], None, None
+        self.comment_cells = []
+        self.groups, self._group_of, self._forms = [], {}, {}
+        for side, (form, data) in (reports or {}).items():
+            for g in group_findings([f for s, f in self.entries if s == side], form, data):
+                if g.is_block:
+                    for f in g.findings:
+                        self._group_of[id(f)] = len(self.groups)
+                    self.groups.append(g)
+                    self._forms[id(g)] = form
+        self._render_rows()
+
+    def _key(self, finding):
+        return self._tags.get(id(finding)), finding.rule, finding.first
+
+    def _form_of(self, group):
+        return self._forms.get(id(group))
+
+    def _prompt(self, text):
+        from tui.app.widgets.paragraph import Paragraph
+
+        return Paragraph(text)  # Chinese wraps between characters
+
+    def _tagged(self, finding, text, indent=""):
+        t = Text(indent)
+        t.append(f"[{self._tags.get(id(finding), '')}] ", style="dim")
+        t.append_text(text)
+        return t
+
+    def _finding_text(self, f, indent=""):
+        return self._tagged(f, super()._finding_text(f), indent)
+
+    def _group_text(self, group, expanded):
+        return self._tagged(group.first, super()._group_text(group, expanded))

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.app.layout import cell_value, display_value
-from tui.app.marks import UNSAVED_GLYPH, is_unsaved
+from tui.app.marks import is_unsaved, unsaved_text
 from tui.app.widgets.cursor import CellCursorMixin
 
 LABEL_MIN = 10
@@ -160,7 +160,7 @@ class GridTable(CellCursorMixin, DataTable):
             if mark is not None:
                 t.append(mark.glyph + " ", style="bold " + self.colours.get(mark.kind, ""))
             if is_unsaved(a, self.unsaved):
-                t.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
+                t.append_text(unsaved_text(self.colours))
             t.append(value)
             return t
         if not a:
@@ -173,7 +173,7 @@ class GridTable(CellCursorMixin, DataTable):
             text.append(mark.glyph, style="bold " + self.colours.get(mark.kind, ""))
             text.append(" ")
         if is_unsaved(a, self.unsaved):
-            text.append(UNSAVED_GLYPH, style="bold " + self.colours.get("warning", ""))
+            text.append_text(unsaved_text(self.colours))
         value = values[a]
         style = "dim" if value in ("空", "缺") else ""
         if mark is not None:

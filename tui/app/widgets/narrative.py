@@ -4,7 +4,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.app.marks import UNSAVED_GLYPH, is_unsaved
+from tui.app.marks import UNSAVED_GLYPH, is_unsaved, unsaved_text
 from tui.app.widgets.paragraph import Paragraph, wrap_text
 from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
@@ -87,7 +87,7 @@ class NarrativeBlock(Static, can_focus=True):
         self._offsets = {}
         out = Text()
         if is_unsaved(self.address, unsaved):
-            out.append(f"{UNSAVED_GLYPH} ", style="bold " + colours.get("warning", ""))
+            out.append_text(unsaved_text(colours, f"{UNSAVED_GLYPH} "))
         if comments and self.address in comments:
             out.append("# ", style=colours.get("accent", ""))
         if mark is not None:

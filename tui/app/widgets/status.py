@@ -5,7 +5,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.app.layout import cell_value
-from tui.app.marks import UNSAVED_GLYPH
+from tui.app.marks import UNSAVED_WORDS, unsaved_text
 from tui.core.address import MISSING
 from tui.core.findings import LAPSED_NOTE
 from tui.core.inert import inert
@@ -47,7 +47,7 @@ class StatusLine(Static):
         t.append("  值：")
         t.append(inert(shown), style="bold")
         if unsaved:
-            t.append(f"  {UNSAVED_GLYPH} 未保存", style="bold " + colours.get("warning", ""))
+            t.append_text(unsaved_text(colours, f"  {UNSAVED_WORDS}"))
         t.append("  " if short else "\n")
         if notice and not short:
             t.append(f"↻ {inert(notice)}  ", style="bold " + colours.get("accent", ""))

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.app.marks import UNSAVED_GLYPH, unsaved_text
 from tui.app.widgets.compare_table import SCREEN_KEYS
 from tui.app.widgets.narrative import text_spans
 from tui.app.widgets.paragraph import wrap_text
@@ -84,9 +85,12 @@ def diff_markup(ops, colours, new_spans=(), old_spans=()):
     return out
 
 
-def head_text(t, years, marks, colours, ops):
-    """The head: label, address, similarity, size of the change, 内容雷同, the findings on the key."""
+def head_text(t, years, marks, colours, ops, unsaved=False):
+    """The head: label, address, similarity, size of the change, 内容雷同, the findings on the key;
+    `unsaved`: either side's text is edited and not yet saved (✎, as on the report screen)."""
     out = Text()
+    if unsaved:
+        out.append_text(unsaved_text(colours, f"{UNSAVED_GLYPH} "))
     out.append(t.label, style="bold")
     out.append(f"  {t.address}", style="dim")
     if t.old is None:
@@ -113,11 +117,11 @@ def head_text(t, years, marks, colours, ops):
     return out
 
 
-def narrative_text(t, years, marks, colours, ops, old_marks=None):
+def narrative_text(t, years, marks, colours, ops, old_marks=None, unsaved=False):
     """Everything a TextDiffView shows for a TextComparison, as one Text (ops None:
     still diffing). `marks` are the later report's, `old_marks` the earlier's:
     their findings' spans in this text are marked in the diff."""
-    out = head_text(t, years, marks, colours, ops)
+    out = head_text(t, years, marks, colours, ops, unsaved)
     out.append("\n")
     if ops is None:
         out.append(PENDING, style="italic dim")
@@ -164,6 +168,7 @@ class TextDiffView(Widget, can_focus=True):
         self.marks = {}
         self.old_marks = {}
         self.colours = {}
+        self.unsaved = False           # either side's text edited, not saved (✎)
         self.cache = {}                # wrap_key → [Text] lines (filled by the worker too)
 
     @property
@@ -182,16 +187,18 @@ class TextDiffView(Widget, can_focus=True):
     def needs_diff(t):
         return t.old is not None and t.new is not None and t.changed
 
-    def fill(self, comparison, marks, colours, ops=None, old_marks=None):
+    def fill(self, comparison, marks, colours, ops=None, old_marks=None, unsaved=None):
         """Show a (re)computed comparison: its diff if known, else the pending note.
         `marks` are the later report's, `old_marks` the earlier's."""
         self.comparison, self.marks, self.colours = comparison, marks, colours
         if old_marks is not None:
             self.old_marks = old_marks
+        if unsaved is not None:
+            self.unsaved = unsaved
         if ops is None and not self.needs_diff(comparison):
             ops = comparison.ops  # one side missing or equal: nothing to compute
         self.ops = ops
-        self.rendered = narrative_text(comparison, self.years, marks, colours, ops, self.old_marks)
+        self.rendered = narrative_text(comparison, self.years, marks, colours, ops, self.old_marks, self.unsaved)
         self.refresh(layout=True)
 
     def show_ops(self, ops, prepared=None):
