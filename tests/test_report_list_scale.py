@@ -18,13 +18,30 @@ def _make(folder, count):
         (folder / f"r{i:04d}.toml").write_text(t, encoding="utf-8")
 
 
-async def test_list_answers_keys_while_a_5000_report_check_runs(tmp_path, in_reports_copy):
+async def test_list_answers_keys_while_a_5000_report_check_runs(tmp_path, in_reports_copy, monkeypatch):
+    import threading
+
     from textual.widgets import ProgressBar
 
     from tui.app.app import NianbaoApp
+    from tui.app.screens import report_list
 
     folder = tmp_path / "many"
     _make(folder, 5000)
+    # The check is held after its first progress update until the keys are
+    # pressed: on an idle machine 5,000 reports are checked before the keys
+    # otherwise, and the test would prove nothing (it failed 1 run in 4).
+    keys_done = threading.Event()
+    real_check_into = report_list.check_into
+
+    def held_check_into(items, update, *args, **kwargs):
+        def held_update(changes, done, total):
+            update(changes, done, total)
+            if done < total:
+                keys_done.wait(60)
+        return real_check_into(items, held_update, *args, **kwargs)
+
+    monkeypatch.setattr(report_list, "check_into", held_check_into)
     app = NianbaoApp([str(folder)])
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
@@ -47,6 +64,7 @@ async def test_list_answers_keys_while_a_5000_report_check_runs(tmp_path, in_rep
         assert [e.name for e in screen.shown] == ["r0042.toml"]
         assert screen.checking, "the check ended before the keys: the test proves nothing"
         assert screen.query_one("#progress", ProgressBar).display
+        keys_done.set()
         await pilot.press("escape")
         screen.query_one("#filter").value = ""
         await app.workers.wait_for_complete()
