@@ -21,6 +21,9 @@ from textual.widgets import Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.app.listcheck import (BIG_FILE, RECHECK_ALL_FROM, STAT_EVERY, UPDATE_EVERY, Stop, _keep, _size,  # noqa: F401
+                               apply_changes, check_into, stat_folder, stat_items)
+from tui.app.screens.list_actions import ListReviewActions
 from tui.app.widgets.footer import KeyFooter
 from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel, natural, row_of  # noqa: F401 - re-exported
 from tui.app.widgets.virtual_table import VirtualTable
@@ -29,157 +32,7 @@ from tui.core.findings import GLYPHS
 from tui.core.inert import inert
 from tui.core.review import STATE_GLYPHS, STATE_NAMES
 
-UPDATE_EVERY = 0.25  # seconds between list updates while checking
-STAT_EVERY = 3.0  # seconds between stats of the folder (longer when a stat takes long: see refresh_if_changed)
-RECHECK_ALL_FROM = 0.2  # this share of the files changed: check them all again (one pool) instead of some
-
-
-def _chain(first, rest):
-    if first is not None:
-        yield first
-        yield from rest
-
-
-class _real_stderr:
-    """multiprocessing hands sys.stderr's descriptor to its helper process;
-    Textual's captured stderr has none (-1), so use the real one meanwhile."""
-
-    def __enter__(self):
-        import sys
-
-        self.saved = sys.stderr
-        if sys.__stderr__ is not None:
-            sys.stderr = sys.__stderr__
-
-    def __exit__(self, *exc):
-        import sys
-
-        sys.stderr = self.saved
-        return False
-
-
-def stat_items(items):
-    """{display: (mtime_ns, size) or None} of [(path, display)]: a cheap
-    fingerprint telling which files must be checked again (issue 13.1)."""
-    out = {}
-    stat = os.stat
-    for path, display in items:
-        try:
-            st = stat(path)
-        except OSError:
-            out[display] = None
-            continue
-        out[display] = (st.st_mtime_ns, st.st_size)
-    return out
-
-
-def stat_folder(paths):
-    """{display: (mtime_ns, size) or None} of the files expand_paths lists
-    under paths, cheaper: one scandir walk and one stat per file, no
-    realpath (expand_paths's duplicate test). Where the two could differ
-    (links), the caller compares the names with the last check's and asks
-    expand_paths when they differ."""
-    out = {}
-
-    def walk(top):
-        try:
-            with os.scandir(top) as it:
-                found = list(it)
-        except OSError:
-            return
-        dirs = []
-        for e in found:
-            name = e.name
-            try:
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not name.startswith(".") and not e.is_symlink():
-                    dirs.append(e.path)
-            elif name.endswith(".toml") and not name.startswith("."):
-                try:
-                    st = e.stat()
-                    out[e.path] = (st.st_mtime_ns, st.st_size)
-                except OSError:
-                    out[e.path] = None
-        for d in sorted(dirs):
-            walk(d)
-
-    for p in paths:
-        p = str(p)
-        if os.path.isdir(p):
-            walk(p)
-        else:
-            out.update(stat_items([(p, p)]))
-    return out
-
-
-class Stop(Exception):
-    """Raised by a check's update callback to end that check (a newer one replaced it)."""
-
-
-def check_into(items, update, jobs=None, every=None):
-    """Check [(path, display)]; call update(changes, done, total) every
-    UPDATE_EVERY seconds, or every() seconds (and at the end) with [(index,
-    Ident or row or Invalid)] since the last call. done/total count both
-    steps (identify, check)."""
-    from tui.core.batch import run
-
-    total = 2 * len(items)
-    changes, done, last = [], 0, time.monotonic()
-
-    def add(i, got):
-        nonlocal done, last
-        changes.append((i, got))
-        done += 1
-        now = time.monotonic()
-        if now - last >= (every() if every else UPDATE_EVERY):
-            update(changes[:], done, total)
-            changes.clear()
-            last = now
-
-    # Worker processes (spawned: this process has threads) parse and check,
-    # so the UI thread keeps the interpreter to itself and stays responsive.
-    results = run(items, row_of, jobs=jobs, start_method="spawn", on_ident=add)
-    with _real_stderr():  # the pool starts on the first result
-        first = next(results, None)
-    for i, got in _chain(first, results):
-        add(i, got)  # an unreadable file comes twice (identify, then here): counted as both steps
-    update(changes, total, total)
-
-
-def apply_changes(entries, changes):
-    from tui.core.batch import Ident
-    from tui.core.report import Invalid
-
-    for i, got in changes:
-        e = entries[i]
-        if isinstance(got, Invalid):
-            if e.state != INVALID or e.invalid.error != got.error:
-                e.failed(got)
-        elif isinstance(got, Ident):
-            if e.state not in (INVALID, CHECKED):  # a row checked before keeps its counts until the new ones
-                e.identified(got.agency, got.year)
-        else:
-            e.checked_as(got)
-
-
-def _keep(checked):
-    return checked
-
-
-BIG_FILE = 256 * 1024  # bytes: a report this big opens for comparison in a worker
-
-
-def _size(path):
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-class ReportListScreen(Screen):
+class ReportListScreen(ListReviewActions, Screen):
     SCOPE = "list"
     BINDINGS = bindings("list")
     DEFAULT_CSS = """
@@ -629,51 +482,6 @@ class ReportListScreen(Screen):
         self._sort_label()
         self.populate()
 
-    # -- review opinions -------------------------------------------------
-
-    def action_preview_opinion(self):
-        e = self._selected()
-        if e is None:
-            return
-        if e.invalid:
-            self.notify(inert(e.invalid.error), title="无法读取", severity="error", timeout=8)
-            return
-        if self._not_yet(e):
-            return
-        from tui.app.screens.opinion import OpinionScreen
-        from tui.core.opinion.model import Opinion
-        from tui.core.report import Invalid
-
-        checked = self._checked(e)
-        if checked is None or isinstance(checked, Invalid):
-            self.notify(inert(getattr(checked, "error", e.file)), title="无法读取", severity="error", timeout=8)
-            return
-        self.app.push_screen(OpinionScreen(Opinion(checked)))
-
-    def summary_entries(self):
-        """The entries a summary covers: the marked reports, else every report shown (after the filter)."""
-        marked = [e for e in self.entries if e.file in self.marked]
-        return marked or list(self.shown), bool(marked)
-
-    def action_export_summary(self):
-        if self.checking:
-            self.notify("正在检查报告，请稍候再导出", severity="warning")
-            return
-        chosen, marked = self.summary_entries()
-        if not chosen:
-            self.notify("列表中没有报告", severity="warning")
-            return
-        from tui.app.export import export_document, summary_path
-        from tui.core.opinion import SUMMARY_FORMATS
-        from tui.core.opinion.model import Summary
-        from tui.render import render_summary
-
-        summary = Summary([], [e.invalid for e in chosen if e.invalid],
-                          rows=[e.summary for e in chosen if e.checked and e.summary is not None])
-        what = f"汇总表（{'标记的 ' if marked else ''}{len(chosen)} 份报告）"
-        export_document(self, what, summary_path(self.paths), SUMMARY_FORMATS,
-                        lambda fmt: render_summary(summary, fmt))
-
     # -- side by side ---------------------------------------------------
 
     def action_toggle_mark(self):
@@ -738,52 +546,3 @@ class ReportListScreen(Screen):
         models = [ReportModel.open(old, context), ReportModel.open(new, context)]
         if self.is_current:  # not if the user went elsewhere meanwhile
             self.app.call_from_thread(self.app.show_compare, *models)
-
-    # -- import (issue 11) ------------------------------------------------
-
-    def _import_folder(self):
-        for p in self.paths:
-            if os.path.isdir(p):
-                return p
-        return os.path.dirname(self.paths[0]) if self.paths else "."
-
-    def action_import_file(self):
-        from tui.app.screens.dialogs import PromptDialog
-
-        folder = self._import_folder()
-
-        def chosen(path):
-            if path:
-                self._run_import(os.path.expanduser(path), folder)
-
-        self.app.push_screen(PromptDialog(
-            "导入年报（网页 .html、Word .docx、带文字层的 PDF）",
-            f"原件的路径；写入 {folder} 下同名的 .toml 文件（不覆盖已有文件）"), chosen)
-
-    @work(thread=True, exclusive=True, group="import")
-    def _run_import(self, source, folder):
-        from tui.commands.import_ import import_one
-
-        stem = os.path.splitext(os.path.basename(source))[0] or "report"
-        out = os.path.join(folder, stem + ".toml")
-        result, error = import_one(source, out)
-        self.app.call_from_thread(self._imported, source, out, result, error)
-
-    def _imported(self, source, out, result, error):
-        from tui.core.inert import inert
-        from tui.core.load import load_path
-        from tui.core.report import Invalid
-
-        if error:
-            self.notify(inert(error), title=f"未导入 {inert(os.path.basename(source))}", severity="error", timeout=15)
-            return
-        report = load_path(out)
-        if isinstance(report, Invalid):
-            self.notify(inert(report.error), title="导入的文件无法打开", severity="error", timeout=15)
-            return
-        flagged = len([f for f in result.flags if f.has_value])
-        self.notify(f"已导入为 {inert(os.path.basename(out))}：{flagged} 个单元格待核对（?）",
-                    title="已导入", timeout=10)
-        # Back in the list, the stat refresh finds the new file and checks it
-        # (with its agency's other years), not the whole folder again.
-        self.app.open_report(report, self._pairing_reports(report.agency, report.year, {report.file}))
