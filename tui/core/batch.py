@@ -41,7 +41,7 @@ from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
-from tui.core.yoy import check_pair, duplicate_finding
+from tui.core.yoy import check_pair, claim, duplicate_finding, pair_claims
 
 PARALLEL_FROM = 48  # below this, starting workers costs more than it saves
 CACHE = 8  # reports kept by a worker (a report and its previous year's)
@@ -245,14 +245,7 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
             agency, year, loaded = got
             agency, year = names.setdefault(agency, agency), names.setdefault(year, year)
             unsure[i] = not loaded
-            key = (agency, year)
-            found = claims.get(key)
-            if found is None:
-                claims[key] = i
-            elif type(found) is list:
-                found.append(i)
-            else:
-                claims[key] = [found, i]
+            claim(claims, (agency, year), i)
             if on_ident is not None:
                 on_ident(i, Ident(items[i][1], agency, year, i))
         del names
@@ -273,18 +266,17 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
                     else:
                         claims[key] = kept if len(kept) > 1 else kept[0]
         del claimed
-        # Pairing, as tui.core.yoy.pair_reports: a year claimed once is paired
-        # with the year before when that too is claimed once.
+        # Pairing by the rule of tui.core.yoy.pair_reports, over file indexes.
         previous = array("l", [-1]) * len(items)
         duplicates = {}
-        for (agency, year), group in claims.items():
-            if type(group) is list:
-                for i in group:
-                    duplicates[i] = [duplicate_finding(agency, year, [items[o][1] for o in group if o != i])]
-                continue
-            before = claims.get((agency, year - 1))
-            if before is not None and type(before) is not list:
-                previous[group] = before
+
+        def paired(i, before):
+            previous[i] = before
+
+        def duplicated(i, agency, year, others):
+            duplicates[i] = [duplicate_finding(agency, year, [items[o][1] for o in others])]
+
+        pair_claims(claims, paired, duplicated)
         del claims
         _cache.clear()
 

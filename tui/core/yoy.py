@@ -9,7 +9,7 @@ its cells.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
@@ -33,29 +33,48 @@ def pair_rule(rule_id: str) -> Callable:
 
 def pair_reports(reports: Iterable[Report]) -> tuple[dict[int, Report], dict[int, list[Finding]]]:
     """Return ({id(report): previous report}, [duplicate findings per report])."""
-    # {(agency, year): report, or [reports] when several claim it}: a list
-    # only where needed, since a batch of 100,000 reports pairs in the parent.
     by_key = {}
     for r in reports:
-        key = (r.agency, r.year)
-        found = by_key.get(key)
-        if found is None:
-            by_key[key] = r
-        elif type(found) is list:
-            found.append(r)
-        else:
-            by_key[key] = [found, r]
+        claim(by_key, (r.agency, r.year), r)
     previous = {}
     duplicates = {}
-    for (agency, year), group in by_key.items():
-        if type(group) is list:
-            for r in group:
-                duplicates[id(r)] = [duplicate_finding(agency, year, [o.file for o in group if o is not r])]
-            continue
-        before = by_key.get((agency, year - 1))
-        if before is not None and type(before) is not list:
-            previous[id(group)] = before
+
+    def paired(r, before):
+        previous[id(r)] = before
+
+    def duplicated(r, agency, year, others):
+        duplicates[id(r)] = [duplicate_finding(agency, year, [o.file for o in others])]
+
+    pair_claims(by_key, paired, duplicated)
     return previous, duplicates
+
+
+def claim(index: dict, key: tuple, item: Any) -> None:
+    """Put `item` under `key` (agency, year) in `index`: one item bare, several
+    as a list (a batch of 100,000 reports indexes in the parent, and almost
+    every key has one)."""
+    found = index.get(key)
+    if found is None:
+        index[key] = item
+    elif type(found) is list:
+        found.append(item)
+    else:
+        index[key] = [found, item]
+
+
+def pair_claims(index: dict, paired: Callable, duplicated: Callable) -> None:
+    """The pairing rule over an index built by `claim`: a year claimed once is
+    paired with the year before when that too is claimed once (paired(item,
+    before)); every item of a year claimed several times is a duplicate
+    (duplicated(item, agency, year, the others)) and is not paired."""
+    for (agency, year), group in index.items():
+        if type(group) is list:
+            for item in group:
+                duplicated(item, agency, year, [o for o in group if o is not item])
+            continue
+        before = index.get((agency, year - 1))
+        if before is not None and type(before) is not list:
+            paired(group, before)
 
 
 def duplicate_finding(agency: str, year: int, others: list[str]) -> Finding:
