@@ -41,14 +41,7 @@ def similarity(this_year: str, last_year: str) -> float:
         # figure three times (the check's text.copied, its year-over-year
         # pairing, the compare screen's head), about a second each: the worker
         # that opens the pair computes it once, the interface thread finds it.
-        key = (this_year, last_year)
-        found = _LONG_RESULTS.get(key)
-        if found is None:
-            found = _similarity(this_year, last_year)
-            if len(_LONG_RESULTS) >= _LONG_RESULTS_SIZE:
-                _LONG_RESULTS.pop(next(iter(_LONG_RESULTS)), None)
-            _LONG_RESULTS[key] = found
-        return found
+        return _remember(_LONG_RESULTS, _LONG_RESULTS_SIZE, (this_year, last_year), _similarity, this_year, last_year)
     return _similarity(this_year, last_year)
 
 
@@ -115,17 +108,23 @@ _LONG_RESULTS = {}  # (this year's text, last year's) -> figure, for texts over 
 _LONG_RESULTS_SIZE = 4
 
 
+def _remember(cache, size, key, compute, *args):
+    """compute(*args), kept in `cache` under `key`; past `size` entries the
+    oldest goes (the caches here are per process and small)."""
+    found = cache.get(key)
+    if found is None:
+        found = compute(*args)
+        if len(cache) >= size:
+            cache.pop(next(iter(cache)), None)
+        cache[key] = found
+    return found
+
+
 def _normalised(text):
     """normalise(), remembered for a few recent texts (each is compared twice in a row)."""
     if len(text) > _MEMO_MAX_CHARS:
         return normalise(text)
-    found = _NORMALISED.get(text)
-    if found is None:
-        found = normalise(text)
-        if len(_NORMALISED) >= _MEMO_SIZE:
-            del _NORMALISED[next(iter(_NORMALISED))]
-        _NORMALISED[text] = found
-    return found
+    return _remember(_NORMALISED, _MEMO_SIZE, text, normalise, text)
 
 
 def _direct(t):
@@ -161,10 +160,4 @@ def _by_pieces(t):
 def _substrings(t):
     if len(t) > _MEMO_MAX_CHARS:
         return _direct(t)
-    found = _MEMO.get(t)
-    if found is None:
-        found = _by_pieces(t) if _PIECE_END in t else _direct(t)
-        if len(_MEMO) >= _MEMO_SIZE:
-            del _MEMO[next(iter(_MEMO))]
-        _MEMO[t] = found
-    return found
+    return _remember(_MEMO, _MEMO_SIZE, t, _by_pieces if _PIECE_END in t else _direct, t)
