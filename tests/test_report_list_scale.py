@@ -31,13 +31,16 @@ async def test_list_answers_keys_while_a_5000_report_check_runs(tmp_path, in_rep
     # The check is held after its first progress update until the keys are
     # pressed: on an idle machine 5,000 reports are checked before the keys
     # otherwise, and the test would prove nothing (it failed 1 run in 4).
-    keys_done = threading.Event()
+    # The keys wait for that update to be shown: an update arriving between
+    # two keys re-sorts the rows under the cursor (which follows its report).
+    held, keys_done = threading.Event(), threading.Event()
     real_check_into = report_list.check_into
 
     def held_check_into(items, update, *args, **kwargs):
         def held_update(changes, done, total):
-            update(changes, done, total)
-            if done < total:
+            update(changes, done, total)  # returns once the list has applied it
+            if done < total and not keys_done.is_set():
+                held.set()
                 keys_done.wait(60)
         return real_check_into(items, held_update, *args, **kwargs)
 
@@ -52,6 +55,12 @@ async def test_list_answers_keys_while_a_5000_report_check_runs(tmp_path, in_rep
         # every file is listed (by name) before it is checked
         assert len(screen.entries) == 5000
         assert screen.checking
+        for _ in range(1200):
+            if held.is_set():
+                break
+            await pilot.pause(0.05)
+        assert held.is_set()
+        await pilot.pause()
         table = screen.query_one("#reports")
         for _ in range(3):  # each key moves the cursor to another report (which it then follows as rows re-sort)
             before = screen._selected()
