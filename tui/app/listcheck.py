@@ -10,6 +10,7 @@ import os
 import time
 
 from tui.app.listmodel import CHECKED, INVALID, row_of
+from tui.core.checker import is_report_name, is_walked_folder
 
 UPDATE_EVERY = 0.25  # seconds between list updates while checking
 STAT_EVERY = 3.0  # seconds between stats of the folder (longer when a stat takes long: see refresh_if_changed)
@@ -77,9 +78,9 @@ def stat_folder(paths):
             except OSError:
                 is_dir = False
             if is_dir:
-                if not name.startswith(".") and not e.is_symlink():
+                if is_walked_folder(name) and not e.is_symlink():
                     dirs.append(e.path)
-            elif name.endswith(".toml") and not name.startswith("."):
+            elif is_report_name(name):
                 try:
                     st = e.stat()
                     out[e.path] = (st.st_mtime_ns, st.st_size)

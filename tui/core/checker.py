@@ -59,6 +59,16 @@ class CheckResult:
                 "invalid": [i.to_json() for i in self.invalid]}
 
 
+def is_report_name(name):
+    """Whether a file met in a folder is a report to check: `*.toml`, not hidden."""
+    return name.endswith(".toml") and not name.startswith(".")
+
+
+def is_walked_folder(name):
+    """Whether a folder met in a folder is searched for reports: not hidden."""
+    return not name.startswith(".")
+
+
 def expand_paths(paths):
     """Files and folders (recursively, `*.toml`) → [(path, display name)], input order, no repeats
     (a file reached twice, by a link or another path, counts once)."""
@@ -76,9 +86,9 @@ def expand_paths(paths):
             continue
         found, links, real_of = [], {}, {}
         for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if is_walked_folder(d))
             for f in files:
-                if f.endswith(".toml") and not f.startswith("."):
+                if is_report_name(f):
                     path = os.path.join(root, f)
                     found.append(path)
                     if os.path.islink(path):
