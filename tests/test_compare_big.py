@@ -41,8 +41,8 @@ async def test_findings_panel_filled_once_on_open_and_not_on_resize(in_reports_c
     from tui.app.screens.compare import CompareFindings, CompareScreen
 
     fills = []
-    real = CompareFindings.fill_entries
-    monkeypatch.setattr(CompareFindings, "fill_entries", lambda self, *a, **k: fills.append(1) or real(self, *a, **k))
+    real = CompareFindings._render_rows
+    monkeypatch.setattr(CompareFindings, "_render_rows", lambda self: fills.append(1) or real(self))
     app = NianbaoApp(["reports/hongze-2023.toml", "reports/hongze-2024.toml"])
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

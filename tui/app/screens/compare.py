@@ -110,7 +110,6 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         self.ready = False         # the tables are filled and painted (benchmarks wait for it)
         self._gc_threshold = None  # set while full collections are put off (see _after_first_paint)
         self._width = 0
-        self._listed = None        # (entries, colours) the findings panel shows
         self._tables_stale = False
         self._notice = None        # (position, words): a wrap of n/N/d/D, shown while the cursor stays there
         # What the keys act on, set at once: Textual moves focus later, and keys typed
@@ -236,11 +235,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self._show_title(colours)
-        listed = self._listed
-        if listed is None or listed[0] is not self.vm.entries or listed[1] != colours:
-            # a resize leaves the list as it is: it rewraps itself (1,000 findings: ~0.3 s a fill)
-            self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports)
-            self._listed = (self.vm.entries, colours)
+        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports,
+                                                     self.vm.comments, self.vm.comment_label)
         f = self._active()  # after a repaint, the view-model's cell is the one under the table cursor
         if self.vm.view == TABLES and isinstance(f, CompareTable):
             self._took(f)
@@ -403,6 +399,11 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         entry = next((e for e in self.query_one(CompareFindings).entries if e[1] is event.finding), None)
         if entry is not None:
             self._goto_entry(entry)
+
+    def on_findings_panel_comment_chosen(self, event):
+        side, cell = event.cell
+        self._set_side(side)
+        self.goto(side, cell)
 
     # -- actions ------------------------------------------------------------
 
