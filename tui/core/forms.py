@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from tui.core import tomlparse
+from tui.core import formcache, tomlparse
 from tui.core.address import Address, format_address, parse_address
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
@@ -322,10 +322,9 @@ def form_dirs() -> tuple[str, ...]:
 
 def _load_form(path):
     try:
-        # Through tomlparse (the compiled parser, tomllib the reference):
-        # parsing the forms with tomllib was a tenth of `check`'s start-up.
-        with open(path, "rb") as fh:
-            spec = tomlparse.loads(fh.read().decode("utf-8"))
+        # The shipped forms come parsed ahead of time (tui.core.formcache:
+        # parsing them was a tenth of a one-file `check`); others are parsed.
+        spec = formcache.load(path)
     except OSError as exc:
         raise FormError(f"无法读取报告格式文件 {path}：{exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

@@ -15,8 +15,8 @@ characters of the string as stored.
 import datetime
 import os
 import re
-import tomllib
 
+from tui.core import formcache
 from tui.core.address import MISSING, Address, format_address, get_value, parse_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.rules import fmt, rule
@@ -366,8 +366,7 @@ def claims_for(form):
     compiled = _COMPILED.get(form.id)
     if compiled is None:
         if _SPEC is None:
-            with open(_CLAIMS_FILE, "rb") as fh:
-                _SPEC = tomllib.load(fh)
+            _SPEC = formcache.load(_CLAIMS_FILE)  # parsed ahead of time when it is the shipped text
         compiled = _COMPILED[form.id] = Claims(_SPEC, form)
     return compiled
 
