@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.compare_view import TABLES, TEXTS, YOY, CompareView
+from tui.app.deliver import deliver, ends_with_screen
 from tui.app.screens.edit_actions import EditingMixin
 from tui.app.widgets.compare_table import CompareTable
 from tui.app.widgets.cursor import scroll_within
@@ -52,6 +53,7 @@ class NarrativeDiffs:
         years, marks, colours = vm.years_by_name, vm.marks[NEW], severity_colours(self.app)
         old_marks, unsaved = vm.marks[OLD], {t.key: vm.text_unsaved(t) for t in todo}
 
+        @ends_with_screen
         def work():
             worker = get_current_worker()
             results = []
@@ -61,10 +63,8 @@ class NarrativeDiffs:
                 results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
                 if worker.is_cancelled:
                     return
-            try:  # all at once: one layout of the 正文 view instead of one per narrative
-                self.app.call_from_thread(self._diffs_done, comparison, results)
-            except RuntimeError:  # the app is closing
-                return
+            # all at once: one layout of the 正文 view instead of one per narrative
+            deliver(self, self._diffs_done, comparison, results)
 
         self.run_worker(work, thread=True, group="textdiff", exclusive=True, exit_on_error=False,
                         name="正文比较")

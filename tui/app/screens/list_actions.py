@@ -10,6 +10,7 @@ import os
 
 from textual import work
 
+from tui.app.deliver import deliver, ends_with_screen
 from tui.core.inert import inert
 
 
@@ -81,13 +82,14 @@ class ListReviewActions:
             f"原件的路径；写入 {folder} 下同名的 .toml 文件（不覆盖已有文件）"), chosen)
 
     @work(thread=True, exclusive=True, group="import")
+    @ends_with_screen
     def _run_import(self, source, folder):
         from tui.commands.import_ import import_one
 
         stem = os.path.splitext(os.path.basename(source))[0] or "report"
         out = os.path.join(folder, stem + ".toml")
         result, error = import_one(source, out)
-        self.app.call_from_thread(self._imported, source, out, result, error)
+        deliver(self, self._imported, source, out, result, error)
 
     def _imported(self, source, out, result, error):
         from tui.core.inert import inert

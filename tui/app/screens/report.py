@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from tui.app.actions import bindings, key_label
 from tui.app.colours import severity_colours
+from tui.app.deliver import deliver, ends_with_screen
 from tui.app.layout import MAX_EXTRA_TEXT_BLOCKS, hidden_text_keys, report_blocks
 from tui.app.marks import UNSAVED_GLYPH, is_unsaved, unsaved_text
 from tui.app.navigation import Navigator
@@ -132,10 +133,11 @@ class ReportScreen(EditingMixin, Screen):
     def _load_context(self):
         loader = self.context_loader
 
+        @ends_with_screen
         def work():
             reports = loader()
             if reports:
-                self.app.call_from_thread(self.set_context, reports)
+                deliver(self, self.set_context, reports)
 
         self.run_worker(work, thread=True, group="context", exit_on_error=False)
 

@@ -21,6 +21,7 @@ from textual.widgets import Input, ProgressBar, Static
 
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
+from tui.app.deliver import deliver, ends_with_screen
 from tui.app.listcheck import (BIG_FILE, RECHECK_ALL_FROM, STAT_EVERY, UPDATE_EVERY, Stop, _keep, _size,  # noqa: F401
                                apply_changes, check_into, stat_folder, stat_items)
 from tui.app.screens.list_actions import ListReviewActions
@@ -113,6 +114,7 @@ class ReportListScreen(ListReviewActions, Screen):
         self._stat_and_recheck(self._generation)
 
     @work(thread=True, exclusive=True, group="stat")
+    @ends_with_screen
     def _stat_and_recheck(self, generation):
         try:
             began = time.monotonic()
@@ -129,7 +131,7 @@ class ReportListScreen(ListReviewActions, Screen):
             changed = [item for item in items if stats[item[1]] != old.get(item[1])]
             removed = old.keys() - stats.keys()
             if len(changed) + len(removed) > max(48, RECHECK_ALL_FROM * len(items)):
-                self.app.call_from_thread(self.action_refresh)
+                deliver(self, self.action_refresh)
                 return
             self._recheck(generation, items, changed, removed, stats)
         finally:
@@ -146,7 +148,7 @@ class ReportListScreen(ListReviewActions, Screen):
             r = load_path(*item)
             if not isinstance(r, Invalid):
                 agencies.add(r.agency)
-        targets = self.app.call_from_thread(self._prepare_recheck, items, changed, removed, agencies)
+        targets = deliver(self, self._prepare_recheck, items, changed, removed, agencies)
         if targets is None:
             return
         sub_items = [(e_path, e.file) for e_path, e in targets]
@@ -155,7 +157,7 @@ class ReportListScreen(ListReviewActions, Screen):
         def update(changes, done, total):
             if generation != self._generation:
                 raise Stop
-            self.app.call_from_thread(self._apply, entries, changes)
+            deliver(self, self._apply, entries, changes)
 
         try:
             check_into(sub_items, update)
@@ -186,21 +188,22 @@ class ReportListScreen(ListReviewActions, Screen):
         self.query_one("#list-title", Static).update(Text(inert(text), no_wrap=True, overflow="crop"))
 
     @work(thread=True, exclusive=True, group="load")
+    @ends_with_screen
     def load(self):
         items = expand_paths(self.paths)
-        generation, entries = self.app.call_from_thread(self._begin, items)
+        generation, entries = deliver(self, self._begin, items)
 
         def update(changes, done, total):
             if generation != self._generation:
                 raise Stop  # a newer load (r) replaced this one: its pool ends
-            self.app.call_from_thread(self._update, entries, changes, done, total)
+            deliver(self, self._update, entries, changes, done, total)
 
         stats = stat_items(items)  # before reading: a change during the check shows next time
         try:
             check_into(items, update, every=self._update_every)
         except Stop:
             return
-        self.app.call_from_thread(self._loaded, generation, stats)
+        deliver(self, self._loaded, generation, stats)
 
     def _update_every(self):
         """Seconds between updates of a filling list: more when sorting it costs more (50,000 rows)."""
@@ -530,6 +533,7 @@ class ReportListScreen(ListReviewActions, Screen):
         self.app.open_compare(reports[0], reports[1], self._related_reports(*pair))
 
     @work(thread=True, exclusive=True, group="open")
+    @ends_with_screen
     def _open_compare_in_background(self, files, context):
         from tui.app.model import ReportModel
         from tui.core.load import load_path
@@ -538,11 +542,11 @@ class ReportListScreen(ListReviewActions, Screen):
         reports = [load_path(f) for f in files]
         for r in reports:
             if isinstance(r, Invalid):
-                self.app.call_from_thread(self.notify, inert(r.error), title="无法打开", severity="error", timeout=8)
+                deliver(self, self.notify, inert(r.error), title="无法打开", severity="error", timeout=8)
                 return
         old, new = reports
         if new.year < old.year:
             old, new = new, old
         models = [ReportModel.open(old, context), ReportModel.open(new, context)]
         if self.is_current:  # not if the user went elsewhere meanwhile
-            self.app.call_from_thread(self.app.show_compare, *models)
+            deliver(self, self.app.show_compare, *models)
