@@ -70,3 +70,50 @@ def test_a_long_pair_is_measured_once_and_remembered(monkeypatch):
     assert len(computed) == 1
     sim.similarity(b, a)  # the other direction is another figure
     assert len(computed) == 2
+
+
+# The long path encodes the texts at 1, 2 or 4 bytes a character (the pair's
+# characters decide): each width, and lone surrogates, against the
+# plain set definition. Small alphabets so that texts share substrings.
+ALPHABETS = [
+    "ab c1\n",                # ASCII: one byte a character
+    "abé\xff",                # latin-1: two
+    "abé公开1",                # the BMP: two
+    "公\ud800\udfffa1",        # lone surrogates (a str may hold them): two, one each
+    "a公𠀀\U0010ffff\ud800",   # beyond the BMP: four
+]
+
+
+@st.composite
+def pair_of_texts(draw):
+    alphabet = draw(st.sampled_from(ALPHABETS))
+    text = st.text(alphabet=st.sampled_from(list(alphabet)), max_size=80)
+    a = draw(text)
+    b = draw(st.one_of(text, st.just(a[::-1]), st.just(a[3:] + a[:3]), st.just("")))
+    return a, b
+
+
+@settings(max_examples=500, deadline=None)
+@given(pair_of_texts())
+def test_long_path_equals_the_plain_set_definition(pair):
+    a, b = pair
+    if len(sim.normalise(a)) >= sim.N:
+        assert long_path(a, b) == reference(a, b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=()), min_size=5, max_size=60),
+       st.text(st.characters(blacklist_categories=()), max_size=60))
+def test_long_path_on_any_characters(a, b):
+    if len(sim.normalise(a)) >= sim.N:
+        assert long_path(a, b) == reference(a, b)
+        assert long_path(a, a + b) == reference(a, a + b)
+
+
+def test_long_latin_texts_take_the_long_path_with_the_same_result():
+    rnd = random.Random(3)
+    a = "".join(rnd.choice("abcdefgh ") for _ in range(sim._MEMO_MAX_CHARS * 2))
+    b = a[5000:] + a[:5000]
+    assert sim.similarity(a, b) == reference(a, b)
+    wide = a + "\U0001F600"  # the same texts at four bytes a character
+    assert sim.similarity(wide, b) == reference(wide, b) < sim.similarity(a, b)
