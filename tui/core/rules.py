@@ -10,23 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
-from itertools import chain
 import datetime
 import math
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.forms import LEVELS, form_for_year
+from tui.core.ruleview import INTS as _INTS, View, current, view
 
 if TYPE_CHECKING:
-    from tui.core.forms import TableRow
     from tui.core.report import Report
 
     RuleFn = Callable[[Report], list[Finding]]
 
 RULES = {}
-_NUMBERS = frozenset((int, float))  # exact types: a bool is not a count
-_INTS = frozenset((int,))
+_NUMBERS = frozenset((int, float))  # exact types: a bool is not a number
+_STRS = frozenset((str,))
 
 
 def _all_ints(cells):
@@ -76,93 +75,9 @@ def addr(keys: Iterable[str], index: int | None = None) -> str:
     return format_address(keys, index)
 
 
-_PLANS = {}
-
-
-class _Plan:
-    """What the rules need of one table of one form, computed once: the rows
-    in runs that share a parent table (`outcome.denied`), so a report's table
-    is walked once per run, and where the rows of each role are."""
-
-    __slots__ = ("runs", "roles")
-
-    def __init__(self, table):
-        runs = []
-        for row in table.rows:
-            parent = row.keys[1:-1]
-            if runs and runs[-1][0] == parent:
-                runs[-1][1].append((row, row.keys[-1]))
-            else:
-                runs.append((parent, [(row, row.keys[-1])]))
-        self.runs = tuple((parent, tuple(rows)) for parent, rows in runs)
-        self.roles = {}
-        for i, row in enumerate(table.rows):
-            self.roles.setdefault(row.role, []).append(i)
-
-
-def _plan(form, section):
-    plan = _PLANS.get((form, section))
-    if plan is None:
-        plan = _PLANS[(form, section)] = _Plan(form.tables[section])
-    return plan
-
-
-def _table_rows(report, section):
-    top = report.data.get(section)
-    out = []
-    for parent, rows in _plan(report.form, section).runs:
-        node = top
-        for key in parent:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            for row, leaf in rows:
-                cells = node.get(leaf)
-                out.append((row, cells if isinstance(cells, list) else None))
-        else:
-            out.extend((row, None) for row, _ in rows)
-    return out
-
-
-class _Memo:
-    """While check_report runs, the rules share one walk of each table per
-    report: `tables` is (report, {section: rows}). Every reader checks the
-    report's identity, so two threads checking at once only walk twice
-    (a plain object, not threading.local: importing threading cost
-    `check` start-up time)."""
-
-    tables = None
-
-
-_memo = _Memo()
-
-
-def table_rows(report: Report, section: str) -> list[tuple[TableRow, list | None]]:
-    """[(TableRow, list-or-None)] for table 三 or 四: the row's cells if it is a list."""
-    memo = getattr(_memo, "tables", None)
-    if memo is None or memo[0] is not report:
-        return _table_rows(report, section)
-    rows = memo[1].get(section)
-    if rows is None:
-        rows = memo[1][section] = _table_rows(report, section)
-    return rows
-
-
-def _clean(report: Report, section: str) -> bool:
-    """True when every row of the form's table `section` is a list of exactly
-    `width` counts (ints >= 0): the usual case, found with a few passes at C
-    speed over the whole table, after which the rules skip their per-cell
-    type checks (cell.value, report.schema) or take the plain sums."""
-    memo = getattr(_memo, "tables", None)
-    key = (section, "clean")
-    if memo is not None and memo[0] is report and key in memo[1]:
-        return memo[1][key]
-    lists = [cells for _, cells in table_rows(report, section)]
-    flat = list(chain.from_iterable(lists)) if None not in lists else None
-    clean = (flat is not None and set(map(len, lists)) <= {report.form.tables[section].width}
-             and _INTS.issuperset(map(type, flat)) and (not flat or min(flat) >= 0))
-    if memo is not None and memo[0] is report:
-        memo[1][key] = clean
-    return clean
+def _all_counts(cells):
+    """True when every cell is an int >= 0 (not a bool): the usual, fast case."""
+    return _all_ints(cells) and (not cells or min(cells) >= 0)
 
 
 def cell(cells: list | None, i: int) -> object:
@@ -199,21 +114,22 @@ def _value_finding_at(report, a, v, why):
 @rule("cell.value")
 def cell_value(report):
     found = []
-    for section, table in report.form.tables.items():
-        if _clean(report, section):
-            continue
-        width = table.width
-        for row, cells in table_rows(report, section):
-            if cells is None or (_all_ints(cells) and (not cells or min(cells) >= 0)):
-                continue  # the usual case: counts only
+    seen = view(report)
+    for section in report.form.tables:
+        plan, lists, clean = seen.table(section)
+        if clean:
+            continue  # the usual case: counts only
+        width = plan.width
+        for row, cells in zip(plan.rows, lists):
+            if cells is None or _all_counts(cells):
+                continue
             for i, v in enumerate(cells[:width]):
                 why = _count_problem(v)
                 if why:
                     found.append(_value_finding_at(report, row.cell_addresses[i], v, why))
-    for row in report.form.active_rows:
-        values = active_row(report, row.key)
-        if values is None:
-            continue
+    for row, values, counts in zip(report.form.active_rows, *seen.active()):
+        if values is None or counts:
+            continue  # no row or counts only: every kind of field takes a count
         for field in row.fields:
             if field.key not in values:
                 continue
@@ -228,13 +144,14 @@ def cell_value(report):
                 why = None
             if why:
                 found.append(_value_finding_at(report, row.field_addresses[field.key], v, why))
-    summary = report.data.get("active", {}).get("summary") if isinstance(report.data.get("active"), dict) else None
+    active = report.data.get("active")
+    summary = active.get("summary") if isinstance(active, dict) else None
     if isinstance(summary, dict):
         if "total" in summary and _count_problem(summary["total"]):
             found.append(_value_finding(report, ("active", "summary", "total"), None, summary["total"],
                                         _count_problem(summary["total"])))
         cats = summary.get("categories")
-        if isinstance(cats, dict):
+        if isinstance(cats, dict) and not _all_counts(list(cats.values())):
             for name, v in cats.items():
                 why = _count_problem(v)
                 if why:
@@ -269,7 +186,7 @@ def schema(report):
     if text is not None:
         if not isinstance(text, dict):
             found.append(_schema(report, "text", "[text] 应为表（叙述部分）"))
-        else:
+        elif not _STRS.issuperset(map(type, text.values())):
             for key, v in text.items():
                 if not isinstance(v, str):
                     a = addr(("text", key))
@@ -289,8 +206,11 @@ def schema(report):
 
 def _schema_active(report):
     form, active = report.form, report.data["active"]
+    seen = view(report)
     found = []
-    for row in form.active_rows:
+    for row, values, required in zip(form.active_rows, seen.active()[0], seen.plan.active_required):
+        if values is not None and required is not None and values.keys() >= required:
+            continue  # the usual case: an inline table with every required field
         a = row.address_text
         if row.key not in active:
             # FORMAT.md §1.2 makes every row of table 二 part of the form (only
@@ -320,10 +240,11 @@ def _schema_active(report):
 
 
 def _schema_table(report, section, width):
-    if _clean(report, section):
+    plan, lists, clean = view(report).table(section)
+    if clean:
         return []
     found = []
-    for row, cells in table_rows(report, section):
+    for row, cells in zip(plan.rows, lists):
         if cells is not None and len(cells) == width:
             continue
         a = row.address_text
@@ -363,11 +284,13 @@ def _row_totals(report, section, rule_id):
     width, total, parts = table.width, table.total_index, table.part_indexes
     if total is None:
         return []
-    plain = parts == tuple(range(width - 1)) and total == width - 1  # the total column last
-    clean = plain and _clean(report, section)
+    plan, lists, clean = view(report).table(section)
+    plain = plan.plain
+    if clean and plain and list(map(sum, lists)) == [cells[total] * 2 for cells in lists]:
+        return []  # the usual case: every total (the last cell) is half its row's sum
     found = []
-    for row, cells in table_rows(report, section):
-        if clean:
+    for row, cells in zip(plan.rows, lists):
+        if clean and plain:
             expected, actual = sum(cells[:total]), cells[total]
         elif cells is None or len(cells) != width:
             continue
@@ -395,49 +318,49 @@ def appeals_row_total(report):
     return _row_totals(report, "appeals", "appeals.row-total")
 
 
-def _by_role(report):
-    rows = table_rows(report, "applications")
-    return {role: [rows[i] for i in where] for role, where in _plan(report.form, "applications").roles.items()}
-
-
 @rule("applications.outcome-total")
 def outcome_total(report):
-    roles = _by_role(report)
-    (total_row, total), = roles["outcome_total"]
-    outcomes = roles["outcome"]
+    plan, lists, clean = view(report).table("applications")
+    (t,) = plan.roles["outcome_total"]
+    where = plan.roles["outcome"]
     columns = report.form.tables["applications"].columns
     width = len(columns)
+    outcomes = [lists[i] for i in where]
     sums = None
-    if outcomes and (_clean(report, "applications")
-                     or all(_all_ints(cells) and len(cells) == width for _, cells in outcomes)):
-        sums = list(map(sum, zip(*[cells for _, cells in outcomes])))  # integers: exact in any order
+    if outcomes and (clean or all(_all_ints(cells) and len(cells) == width for cells in outcomes)):
+        sums = list(map(sum, zip(*outcomes)))  # integers: exact in any order
+        if clean and sums == lists[t]:
+            return []  # the usual case: every column adds up
+    total_row, total = plan.rows[t], lists[t]
     found = []
     for col in columns:
         c = col.index
-        expected = sums[c] if sums is not None else sum(num(cell(cells, c)) for _, cells in outcomes)
+        expected = sums[c] if sums is not None else sum(num(cell(cells, c)) for cells in outcomes)
         actual = num(cell(total, c))
         if expected != actual:
             found.append(Finding(
                 "applications.outcome-total", ERROR,
                 f"{total_row.label}（{col.label}）= {fmt(actual)}，各项办理结果之和 = {fmt(expected)}",
-                [total_row.cell_addresses[c]] + [r.cell_addresses[c] for r, cells in outcomes if cells is not None],
+                [total_row.cell_addresses[c]]
+                + [plan.rows[i].cell_addresses[c] for i, cells in zip(where, outcomes) if cells is not None],
                 expected, actual))
     return found
 
 
 @rule("applications.balance")
 def balance(report):
-    roles = _by_role(report)
-    (new_row, new), = roles["new"]
-    (over_row, over), = roles["carried_over"]
-    (total_row, total), = roles["outcome_total"]
-    (fwd_row, fwd), = roles["carried_forward"]
+    plan, lists, clean = view(report).table("applications")
+    roles, rows = plan.roles, plan.rows
+    (i_new,), (i_over,), (i_total,), (i_fwd,) = (roles["new"], roles["carried_over"], roles["outcome_total"],
+                                                 roles["carried_forward"])
+    new, over, total, fwd = lists[i_new], lists[i_over], lists[i_total], lists[i_fwd]
     section = report.form.tables["applications"].short
     columns = report.form.application_columns
     width = len(columns)
-    if all(_all_ints(x) and len(x) >= width for x in (new, over, total, fwd)):
+    if clean or all(_all_ints(x) and len(x) >= width for x in (new, over, total, fwd)):
         if all(a + b == t + f for a, b, t, f in zip(new, over, total, fwd)):
             return []  # the usual case: every column balances
+    new_row, over_row, total_row, fwd_row = rows[i_new], rows[i_over], rows[i_total], rows[i_fwd]
     found = []
     for col in columns:
         c = col.index
@@ -476,10 +399,9 @@ def summary_total(report):
 @rule("active.items-negative")
 def items_negative(report):
     found = []
-    for row in report.form.active_rows:
-        values = active_row(report, row.key)
-        if values is None or not row.has("previous", "change"):
-            continue
+    for row, values, counts in zip(report.form.active_rows, *view(report).active()):
+        if values is None or counts or not row.has("previous", "change"):
+            continue  # counts only: their sum is not negative
         result = num(values.get("previous")) + num(values.get("change"))
         if result < 0:
             found.append(Finding(
@@ -494,8 +416,7 @@ def items_negative(report):
 @rule("active.published-over-total")
 def published_over_total(report):
     found = []
-    for row in report.form.active_rows:
-        values = active_row(report, row.key)
+    for row, values in zip(report.form.active_rows, view(report).active()[0]):
         if values is None or not row.has("published", "total"):
             continue
         published, total = num(values.get("published")), num(values.get("total"))
@@ -570,14 +491,14 @@ def import_unconfirmed(report):
 def check_report(report: Report) -> list[Finding]:
     """Every single-report rule the report's form lists, in registry order."""
     found = []
-    _memo.tables = (report, {})
+    current.view = View(report)
     try:
         rules = report.form.rules
         for rule_id, fn in RULES.items():
             if rule_id in rules:
                 found.extend(fn(report))
     finally:
-        _memo.tables = None
+        current.view = None
     return found
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.rules import active_row, cell, fmt, num, table_rows
+from tui.core.rules import active_row, cell, fmt, num
+from tui.core.ruleview import row_cells
 from tui.core.similarity import similarity
 
 if TYPE_CHECKING:
@@ -99,10 +100,7 @@ def _role_cells(report, role):
     rows = report.form.rows_with_role(role)
     if len(rows) != 1:
         return None, None
-    for row, cells in table_rows(report, "applications"):
-        if row is rows[0]:
-            return row, cells
-    return None, None
+    return rows[0], row_cells(report, rows[0])
 
 
 @pair_rule("yoy.carried-over")
