@@ -235,7 +235,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self._show_title(colours)
-        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports)
+        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports,
+                                                     self.vm.comments, self.vm.comment_label)
         f = self._active()  # after a repaint, the view-model's cell is the one under the table cursor
         if self.vm.view == TABLES and isinstance(f, CompareTable):
             self._took(f)
@@ -398,6 +399,11 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         entry = next((e for e in self.query_one(CompareFindings).entries if e[1] is event.finding), None)
         if entry is not None:
             self._goto_entry(entry)
+
+    def on_findings_panel_comment_chosen(self, event):
+        side, cell = event.cell
+        self._set_side(side)
+        self.goto(side, cell)
 
     # -- actions ------------------------------------------------------------
 

@@ -222,15 +222,16 @@ class CompareFindings(FindingsPanel):
 
     EMPTY = "两份报告均未发现问题"
 
-    def fill_entries(self, entries, tags, colours, reports=None):
-        """`entries`: [(side, finding)] in display order; `reports`: {side: (form, data)} to group by."""
+    def fill_entries(self, entries, tags, colours, reports=None, comments=(), label=None):
+        """`entries`: [(side, finding)] in display order; `reports`: {side: (form, data)} to group by;
+        `comments`: [((side, cell), record)] listed after them, `label((side, cell))` naming each."""
         from tui.core.grouping import group_findings
 
         self.entries = list(entries)
         self.findings = [f for _, f in self.entries]
         self._tags = {id(f): tags[side] for side, f in self.entries}
-        self._colours, self._comments, self._label, self._form = colours, [], None, None
-        self.comment_cells = []
+        self._colours, self._comments, self._label, self._form = colours, list(comments), label, None
+        self.comment_cells = [where for where, _ in self._comments]
         self.groups, self._group_of, self._forms = [], {}, {}
         for side, (form, data) in (reports or {}).items():
             for g in group_findings([f for s, f in self.entries if s == side], form, data):
