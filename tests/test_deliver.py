@@ -49,12 +49,17 @@ async def joined(t):
         await asyncio.sleep(0.01)
 
 
+async def shown(app, pilot):
+    screen = Target()
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
 async def test_delivers_while_the_screen_is_shown():
     app = Host()
     async with app.run_test() as pilot:
-        screen = Target()
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await shown(app, pilot)
         t, out = in_thread(lambda: deliver(screen, screen.touch, 21))
         await joined(t)
         assert out == {"value": 42}
@@ -63,9 +68,7 @@ async def test_delivers_while_the_screen_is_shown():
 async def test_a_popped_screen_gets_nothing_and_the_worker_ends():
     app = Host()
     async with app.run_test() as pilot:
-        screen = Target()
-        await app.push_screen(screen)
-        await pilot.pause()
+        screen = await shown(app, pilot)
         app.pop_screen()
         await pilot.pause()
         t, out = in_thread(lambda: deliver(screen, screen.touch, 1))

@@ -124,3 +124,30 @@ async def test_a_long_message_scrolls_above_buttons_that_stay_whole(tmp_path):
         await pilot.press("3")
         await pilot.pause()
         assert not isinstance(app.screen, ChoiceDialog)
+
+
+async def test_a_long_message_scrolls_by_keys(tmp_path):
+    """Keyboard only (over SSH): ↓/↑ move the long message a line, PageDown/PageUp a page,
+    and the buttons keep the focus and their keys."""
+    app = NianbaoApp([str(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _opened(pilot)
+        lines = "\n".join(f"{i + 1}. 批注：第 {i + 1} 条" for i in range(40))
+        choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(3)] + [(None, "取消", "c")]
+        app.push_screen(ChoiceDialog("撤回接受或批注", lines, choices))
+        await pilot.pause()
+        await pilot.pause()
+        message = app.screen.query_one("#message")
+        assert message.max_scroll_y > 0 and message.scroll_y == 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert message.scroll_y == 2
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert message.scroll_y > 4
+        await pilot.press("pageup", "up", "up", "up")
+        await pilot.pause()
+        assert message.scroll_y == 0
+        await pilot.press("2")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceDialog)

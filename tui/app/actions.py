@@ -181,6 +181,12 @@ ACTIONS = [
     Action("previous_button", "left", "上一按钮", "选择对话框：移到左边的按钮（按钮上括号中的字母直接选择）", "dialog",
            show=False, palette=False),
     Action("next_button", "right", "下一按钮", "选择对话框：移到右边的按钮", "dialog", show=False, palette=False),
+    Action("message_down", "down", "下滚说明", "选择对话框：说明较长时向下滚动一行", "dialog", show=False, palette=False),
+    Action("message_up", "up", "上滚说明", "选择对话框：说明较长时向上滚动一行", "dialog", show=False, palette=False),
+    Action("message_page_down", "pagedown", "下翻说明", "选择对话框：说明较长时向下翻一页", "dialog", show=False,
+           palette=False),
+    Action("message_page_up", "pageup", "上翻说明", "选择对话框：说明较长时向上翻一页", "dialog", show=False,
+           palette=False),
     # choice dialogs: each choice a key (the button shows it); Esc and the arrow keys as in every dialog
     *_choices("unsaved", ("unsaved_save", "s", "保存", "保存修改，然后退出或关闭"),
               ("unsaved_discard", "d", "不保存", "放弃修改，退出或关闭"),

@@ -219,6 +219,17 @@ class CompareView:
         return {OLD: old, NEW: new, YOY: new}
 
     @property
+    def comments(self):
+        """[((side, cell), record)]: every comment of both reports, old first, for the problem list."""
+        return [((side, cell), c) for side, m in zip((OLD, NEW), self.models)
+                for cell, cs in m.comments.items() for c in cs]
+
+    def comment_label(self, where):
+        """A comment's place in the problem list: its side's tag and the cell's name."""
+        side, cell = where
+        return f"[{self.tags[side]}] {self.models[0 if side == OLD else 1].form.short_label(cell)}"
+
+    @property
     def edition_names(self):
         return {OLD: self.comparison.old.form.name, NEW: self.comparison.new.form.name}
 

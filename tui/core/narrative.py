@@ -15,9 +15,9 @@ characters of the string as stored.
 import datetime
 import os
 import re
-import tomllib
 from itertools import repeat
 
+from tui.core import formcache
 from tui.core.address import MISSING, Address, format_address, get_value, parse_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.rules import fmt, rule
@@ -31,18 +31,21 @@ _CLAIMS_FILE = os.path.join(os.path.dirname(__file__), "forms", "claims.toml")
 # \d on str is exactly Unicode category Nd. Searched in the reversed string,
 # from each 年 back: a pattern that starts with a literal is scanned for at C
 # speed, one that starts with a look-behind is tried at every character.
-_REVERSED_YEAR = re.compile(r"年\s*(\d{4})(?!\d)")
+# Compiled on first use, through re's cache (as the placeholder runs below).
+_REVERSED_YEAR = r"年\s*(\d{4})(?!\d)"
 
 # Template placeholders: a maximal run of 2+ X-like characters with no ASCII
 # letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
 # next to it; the fill-in phrases; 3+ underscores. The literal ones are found
 # with str.find and the runs' patterns only run when their characters occur:
-# a narrative of a thousand characters usually has none of them.
+# a narrative of a thousand characters usually has none of them, so they are
+# compiled on first use, through re's cache (compiling both cost `check` ~1 ms
+# of start-up).
 _X = "XxＸｘ×"
 _O = "○〇"
 _NUMERALS = "一二三四五六七八九十"
-_X_RUN = re.compile(rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])")
-_O_RUN = re.compile(rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])")
+_X_RUN = rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"
+_O_RUN = rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"
 _PHRASES = ("某某", "待填写", "待补充", "此处填写")
 # A placeholder starts with one of these: most strings hold none of them,
 # which a test of each character (`in`, at C speed) shows.
@@ -75,7 +78,7 @@ def first_placeholder(value):
 
 
 def _first_run(value, chars, pattern):
-    """pattern.search(value), for a pattern that matches a whole run of
+    """re.search(pattern, value), for a pattern that matches a whole run of
     `chars` (its look-behind refuses a start inside a run), tried only at
     the start of each run: the characters are found with str.find, where
     the search would try the look-behind at every character."""
@@ -85,7 +88,7 @@ def _first_run(value, chars, pattern):
         if not starts:
             return None
         start = min(starts)
-        m = pattern.match(value, start)
+        m = re.compile(pattern).match(value, start)  # through re's cache
         if m:
             return m
         pos = start + 1
@@ -98,7 +101,7 @@ def years(value):
     if "年" not in value:
         return []
     n = len(value)
-    found = [(int(m.group(1)[::-1]), n - m.end(1), n - m.start()) for m in _REVERSED_YEAR.finditer(value[::-1])]
+    found = [(int(m.group(1)[::-1]), n - m.end(1), n - m.start()) for m in re.finditer(_REVERSED_YEAR, value[::-1])]
     found.reverse()
     return found
 
@@ -438,8 +441,7 @@ def claims_for(form):
     compiled = _COMPILED.get(form.id)
     if compiled is None:
         if _SPEC is None:
-            with open(_CLAIMS_FILE, "rb") as fh:
-                _SPEC = tomllib.load(fh)
+            _SPEC = formcache.load(_CLAIMS_FILE)  # parsed ahead of time when it is the shipped text
         compiled = _COMPILED[form.id] = Claims(_SPEC, form)
     return compiled
 

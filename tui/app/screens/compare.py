@@ -103,9 +103,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     CompareScreen CompareFindings.short { height: 3; }
     """
 
-    def __init__(self, old_model, new_model, **kwargs):
+    def __init__(self, old_model, new_model, view=None, **kwargs):
         super().__init__(**kwargs)
-        self.vm = CompareView(old_model, new_model)
+        self.vm = view or CompareView(old_model, new_model)
         self.models = self.vm.models
         self.ready = False         # the tables are filled and painted (benchmarks wait for it)
         self._gc_threshold = None  # set while full collections are put off (see _after_first_paint)
@@ -222,7 +222,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def on_resize(self, event):
         self.query_one(CompareFindings).set_class(event.size.height < 32, "short")
-        if event.size.width != self._width:
+        if self._width and event.size.width != self._width:  # not before _fill_first's paint
             self._paint()
 
     def _paint(self):
@@ -235,7 +235,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self._tables_stale = True  # hidden: refilled when shown again (an edit costs less)
         self._paint_texts(colours)
         self._show_title(colours)
-        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports)
+        self.query_one(CompareFindings).fill_entries(self.vm.entries, self.vm.tags, colours, self.vm.reports,
+                                                     self.vm.comments, self.vm.comment_label)
         f = self._active()  # after a repaint, the view-model's cell is the one under the table cursor
         if self.vm.view == TABLES and isinstance(f, CompareTable):
             self._took(f)
@@ -398,6 +399,11 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         entry = next((e for e in self.query_one(CompareFindings).entries if e[1] is event.finding), None)
         if entry is not None:
             self._goto_entry(entry)
+
+    def on_findings_panel_comment_chosen(self, event):
+        side, cell = event.cell
+        self._set_side(side)
+        self.goto(side, cell)
 
     # -- actions ------------------------------------------------------------
 

@@ -235,7 +235,8 @@ class ChoiceDialog(ModalScreen):
     they are too many for one row they stand one per line.
     """
 
-    BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button"))
+    BINDINGS = bindings("dialog", only=("cancel", "previous_button", "next_button", "message_down", "message_up",
+                                  "message_page_down", "message_page_up"))
     DEFAULT_CSS = _CSS.format(name="ChoiceDialog") + """
     ChoiceDialog #message { height: auto; }
     ChoiceDialog #choices { dock: bottom; height: auto; }
@@ -315,6 +316,26 @@ class ChoiceDialog(ModalScreen):
 
     def action_next_button(self):
         self.focus_next()
+
+    def _scroll_message(self, lines):
+        """Keyboard users read a message longer than the box (lines < 0: up)."""
+        message = self.query_one("#message", VerticalScroll)
+        message.scroll_relative(y=lines, animate=False)
+
+    def _page(self):
+        return max(1, self.query_one("#message", VerticalScroll).scrollable_content_region.height - 1)
+
+    def action_message_down(self):
+        self._scroll_message(1)
+
+    def action_message_up(self):
+        self._scroll_message(-1)
+
+    def action_message_page_down(self):
+        self._scroll_message(self._page())
+
+    def action_message_page_up(self):
+        self._scroll_message(-self._page())
 
     def action_cancel(self):
         self.dismiss(None)
