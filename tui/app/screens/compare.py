@@ -208,6 +208,10 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     def finding_to_accept(self):
         """(model, error): the one highlighted in the problem list, else the first at the cursor on this side."""
         vm, panel = self.vm, self.query_one(CompareFindings)
+        group = panel.highlighted_closed_group() if self._in_panel else None
+        if group is not None:  # a group holds one side's findings
+            side = next(e[0] for e in panel.entries if e[1] is group.first)
+            return self.models[0 if side == OLD else 1], group
         if self._in_panel and panel.highlighted_finding() is not None:
             found = [e for e in panel.entries if e[1] is panel.highlighted_finding()]
         else:
