@@ -253,6 +253,14 @@ class CompareFindings(FindingsPanel):
     def _key(self, finding):
         return self._tags.get(id(finding)), finding.rule, finding.first
 
+    def to_accept(self):
+        """(side, error or closed Group) that `a` accepts on the highlighted line, or None."""
+        group = self.highlighted_closed_group()
+        f = group.first if group is not None else self.highlighted_finding()
+        if f is None or (group is None and not f.blocking):
+            return None
+        return next(side for side, e in self.entries if e is f), group or f
+
     def _form_of(self, group):
         return self._forms.get(id(group))
 
