@@ -23,7 +23,8 @@
     interleaved. Target: <= 1.3x.
 
 Run: python3 benchmarks/bench_check.py [--reports 20000,100000] [--runs 1] [--cold-runs 21]
-     [--only check] (variants whose label contains the text)
+     [--only check] (variants whose label contains the text; `--only cold`: the cold start alone)
+     [--installed] (cold start of the package installed for this python, e.g. a wheel in a venv)
 Kept out of CI. Nothing here is a test.
 """
 
@@ -279,11 +280,30 @@ def _needed(jobs):
     return ("bare tomllib loop", f"bare compiled loop, {jobs} cores", "check --format json")
 
 
-def cold_start(runs, nianbao, pycache=None):
+def install_kind():
+    """How this interpreter has nianbao: an editable install, a package, or none."""
+    import json
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("nianbao")
+    except metadata.PackageNotFoundError:
+        return "not installed (the checkout, through PYTHONPATH)"
+    direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    if direct.get("dir_info", {}).get("editable"):
+        return f"editable install of {direct.get('url', '?')}"
+    return f"installed package (not editable), {dist.locate_file('')}"
+
+
+def cold_start(runs, nianbao, pycache=None, installed=False):
     """Median wall times. With `pycache`, bytecode is cached there (PYTHONPYCACHEPREFIX),
     as for an installed package; without, the environment decides (an editable
-    install under PYTHONDONTWRITEBYTECODE compiles tui/ on every start)."""
-    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    install under PYTHONDONTWRITEBYTECODE compiles tui/ on every start). With
+    `installed`, the checkout is not put on PYTHONPATH: the package installed
+    for this interpreter is timed (say, a wheel installed into a throwaway venv)."""
+    env = dict(os.environ)
+    if not installed:
+        env["PYTHONPATH"] = REPO + os.pathsep + os.environ.get("PYTHONPATH", "")
     if pycache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = pycache
@@ -296,7 +316,8 @@ def cold_start(runs, nianbao, pycache=None):
     for i in range(runs + 1):  # interleaved, so that drifts in machine load hit both sides alike
         for label, cmd in cmds.items():
             t0 = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc = subprocess.run(cmd, cwd=tempfile.gettempdir() if installed else REPO, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if i:  # the first round warms the caches
                 times[label].append(time.perf_counter() - t0)
             assert proc.returncode == 0, proc.stderr
@@ -315,7 +336,10 @@ def main():
     ap.add_argument("--reports", default="20000,100000", help="comma-separated sizes")
     ap.add_argument("--runs", type=int, default=1, help="runs per throughput variant (best is reported)")
     ap.add_argument("--cold-runs", type=int, default=21)
-    ap.add_argument("--only", default="", help="run only the variants whose label contains this text")
+    ap.add_argument("--only", default="", help="run only the variants whose label contains this text "
+                    "(cold: only the cold start)")
+    ap.add_argument("--installed", action="store_true",
+                    help="cold start of the package installed for this interpreter (the checkout not on PYTHONPATH)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cores for the pooled compiled loop")
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated reports")
@@ -323,7 +347,7 @@ def main():
 
     nianbao = nianbao_command()
     peaks = {}
-    for size in [int(x) for x in a.reports.split(",") if x]:
+    for size in [int(x) for x in a.reports.split(",") if x and a.only != "cold"]:
         folder = tempfile.mkdtemp(prefix="nianbao-bench-")
         try:
             t0 = time.perf_counter()
@@ -362,9 +386,10 @@ def main():
     if a.no_cold:
         return
     pycache = tempfile.mkdtemp(prefix="nianbao-pycache-")
+    print(f"\nnianbao for {sys.executable}: {install_kind()}")
     try:
         for title, cache in (("as installed here", None), ("bytecode cached", pycache)):
-            cold = cold_start(a.cold_runs, nianbao, cache)
+            cold = cold_start(a.cold_runs, nianbao, cache, a.installed)
             base = cold["python3 -c 'import tomllib, json, argparse'"]
             print(f"\n{'(b) cold start, %s' % title:40} {'median ms':>10} {'vs base':>8}")
             for label, t in cold.items():

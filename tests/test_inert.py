@@ -59,3 +59,15 @@ def test_never_leaves_a_live_character(s):
     assert LIVE.search(multi) is None
     # Nothing is lost: every character is kept or replaced by a visible form.
     assert len(out) >= len(s.replace("\r\n", "\n")) - s.count("\r\n")
+
+
+def test_printable_strings_are_left_alone_without_a_search():
+    """inert() returns a printable string as it is, without searching it: sound
+    only because no character it replaces is printable. Every code point."""
+    from tui.core.inert import _PATTERNS
+
+    for multiline, pattern in _PATTERNS.items():
+        compiled = re.compile(pattern)
+        printable_hits = [hex(c) for c in range(0x110000)
+                          if chr(c).isprintable() and compiled.search(chr(c))]
+        assert printable_hits == [], (multiline, printable_hits)

@@ -29,6 +29,10 @@ from tests.conftest import REPO
 from tui.core import tomlparse
 
 toml_rs = pytest.importorskip("toml_rs")
+# tomlparse imports the compiled parser only once enough text was parsed; here
+# it must be in use from the first text on, so that every document below
+# goes through it.
+assert tomlparse.compiled_available()
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -358,3 +362,29 @@ def test_falls_back_to_tomllib_without_the_compiled_parser(tmp_path):
 
 def test_compiled_parser_is_used_when_installed():
     assert tomlparse.compiled_available()
+
+
+def test_compiled_parser_is_imported_once_it_pays():
+    """A one-file check parses with tomllib and never imports toml_rs (its import
+    costs more than tomllib's parse of a report: cold start, issue 15); from
+    COMPILED_FROM characters on, and at once for a text that long, it is used."""
+    code = (
+        "import sys\n"
+        "from tui.core import tomlparse\n"
+        "report = open('reports/lingwu-minzheng-2020.toml', encoding='utf-8').read()\n"
+        "tomlparse.loads(report)\n"
+        "print('toml_rs' in sys.modules)\n"
+        "for _ in range(tomlparse.COMPILED_FROM // len(report) + 1):\n"
+        "    tomlparse.loads(report)\n"
+        "print('toml_rs' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+    code = (
+        "import sys\n"
+        "from tui.core import tomlparse\n"
+        "data = tomlparse.loads('a = \"' + 'x' * tomlparse.COMPILED_FROM + '\"')\n"
+        "print('toml_rs' in sys.modules, len(data['a']) == tomlparse.COMPILED_FROM)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True"]

@@ -102,7 +102,7 @@ def _results(items, jobs, render, totals, workers=None):
             yield text
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # compiled on first use (through re's cache): rarely needed
 
 
 def _json_safe(text):
@@ -113,7 +113,7 @@ def _json_safe(text):
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
 
 

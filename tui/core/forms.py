@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from tui.core import tomlparse
-from tui.core.address import Address, format_address, parse_address
+from tui.core import formcache, tomlparse
+from tui.core.address import Address, format_address, parse_address, quote_key
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
@@ -106,7 +106,7 @@ class Table:
         self.rows = tuple(TableRow(key, r) for r in spec["rows"])
         self.width = len(self.columns)
         for row in self.rows:
-            row.cell_addresses = tuple(format_address(row.keys, i) for i in range(self.width))
+            row.cell_addresses = tuple(f"{row.address_text}[{i}]" for i in range(self.width))  # format_address's
         totals = [c.index for c in self.columns if c.total]
         # The row-total rule: the total column equals the sum of the others.
         self.total_index = totals[-1] if totals else None
@@ -129,7 +129,7 @@ class ActiveRow:
         self.fields = tuple(Field(f) for f in spec["fields"])
         self.field_map = {f.key: f for f in self.fields}
         self.address_text = format_address(("active", self.key))
-        self.field_addresses = {f.key: format_address(("active", self.key, f.key)) for f in self.fields}
+        self.field_addresses = {f.key: f"{self.address_text}.{quote_key(f.key)}" for f in self.fields}
 
     def has(self, *names: str) -> bool:
         return all(n in self.field_map for n in names)
@@ -322,10 +322,9 @@ def form_dirs() -> tuple[str, ...]:
 
 def _load_form(path):
     try:
-        # Through tomlparse (the compiled parser, tomllib the reference):
-        # parsing the forms with tomllib was a tenth of `check`'s start-up.
-        with open(path, "rb") as fh:
-            spec = tomlparse.loads(fh.read().decode("utf-8"))
+        # The shipped forms come parsed ahead of time (tui.core.formcache:
+        # parsing them was a tenth of a one-file `check`); others are parsed.
+        spec = formcache.load(path)
     except OSError as exc:
         raise FormError(f"无法读取报告格式文件 {path}：{exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

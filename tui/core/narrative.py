@@ -15,8 +15,8 @@ characters of the string as stored.
 import datetime
 import os
 import re
-import tomllib
 
+from tui.core import formcache
 from tui.core.address import MISSING, Address, format_address, get_value, parse_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.rules import fmt, rule
@@ -33,12 +33,14 @@ YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 # letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
 # next to it; the fill-in phrases; 3+ underscores. The literal ones are found
 # with str.find and the runs' patterns only run when their characters occur:
-# a narrative of a thousand characters usually has none of them.
+# a narrative of a thousand characters usually has none of them, so they are
+# compiled on first use, through re's cache (compiling both cost `check` ~1 ms
+# of start-up).
 _X = "XxＸｘ×"
 _O = "○〇"
 _NUMERALS = "一二三四五六七八九十"
-_X_RUN = re.compile(rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])")
-_O_RUN = re.compile(rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])")
+_X_RUN = rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"
+_O_RUN = rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"
 _PHRASES = ("某某", "待填写", "待补充", "此处填写")
 
 
@@ -57,7 +59,7 @@ def first_placeholder(value):
         found.append((i, end))
     for chars, pattern in ((_X, _X_RUN), (_O, _O_RUN)):
         if any(c in value for c in chars):
-            m = pattern.search(value)
+            m = re.search(pattern, value)
             if m:
                 found.append((m.start(), m.end()))
     return min(found) if found else None
@@ -366,8 +368,7 @@ def claims_for(form):
     compiled = _COMPILED.get(form.id)
     if compiled is None:
         if _SPEC is None:
-            with open(_CLAIMS_FILE, "rb") as fh:
-                _SPEC = tomllib.load(fh)
+            _SPEC = formcache.load(_CLAIMS_FILE)  # parsed ahead of time when it is the shipped text
         compiled = _COMPILED[form.id] = Claims(_SPEC, form)
     return compiled
 

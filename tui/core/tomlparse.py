@@ -16,14 +16,37 @@ tomllib returns, and tomllib's verdict on validity wins:
   which crashes toml-rs 0.4 (a stack overflow past a few thousand nested
   arrays or inline tables) where tomllib raises RecursionError.
 
-Without toml-rs everything runs on tomllib, only slower. Writes never use
+The compiled parser is imported only once a process has parsed enough text
+to pay for the import (COMPILED_FROM below). Without toml-rs everything runs
+on tomllib, only slower. Writes never use
 this module: tui.store writes through tomlkit and verifies with tomllib.
 """
 
-try:  # the compiled parser is optional (pyproject lists it; a platform without a wheel goes without)
-    from toml_rs import loads as _compiled_loads
-except ImportError:  # pragma: no cover - exercised by the fallback test in a subprocess
-    _compiled_loads = None
+# The compiled parser is imported on first need, not with this module: with
+# what it brings (pathlib, urllib.parse, ipaddress) importing it costs about
+# four times what tomllib takes to parse a report. So the first texts of a
+# process go to tomllib (already imported by the standard library's users on
+# the check path) until COMPILED_FROM characters have been parsed, counting
+# the text at hand; from then on, and for any text that long, the compiled
+# parser is imported and used. A one-file `nianbao check` never imports it;
+# a batch does after its first few reports.
+COMPILED_FROM = 24_000
+_UNTRIED = object()
+_compiled_loads = _UNTRIED  # toml_rs.loads, None when not installed, _UNTRIED before the first need
+_parsed_chars = 0
+
+
+def _compiled():
+    """toml_rs.loads, imported now if it was not yet; None when it cannot be imported."""
+    global _compiled_loads
+    if _compiled_loads is _UNTRIED:
+        try:  # optional (pyproject lists it; a platform without a wheel goes without)
+            from toml_rs import loads as found
+        except ImportError:  # pragma: no cover - exercised by the fallback test in a subprocess
+            found = None
+        _compiled_loads = found
+    return _compiled_loads
+
 
 # More brackets than this (table headers, arrays, inline tables and any in
 # strings) and the compiled parser is not asked: nesting is bounded by the
@@ -37,7 +60,7 @@ class TomlError(ValueError):
 
 
 def compiled_available():
-    return _compiled_loads is not None
+    return _compiled() is not None
 
 
 def _doubtful(text):
@@ -48,16 +71,21 @@ def _doubtful(text):
 def loads(text):
     """Parse TOML `text` (str). Returns what tomllib.loads returns, or raises
     TomlError with tomllib's message; RecursionError/MemoryError as tomllib."""
-    if _compiled_loads is not None and not _doubtful(text):
+    global _parsed_chars
+    compiled = _compiled_loads
+    if compiled is _UNTRIED:
+        _parsed_chars += len(text)
+        compiled = _compiled() if _parsed_chars >= COMPILED_FROM else None
+    if compiled is not None and not _doubtful(text):
         try:
-            return _compiled_loads(text, toml_version="1.0.0")
+            return compiled(text, toml_version="1.0.0")
         except Exception:  # noqa: BLE001 - any doubt: tomllib decides
             pass
     return reference_loads(text)
 
 
 def reference_loads(text):
-    """tomllib, the reference (imported only when needed: it costs cold start)."""
+    """tomllib, the reference."""
     import tomllib
 
     try:

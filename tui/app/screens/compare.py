@@ -103,9 +103,9 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     CompareScreen CompareFindings.short { height: 3; }
     """
 
-    def __init__(self, old_model, new_model, **kwargs):
+    def __init__(self, old_model, new_model, view=None, **kwargs):
         super().__init__(**kwargs)
-        self.vm = CompareView(old_model, new_model)
+        self.vm = view or CompareView(old_model, new_model)
         self.models = self.vm.models
         self.ready = False         # the tables are filled and painted (benchmarks wait for it)
         self._gc_threshold = None  # set while full collections are put off (see _after_first_paint)
@@ -222,7 +222,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def on_resize(self, event):
         self.query_one(CompareFindings).set_class(event.size.height < 32, "short")
-        if event.size.width != self._width:
+        if self._width and event.size.width != self._width:  # not before _fill_first's paint
             self._paint()
 
     def _paint(self):
