@@ -21,6 +21,11 @@ process; a check of one or two files starts no workers). Target: <= 1 s CPU
 and <= 200 MB for one report.
 
 --profile prints cProfile's top functions for a pair, in this process.
+
+--workbench opens the pair in the workbench (headless, 80x24): the list, `c` on the 2024 row (the pair opens in a worker), then `t`
+(the 正文 view: the narratives are diffed in a worker). A 5 ms timer on the
+interface thread records its ticks; the largest gap between two ticks is
+the longest a key typed meanwhile would have waited (target: 100 ms).
 """
 
 import argparse
@@ -142,12 +147,61 @@ def profile(paths):
     pstats.Stats(prof).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(25)
 
 
+async def workbench(folder):
+    import asyncio
+    import time
+
+    sys.path.insert(0, REPO)
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.compare import CompareScreen
+
+    app = NianbaoApp([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        ticks = [time.perf_counter()]
+        timer = app.set_interval(0.005, lambda: ticks.append(time.perf_counter()))
+
+        async def phase(label, keys, done):
+            begin = len(ticks)
+            start = time.perf_counter()
+            await pilot.press(*keys)
+            while not done():
+                await asyncio.sleep(0.005)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            took = time.perf_counter() - start
+            gaps = [b - a for a, b in zip(ticks[begin - 1:], ticks[begin:])]
+            print(f"  {label:44} {took:5.2f} s; interface thread held at most {max(gaps) * 1000:4.0f} ms "
+                  f"(limit 100 ms)", flush=True)
+
+        list_screen = app.screen
+        table = list_screen.query_one("#reports")
+        table.move_cursor(row=[e.year for e in list_screen.shown].index(2024))
+        await pilot.pause()
+        await phase("c: the pair opens, tables painted", ["c"],
+                    lambda: isinstance(app.screen, CompareScreen) and app.screen.ready)
+        await phase("t: the 正文 view, narratives diffed", ["t"],
+                    lambda: all(v.ops is not None for v in app.screen.text_views))
+        timer.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--kind", choices=("corpus", "random", "both"), default="both")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--workbench", action="store_true")
     a = ap.parse_args()
+    if a.workbench:
+        import asyncio
+
+        for kind in (("corpus", "random") if a.kind == "both" else (a.kind,)):
+            with tempfile.TemporaryDirectory() as folder:
+                write_reports(folder, kind)
+                print(f"workbench, a pair of 2 MB narratives ({kind}), 80x24:")
+                asyncio.run(workbench(folder))
+        return
     with tempfile.TemporaryDirectory() as folder:
         for kind in (("corpus", "random") if a.kind == "both" else (a.kind,)):
             sub = os.path.join(folder, kind)

@@ -171,11 +171,12 @@ class NianbaoApp(App):
             old_report, new_report = new_report, old_report
         return self.show_compare(ReportModel.open(old_report, context), ReportModel.open(new_report, context))
 
-    def show_compare(self, old_model, new_model):
-        """Push the compare screen of two opened models (opened in a worker for big files: the list)."""
+    def show_compare(self, old_model, new_model, view=None):
+        """Push the compare screen of two opened models (opened in a worker for big files: the list,
+        which then builds their CompareView `view` there too)."""
         from tui.app.screens.compare import CompareScreen
 
-        screen = CompareScreen(old_model, new_model)
+        screen = CompareScreen(old_model, new_model, view=view)
         self.push_screen(screen)
         return screen
 

@@ -1,0 +1,61 @@
+"""Issue 15.4: a big pair (2 MB narratives) compared side by side without
+blocking input. What would hold the interface thread is done elsewhere or
+once: the pair's view-model is built in the list's worker, and the findings
+panel (a 2 MB narrative can carry a thousand findings) is filled once when
+the screen opens, not again for the first resize."""
+
+import threading
+
+
+async def test_big_pair_view_model_is_built_in_the_worker(in_reports_copy, monkeypatch):
+    from tui.app import compare_view
+    from tui.app.app import NianbaoApp
+    from tui.app.screens import report_list
+    from tui.app.screens.compare import CompareScreen
+
+    monkeypatch.setattr(report_list, "BIG_FILE", 0)  # every file counts as big
+    built_on = []
+    real = compare_view.CompareView.__init__
+
+    def init(self, *args, **kwargs):
+        built_on.append(threading.current_thread() is threading.main_thread())
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(compare_view.CompareView, "__init__", init)
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#reports").move_cursor(row=[e.name for e in screen.shown].index("hongze-2024.toml"))
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert [m.report.year for m in app.screen.models] == [2023, 2024]
+        assert built_on == [False]  # once, and not on the interface thread
+
+
+async def test_findings_panel_filled_once_on_open_and_not_on_resize(in_reports_copy, monkeypatch):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.compare import CompareFindings, CompareScreen
+
+    fills = []
+    real = CompareFindings._render_rows
+    monkeypatch.setattr(CompareFindings, "_render_rows", lambda self: fills.append(1) or real(self))
+    app = NianbaoApp(["reports/hongze-2023.toml", "reports/hongze-2024.toml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.ready
+        assert len(fills) == 1
+        panel = screen.query_one(CompareFindings)
+        options = panel.option_count
+        assert options == len(panel.rows) > 1
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len(fills) == 1 and panel.option_count == options  # the list rewraps itself
+        screen.refresh_side(1)  # what an edit calls: new findings, filled again
+        await pilot.pause()
+        assert len(fills) == 2 and panel.option_count == options
