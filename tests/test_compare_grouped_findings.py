@@ -75,3 +75,31 @@ async def test_blank_columns_one_tagged_line_that_expands_and_n_visits_each_cell
         await pilot.press("N")
         await pilot.pause()
         assert screen.cell.old_address == seen[1]
+
+
+async def test_a_on_a_closed_group_accepts_its_side_block(tmp_path):
+    """`a` on a closed group's line accepts the block on that group's side (the old report)."""
+    from tui.app.screens.dialogs import PromptDialog
+
+    old, new = tmp_path / "blank-2023.toml", tmp_path / "hongze-2024.toml"
+    old.write_text(blank_legal_columns((REPORTS / "hongze-2023.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copy(REPORTS / "hongze-2024.toml", new)
+    before_new = new.read_bytes()
+    app = NianbaoApp([str(old), str(new)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        panel = screen.query_one(CompareFindings)
+        screen.action_switch_side()  # 新 -> the problem list
+        await pilot.pause()
+        panel.highlighted = next(i for i, s in enumerate(shown(panel)) if "125 格" in s)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog) and "接受本组 125 个问题" in app.screen.title_text
+        await pilot.press(*"原件如此", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert old.read_text(encoding="utf-8").count("[[review.accepted]]") == 125
+        assert new.read_bytes() == before_new

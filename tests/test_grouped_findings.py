@@ -129,3 +129,30 @@ async def _in_list(pilot):
 def test_grouped_problem_list_80x24(snap_compare, blank_report):
     """The 125 blank cells are one line of the problem list at 80×24, with the two other problems."""
     assert snap_compare(NianbaoApp([str(blank_report)]), terminal_size=(80, 24), run_before=_in_list)
+
+
+async def test_a_on_a_closed_group_accepts_the_whole_block_in_one_write(blank_report):
+    """125 blank cells of one cause: `a` on the group's line accepts them all with
+    one reason (one prompt, one write), not the first member only; on an open
+    group's member line it accepts that one finding."""
+    from tui.app.screens.dialogs import PromptDialog
+
+    app = NianbaoApp([str(blank_report)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, panel = await opened(pilot)
+        await pilot.press("tab")
+        assert app.focused is panel
+        panel.highlighted = next(i for i, s in enumerate(lines(panel)) if "125 格" in s)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        assert "接受本组 125 个问题" in str(app.screen.title_text)
+        await pilot.press(*"原件如此", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = blank_report.read_text(encoding="utf-8")
+        assert text.count("[[review.accepted]]") == 125
+        assert all(f.accepted for f in screen.model.findings if f.rule == "cell.value")
+        (group_line,) = [s for s in lines(panel) if "125 格" in s]
+        assert "已接受" in group_line

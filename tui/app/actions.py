@@ -59,7 +59,8 @@ def _review(scope, where, show=True):
     return [
         Action("signoff", "o", "签核", f"打开签核对话框{where}：查看摘要、历史和未接受的错误，通过或退回", scope,
                show=show),
-        Action("accept_finding", "a", "接受问题", f"接受光标所在单元格{where}（或问题列表中选中）的错误，须填写理由",
+        Action("accept_finding", "a", "接受问题", f"接受光标所在单元格{where}（或问题列表中选中）的错误，须填写理由；"
+               "选中收起的一组时整组一并接受",
                scope, show=False),
         Action("comment", "c", "批注", f"给光标所在单元格{where}添加批注或修改已有批注（追加写入报告文件）", scope,
                show=False),

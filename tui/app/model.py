@@ -333,9 +333,11 @@ class ReportModel:
         return [f for f in self.findings if f.rule == UNCONFIRMED and not f.accepted]
 
     def accept(self, finding, reason):
+        """Accept an error, or a list of them (a group of the problem list) in one write."""
         from tui.store.signoff import append_accepted
 
-        return self._review(lambda: append_accepted(self.path, finding, reason), f"已接受：{finding.message}")
+        said = f"已接受 {len(finding)} 个问题" if isinstance(finding, list) else f"已接受：{finding.message}"
+        return self._review(lambda: append_accepted(self.path, finding, reason), said)
 
     def comment(self, address, text, replacing=None):
         """Pin a comment to a cell; `replacing` (a comment record) is withdrawn in the same write."""

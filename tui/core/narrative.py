@@ -15,7 +15,6 @@ characters of the string as stored.
 import datetime
 import os
 import re
-from itertools import repeat
 
 from tui.core import formcache
 from tui.core.address import MISSING, Address, format_address, get_value, parse_address
@@ -31,25 +30,49 @@ _CLAIMS_FILE = os.path.join(os.path.dirname(__file__), "forms", "claims.toml")
 # \d on str is exactly Unicode category Nd. Searched in the reversed string,
 # from each 年 back: a pattern that starts with a literal is scanned for at C
 # speed, one that starts with a look-behind is tried at every character.
-# Compiled on first use, through re's cache (as the placeholder runs below).
+# Compiled on first use, through re's cache.
 _REVERSED_YEAR = r"年\s*(\d{4})(?!\d)"
 
 # Template placeholders: a maximal run of 2+ X-like characters with no ASCII
 # letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
-# next to it; the fill-in phrases; 3+ underscores. The literal ones are found
-# with str.find and the runs' patterns only run when their characters occur:
-# a narrative of a thousand characters usually has none of them, so they are
-# compiled on first use, through re's cache (compiling both cost `check` ~1 ms
-# of start-up).
+# next to it; the fill-in phrases; 3+ underscores. All are found with
+# str.find, the runs from their characters' places: a narrative of a thousand
+# characters usually has none of them (and compiling the runs' regular
+# expressions cost a one-file `check` ~1 ms of start-up, issue 15).
 _X = "XxＸｘ×"
 _O = "○〇"
 _NUMERALS = "一二三四五六七八九十"
-_X_RUN = rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"
-_O_RUN = rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# (a run's characters, those that may not touch it, the same as a regular expression)
+_RUNS = ((_X, _LETTERS, rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"),
+         (_O, _NUMERALS, rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"))
 _PHRASES = ("某某", "待填写", "待补充", "此处填写")
+_RUNS_TRIED = 16  # runs looked at one by one before the regular expression takes over
 # A placeholder starts with one of these: most strings hold none of them,
 # which a test of each character (`in`, at C speed) shows.
 _LEADS = tuple(dict.fromkeys([p[0] for p in _PHRASES] + ["_"] + list(_X + _O)))
+
+
+def _first_run(value, chars, fence, pattern):
+    """(start, end) of the first maximal run of 2+ of `chars` with no character
+    of `fence` next to it, or None. A string with many runs that are not
+    placeholders (x in web addresses, say) is left to `pattern`."""
+    n = len(value)
+    places = {c: value.find(c) for c in chars}
+    for _ in range(_RUNS_TRIED):
+        found = [p for p in places.values() if p >= 0]
+        if not found:
+            return None
+        i = j = min(found)
+        while j < n and value[j] in chars:
+            j += 1
+        if j - i >= 2 and (i == 0 or value[i - 1] not in fence) and (j == n or value[j] not in fence):
+            return i, j
+        for c, p in places.items():
+            if 0 <= p < j:
+                places[c] = value.find(c, j)
+    m = re.search(pattern, value)
+    return (m.start(), m.end()) if m else None
 
 
 def first_placeholder(value):
@@ -70,30 +93,11 @@ def first_placeholder(value):
         while end < len(value) and value[end] == "_":
             end += 1
         found.append((i, end))
-    for chars, pattern in ((_X, _X_RUN), (_O, _O_RUN)):
-        m = _first_run(value, chars, pattern)
-        if m:
-            found.append((m.start(), m.end()))
+    for chars, fence, pattern in _RUNS:
+        run = _first_run(value, chars, fence, pattern)
+        if run is not None:
+            found.append(run)
     return min(found) if found else None
-
-
-def _first_run(value, chars, pattern):
-    """re.search(pattern, value), for a pattern that matches a whole run of
-    `chars` (its look-behind refuses a start inside a run), tried only at
-    the start of each run: the characters are found with str.find, where
-    the search would try the look-behind at every character."""
-    pos, n = 0, len(value)
-    while True:
-        starts = [i for i in map(value.find, chars, repeat(pos)) if i >= 0]
-        if not starts:
-            return None
-        start = min(starts)
-        m = re.compile(pattern).match(value, start)  # through re's cache
-        if m:
-            return m
-        pos = start + 1
-        while pos < n and value[pos] in chars:
-            pos += 1
 
 
 def years(value):

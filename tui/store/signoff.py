@@ -498,13 +498,16 @@ def append_signoff(path: str | os.PathLike[str], decision: str, reviewer: str, n
 
 
 def append_accepted(path: str | os.PathLike[str], finding: Any, reason: str, force: bool = False) -> AppendResult:
-    """Record one error finding (a Finding, or {rule, cells}) as accepted with `reason`."""
+    """Record one error finding (a Finding, or {rule, cells}) as accepted with
+    `reason`; or a list of them (a block of one cause), in one write."""
     if not isinstance(reason, str) or not reason.strip():
         raise Refused("接受错误的理由不能为空")
-    fields = _accepted_fields(finding, reason.strip(), login_name(), now())
-    if not fields["cells"]:
+    user, at = login_name(), now()
+    findings = finding if isinstance(finding, list) else [finding]
+    records = [_accepted_fields(f, reason.strip(), user, at) for f in findings]
+    if not records or not all(fields["cells"] for fields in records):
         raise Refused("该问题没有关联的单元格，无法记为已接受")
-    return append_records(path, [("accepted", fields)], force)
+    return append_records(path, [("accepted", fields) for fields in records], force)
 
 
 def append_comment(path: str | os.PathLike[str], cell: str, text: str, force: bool = False) -> AppendResult:

@@ -206,14 +206,14 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         return list(self.models)
 
     def finding_to_accept(self):
-        """(model, error): the one highlighted in the problem list, else the first at the cursor on this side."""
+        """(model, error or Group): the one highlighted in the problem list, else the first at the cursor on this side."""
         vm, panel = self.vm, self.query_one(CompareFindings)
         if self._in_panel and panel.highlighted_finding() is not None:
-            found = [e for e in panel.entries if e[1] is panel.highlighted_finding()]
+            found = panel.to_accept()
         else:
-            found = [e for e in vm.cell_findings() if e[0] == vm.side or (e[0] == YOY and vm.side == NEW)]
-        side, f = next((e for e in found if e[1].blocking), (None, None))
-        return None if f is None else (self.models[0 if side == OLD else 1], f)
+            found = next(((s, f) for s, f in vm.cell_findings()
+                          if f.blocking and (s == vm.side or (s == YOY and vm.side == NEW))), None)
+        return None if found is None else (self.models[0 if found[0] == OLD else 1], found[1])
 
     def repaint(self, model, address=None, full=False):
         self.refresh_side()

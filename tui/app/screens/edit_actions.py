@@ -10,6 +10,7 @@ locks and recovery files — lives here once.
 import os
 
 from tui.core.cells import FIXED, TEXT, cell_kind
+from tui.core.grouping import Group
 from tui.core.inert import inert
 from tui.app.screens.dialogs import BlankValue, ChoiceDialog, EditCellDialog, EditTextDialog, PromptDialog
 
@@ -382,13 +383,18 @@ class EditingMixin:
             self.notify("这里没有未接受的错误（警告无需接受）")
             return
         model, finding = found
+        if isinstance(finding, Group):  # a closed group of the problem list: its errors at once
+            group, finding = finding, [f for f in finding.findings if f.blocking]
+            what = f"接受本组 {len(finding)} 个问题：{group.brief(model.form)}：{group.common_message(model.form)}"
+        else:
+            what = f"接受问题：{finding.message}"
 
         def ask():
             def chosen(reason):
                 if reason:
                     self._reviewed(model, model.accept(finding, reason))
 
-            self.app.push_screen(PromptDialog(f"接受问题：{finding.message}",
+            self.app.push_screen(PromptDialog(what,
                                               "理由；确定后立即追加到报告文件的 [[review.accepted]]"
                                               "（u 不能撤销；可用 W 撤回）"), chosen)
 

@@ -447,8 +447,11 @@ class ReportScreen(EditingMixin, Screen):
         return finding if self.model.lacks(finding.first) else None
 
     def finding_to_accept(self):
-        """(model, finding): the error highlighted in the problem list, else the first at the cursor."""
+        """(model, finding): the error highlighted in the problem list (on a closed group's
+        line: the Group), else the first at the cursor."""
         panel = self.query_one(FindingsPanel)
+        if self.focused is panel and panel.highlighted_closed_group() is not None:
+            return self.model, panel.highlighted_closed_group()
         if self.focused is panel and panel.highlighted_finding(self.address) is not None:
             f = panel.highlighted_finding(self.address)
             return (self.model, f) if f.blocking else None

@@ -168,6 +168,14 @@ class FindingsPanel(OptionList):
     def highlighted_finding(self, address=None):
         return self.finding_at(self.highlighted, address)
 
+    def highlighted_closed_group(self):
+        """The closed group on the highlighted line if it holds unaccepted errors (what `a`
+        accepts there: a block of one cause is accepted at once, not cell by cell), else None."""
+        g = self.group_at(self.highlighted)
+        if g is None or self.is_expanded(self.rows[self.highlighted][1]):
+            return None
+        return g if any(f.blocking for f in g.findings) else None
+
     def option_of(self, finding):
         """The option showing `finding`: its own line, or its group's line when the group is closed."""
         for o, row in enumerate(self.rows):
@@ -253,6 +261,14 @@ class CompareFindings(FindingsPanel):
 
     def _key(self, finding):
         return self._tags.get(id(finding)), finding.rule, finding.first
+
+    def to_accept(self):
+        """(side, error or closed Group) that `a` accepts on the highlighted line, or None."""
+        group = self.highlighted_closed_group()
+        f = group.first if group is not None else self.highlighted_finding()
+        if f is None or (group is None and not f.blocking):
+            return None
+        return next(side for side, e in self.entries if e is f), group or f
 
     def _form_of(self, group):
         return self._forms.get(id(group))
