@@ -30,7 +30,6 @@ go on reading files.
 
 import os
 import sys
-from array import array
 from collections import OrderedDict
 from functools import partial
 
@@ -41,7 +40,10 @@ from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
-from tui.core.yoy import check_pair, claim, duplicate_finding, pair_claims
+
+# tui.core.yoy (with tui.core.similarity) and array are imported when two
+# reports or more are checked: a one-file check has nothing to pair (their
+# imports were ~3 % of its cold start, issue 15).
 
 PARALLEL_FROM = 48  # below this, starting workers costs more than it saves
 CACHE = 8  # reports kept by a worker (a report and its previous year's)
@@ -172,6 +174,8 @@ def finish(report, previous=None, duplicates=()):
     """Every rule on one report (and its previous year's): a Checked."""
     findings = check_report(report) + list(duplicates)
     if previous is not None:
+        from tui.core.yoy import check_pair
+
         findings += check_pair(report, previous)
     mark_accepted(findings, report.data)
     findings.sort(key=sort_key)
@@ -223,6 +227,18 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
     the parent as files are identified (before any result: pairing needs all).
     `workers`: a pool from `prestart` (of `jobs` processes), used and ended here.
     """
+    if len(items) == 1 and on_ident is None and workers is None:
+        # Nothing to identify or pair: straight to the check (what identifying
+        # would say of an unreadable or invalid file, loading says the same).
+        try:
+            yield 0, _finish(render, (items[0], None, ()))
+        finally:
+            _cache.clear()
+        return
+    from array import array
+
+    from tui.core.yoy import claim, duplicate_finding, pair_claims
+
     jobs = jobs_for(jobs)
     use_pool = jobs > 1 and len(items) >= PARALLEL_FROM
     if workers is not None and not use_pool:

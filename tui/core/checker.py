@@ -12,7 +12,8 @@ from tui.core.load import load_path
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
-from tui.core.yoy import check_pair, pair_reports
+# tui.core.yoy is imported where reports are paired: `check` of one file never
+# needs it (nor tui.core.similarity, which it imports).
 
 PARALLEL_FROM = 48  # below this, starting workers costs more than it saves
 
@@ -166,6 +167,8 @@ _PAIRS = None
 
 
 def _pair_range(bounds):
+    from tui.core.yoy import check_pair
+
     lo, hi = bounds
     return [check_pair(report, prev) for report, prev in _PAIRS[lo:hi]]
 
@@ -173,6 +176,8 @@ def _pair_range(bounds):
 def _check_pairs(pairs, jobs):
     """[(report, previous report)] → [findings of check_pair], in order."""
     global _PAIRS
+    from tui.core.yoy import check_pair
+
     jobs = _jobs(jobs)
     if jobs > 1 and len(pairs) >= PARALLEL_FROM and hasattr(os, "fork"):
         step = max(8, len(pairs) // (jobs * 4))
@@ -189,6 +194,8 @@ def _check_pairs(pairs, jobs):
 
 def check_loaded(loaded, jobs=1):
     """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance, sign-off."""
+    from tui.core.yoy import pair_reports
+
     reports = [r for r, _ in loaded]
     previous, duplicates = pair_reports(reports)
     pairs = [(r, previous[id(r)]) for r in reports if id(r) in previous]
