@@ -18,6 +18,9 @@ REFERENCE_PLACEHOLDER = re.compile(
     r"|_{3,}"
 )
 
+# FORMAT.md §2.1: a year is 4 decimal digits not preceded by a digit, optional whitespace, 年.
+REFERENCE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+
 ALPHABET = st.sampled_from(list("XxＸｘ×aZ某○〇一三十待填写补充此处_0123456789٣,，。；;:（）() \n\r\t件条起宗第万元年"))
 TEXT = st.text(ALPHABET, max_size=60)
 
@@ -38,6 +41,12 @@ def _reference_claims(table, spec):
 def test_placeholder_scan_equals_the_plain_regex(text):
     m = REFERENCE_PLACEHOLDER.search(text)
     assert N.first_placeholder(text) == ((m.start(), m.end()) if m else None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("0123456789٣１ \u3000\n\t年月a")), max_size=40))
+def test_year_scan_equals_the_plain_regex(text):
+    assert N.years(text) == [(int(m.group(1)), m.start(), m.end()) for m in REFERENCE_YEAR.finditer(text)]
 
 
 @settings(max_examples=400, deadline=None)

@@ -5,8 +5,8 @@ tomllib, the reference); editing parses again with tomlkit in tui.store. A
 UTF-8 byte order mark is accepted.
 """
 
-import datetime
 import re
+from itertools import chain, compress
 
 from tui.core import tomlparse
 
@@ -122,37 +122,35 @@ def parse_text(raw, file):
     return data, text, bom
 
 
-_CONTAINERS = (dict, list)
-_SCALAR_TYPES = frozenset((str, int, float, bool, datetime.date, datetime.datetime, datetime.time))
+_CONTAINER_TYPES = frozenset((dict, list))
 _INT_TYPES = frozenset((int, bool))
+_INT_ONLY = frozenset((int,))
 
 
 def _scan(data, limit):
     """(nested more than `limit` levels, may hold an integer outside 64 bits).
 
-    One walk, level by level, iterative (no recursion). Per table or array
-    the types of its values are collected at C speed: a row of counts (every
-    row of a report's tables) costs a set, a max and a min. The second answer
-    is only a hint: `_huge_integer` finds the integer (or finds none)."""
+    One walk, level by level, iterative (no recursion). Per level, the
+    values of all its tables and arrays are gathered into one list and
+    sorted out at C speed (their types, the ints among them, the tables and
+    arrays of the next level): a report's five levels cost a few passes
+    each, not a Python step per table or array. The parsers return plain
+    dicts and lists. The second answer is only a hint: `_huge_integer` finds
+    the integer (or finds none)."""
     level, depth, huge = [data], 1, False
-    while level:
-        deeper = []
-        for node in level:
-            children = node.values() if isinstance(node, dict) else node
-            types = set(map(type, children))
-            if not huge and int in types:
-                if _INT_TYPES.issuperset(types):
-                    huge = max(children) > INT_MAX or min(children) < INT_MIN
-                else:
-                    huge = any(type(c) is int and not INT_MIN <= c <= INT_MAX for c in children)
-            if not _SCALAR_TYPES.issuperset(types):
-                deeper.extend([c for c in children if isinstance(c, _CONTAINERS)])
-        if deeper:
-            depth += 1
-            if depth > limit:
-                return True, huge
-        level = deeper
-    return False, huge
+    while True:
+        children = list(chain.from_iterable([node.values() if type(node) is dict else node for node in level]))
+        types = set(map(type, children))
+        if not huge and int in types:
+            ints = children if _INT_TYPES.issuperset(types) else \
+                list(compress(children, map(_INT_ONLY.__contains__, map(type, children))))
+            huge = max(ints) > INT_MAX or min(ints) < INT_MIN
+        if _CONTAINER_TYPES.isdisjoint(types):
+            return False, huge
+        level = list(compress(children, map(_CONTAINER_TYPES.__contains__, map(type, children))))
+        depth += 1
+        if depth > limit:
+            return True, huge
 
 
 # TOML 1.0: "Arbitrary 64-bit signed integers (from −2^63 to 2^63−1) should

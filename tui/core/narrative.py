@@ -26,8 +26,12 @@ _CLAIMS_FILE = os.path.join(os.path.dirname(__file__), "forms", "claims.toml")
 # -- shared patterns (FORMAT.md §2.1 "Precisely") ----------------------------
 
 # A year: exactly 4 Unicode decimal digits not preceded by a digit, optional
-# whitespace, then 年. Python's \d on str is exactly Unicode category Nd.
-YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+# whitespace, then 年 (the regular expression `(?<!\d)(\d{4})\s*年`). Python's
+# \d on str is exactly Unicode category Nd. Searched in the reversed string,
+# from each 年 back: a pattern that starts with a literal is scanned for at C
+# speed, one that starts with a look-behind is tried at every character.
+# Compiled on first use, through re's cache.
+_REVERSED_YEAR = r"年\s*(\d{4})(?!\d)"
 
 # Template placeholders: a maximal run of 2+ X-like characters with no ASCII
 # letter next to it; 某某; a maximal run of 2+ ○/〇 with no Chinese numeral
@@ -44,6 +48,9 @@ _RUNS = ((_X, _LETTERS, rf"(?<![A-Za-z{_X}])[{_X}]{{2,}}(?![A-Za-z{_X}])"),
          (_O, _NUMERALS, rf"(?<![{_O}{_NUMERALS}])[{_O}]{{2,}}(?![{_O}{_NUMERALS}])"))
 _PHRASES = ("某某", "待填写", "待补充", "此处填写")
 _RUNS_TRIED = 16  # runs looked at one by one before the regular expression takes over
+# A placeholder starts with one of these: most strings hold none of them,
+# which a test of each character (`in`, at C speed) shows.
+_LEADS = tuple(dict.fromkeys([p[0] for p in _PHRASES] + ["_"] + list(_X + _O)))
 
 
 def _first_run(value, chars, fence, pattern):
@@ -70,6 +77,11 @@ def _first_run(value, chars, fence, pattern):
 
 def first_placeholder(value):
     """(start, end) of the first template placeholder in a string, or None."""
+    for lead in _LEADS:
+        if lead in value:
+            break
+    else:
+        return None
     found = []
     for phrase in _PHRASES:
         i = value.find(phrase)
@@ -89,8 +101,13 @@ def first_placeholder(value):
 
 
 def years(value):
-    """[(year, start, end)] of every year named in a string."""
-    return [(int(m.group(1)), m.start(), m.end()) for m in YEAR.finditer(value)]
+    """[(year, start, end)] of every year named in a string, in text order."""
+    if "年" not in value:
+        return []
+    n = len(value)
+    found = [(int(m.group(1)[::-1]), n - m.end(1), n - m.start()) for m in re.finditer(_REVERSED_YEAR, value[::-1])]
+    found.reverse()
+    return found
 
 
 def _strings(report):
@@ -98,7 +115,20 @@ def _strings(report):
     text = report.data.get("text")
     if not isinstance(text, dict):
         return []
-    return [(k, format_address(("text", k)), v) for k, v in text.items() if isinstance(v, str)]
+    return [(k, _text_address(k), v) for k, v in text.items() if isinstance(v, str)]
+
+
+_TEXT_ADDRESSES = {}
+
+
+def _text_address(key):
+    """`text.KEY`, formatted once for the keys reports use (a bounded memo)."""
+    address = _TEXT_ADDRESSES.get(key)
+    if address is None:
+        address = format_address(("text", key))
+        if len(_TEXT_ADDRESSES) < 256:
+            _TEXT_ADDRESSES[key] = address
+    return address
 
 
 def _quote(value, limit=40):
@@ -272,6 +302,17 @@ class Claims:
         self._split = re.compile(rf"[{plain}\r\n]{comma}").search
         self.units = tuple(spec["units"])
         self.prefix = spec["ordinal_prefix"]
+        # What precedes a unit, read backwards (in the reversed string, from
+        # the character before the unit): optional spaces (not line breaks),
+        # then the run of digits, maximal (no digit, nor a `,` and a digit,
+        # beyond it) and not preceded by the prefix. One C-level match per
+        # unit found, for units and a prefix of one character that is not a
+        # digit, a space or `,` (as in claims.toml); else walked in Python.
+        self._before_unit = None
+        if len(self.prefix) == 1 and all(len(u) == 1 and not (u.isdecimal() or u.isspace() or u == ",")
+                                         for u in self.units):
+            self._before_unit = re.compile(
+                rf"[^\S\r\n]*(\d+(?:,\d+)*)(?!\d)(?!,\d)(?!{re.escape(self.prefix)})").match
         self.exclusions = tuple(spec["exclusions"])
         self._excluded = re.compile("|".join(re.escape(x) for x in self.exclusions)).search \
             if self.exclusions else (lambda clause: None)
@@ -289,7 +330,7 @@ class Claims:
             self.kinds.append(Kind(k["id"], k["name"], tuple(tuple(g) for g in k["all"]), tuple(none),
                                    k["table"], readings))
 
-    def figures(self, value):
+    def figures(self, value, reversed_value=None):
         """[(start, end of digits, end, figure, unit)] of every figure in a string,
         in text order: a maximal run of decimal digits (a `,` between digit
         groups allowed) not preceded by the ordinal prefix (第), optional spaces
@@ -297,6 +338,19 @@ class Claims:
         str.find: a long narrative has few units and many characters."""
         out = []
         n = len(value)
+        before = self._before_unit
+        if before is not None:
+            rev = value[::-1] if reversed_value is None else reversed_value
+            for unit in self.units:
+                u = value.find(unit)
+                while u >= 0:
+                    m = before(rev, n - u)
+                    if m:
+                        k, j = n - m.end(1), n - m.start(1)
+                        out.append((k, j, u + 1, int(value[k:j].replace(",", "")), unit))
+                    u = value.find(unit, u + 1)
+            out.sort()
+            return out
         for unit in self.units:
             u = value.find(unit)
             while u >= 0:
@@ -340,11 +394,11 @@ class Claims:
     def claims(self, value):
         """Every claim in a string: [(kind, figure, unit, start, end)], the
         clause's span stripped of surrounding whitespace."""
-        figures = self.figures(value)
+        rev = value[::-1]
+        figures = self.figures(value, rev)
         if not figures:
             return []
         per_clause = {}
-        rev = value[::-1]
         for fig in figures:
             bounds = self._clause(value, fig[0], fig[2], rev)
             per_clause.setdefault(bounds, []).append(fig)

@@ -28,7 +28,7 @@ _NUMBERS = frozenset((int, float))  # exact types: a bool is not a number
 _STRS = frozenset((str,))
 
 
-def _all_ints(cells):
+def all_ints(cells):
     """True when every cell is an int (not a bool): the usual, fast case."""
     return cells is not None and _INTS.issuperset(map(type, cells))
 
@@ -77,7 +77,7 @@ def addr(keys: Iterable[str], index: int | None = None) -> str:
 
 def _all_counts(cells):
     """True when every cell is an int >= 0 (not a bool): the usual, fast case."""
-    return _all_ints(cells) and (not cells or min(cells) >= 0)
+    return all_ints(cells) and (not cells or min(cells) >= 0)
 
 
 def cell(cells: list | None, i: int) -> object:
@@ -327,7 +327,7 @@ def outcome_total(report):
     width = len(columns)
     outcomes = [lists[i] for i in where]
     sums = None
-    if outcomes and (clean or all(_all_ints(cells) and len(cells) == width for cells in outcomes)):
+    if outcomes and (clean or all(all_ints(cells) and len(cells) == width for cells in outcomes)):
         sums = list(map(sum, zip(*outcomes)))  # integers: exact in any order
         if clean and sums == lists[t]:
             return []  # the usual case: every column adds up
@@ -357,7 +357,7 @@ def balance(report):
     section = report.form.tables["applications"].short
     columns = report.form.application_columns
     width = len(columns)
-    if clean or all(_all_ints(x) and len(x) >= width for x in (new, over, total, fwd)):
+    if clean or all(all_ints(x) and len(x) >= width for x in (new, over, total, fwd)):
         if all(a + b == t + f for a, b, t, f in zip(new, over, total, fwd)):
             return []  # the usual case: every column balances
     new_row, over_row, total_row, fwd_row = rows[i_new], rows[i_over], rows[i_total], rows[i_fwd]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
-from tui.core.rules import active_row, cell, fmt, num
+from tui.core.rules import all_ints, active_row, cell, fmt, num
 from tui.core.ruleview import row_cells
 from tui.core.similarity import similarity
 
@@ -109,6 +109,9 @@ def carried_over(report, prev):
     prow, last = _role_cells(prev, "carried_forward")
     if cur is None or last is None:
         return []
+    width = len(report.form.application_columns)
+    if all_ints(cur) and all_ints(last) and cur[:width] == last[:width]:
+        return []  # the usual case: the same counts carried over
     found = []
     for col in report.form.application_columns:
         c = col.index
