@@ -431,7 +431,8 @@ class Writer:
             return f"'{s}'"
         if r < 0.35 and "'''" not in s and not s.endswith("'") and not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", s):
             return "'''\n" + s + "'''"   # the newline right after the opening quotes is trimmed
-        if r < 0.5 and not re.search(r"[\x00-\x08\x0b-\x1f\x7f\\\"]", s) and "\r" not in s:
+        if r < 0.5 and not re.search(r"[\x00-\x08\x0b-\x1f\x7f\\\"]", s) and "\r" not in s \
+                and not s.startswith("\n"):  # a newline right after the opening quotes is trimmed
             return '"""' + s + '"""'
         return toml_string(s)
 

@@ -37,6 +37,12 @@ def run(args):
         return _check(args, items, workers)
     finally:
         if paused:
+            if not gc.get_freeze_count():
+                # What the check made joins the oldest generation as it is, so
+                # that the collector's first pass after the pause does not walk
+                # all of it (0.4 ms, as the process exits).
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -30,6 +30,8 @@ this module: tui.store writes through tomlkit and verifies with tomllib.
 # the text at hand; from then on, and for any text that long, the compiled
 # parser is imported and used. A one-file `nianbao check` never imports it;
 # a batch does after its first few reports.
+import sys
+
 COMPILED_FROM = 24_000
 _UNTRIED = object()
 _compiled_loads = _UNTRIED  # toml_rs.loads, None when not installed, _UNTRIED before the first need
@@ -37,9 +39,16 @@ _parsed_chars = 0
 
 
 def _compiled():
-    """toml_rs.loads, imported now if it was not yet; None when it cannot be imported."""
+    """toml_rs.loads, imported now if it was not yet; None when it cannot be imported.
+    Only the main thread imports it: toml-rs 0.4 imported first in a thread that
+    then ends makes later parses in other threads crash the process (a
+    segmentation fault; the workbench checks in threads). Until the main thread
+    has imported it, a thread parses with tomllib."""
     global _compiled_loads
     if _compiled_loads is _UNTRIED:
+        threading = sys.modules.get("threading")  # not imported: no thread but the main one
+        if threading is not None and threading.current_thread() is not threading.main_thread():
+            return None
         try:  # optional (pyproject lists it; a platform without a wheel goes without)
             from toml_rs import loads as found
         except ImportError:  # pragma: no cover - exercised by the fallback test in a subprocess
