@@ -120,8 +120,9 @@ def carried_over(report, prev):
             found.append(Finding(
                 "yoy.carried-over", ERROR,
                 f"{row.brief}（{col.label}）= {fmt(actual)}，{prev.year} 年报告{prow.brief} = {fmt(expected)}",
-                [format_address(row.keys, c)], expected, actual,
-                {"file": prev.file, "cells": [format_address(prow.keys, c)]}))
+                [row.cell_addresses[c]], expected, actual,
+                {"file": prev.file, "cells": [prow.cell_addresses[c] if c < len(prow.cell_addresses)
+                                              else format_address(prow.keys, c)]}))
     return found
 
 
@@ -140,8 +141,9 @@ def _f(row, key):
     return row.field_map[key].label
 
 
-def _a(*keys):
-    return format_address(keys)
+def _a(row, key):
+    """The address of a field of table 二 (the rows were chosen for having it)."""
+    return row.field_addresses[key]
 
 
 @pair_rule("yoy.items")
@@ -155,8 +157,8 @@ def items(report, prev):
                 "yoy.items", WARNING,
                 f"{row.label}：{_f(row, 'previous')} = {fmt(actual)}，{prev.year} 年报告{_f(row, 'previous')}加"
                 f"{_f(row, 'change')} = {fmt(expected)}",
-                [_a("active", row.key, "previous")], expected, actual,
-                {"file": prev.file, "cells": [_a("active", row.key, "previous"), _a("active", row.key, "change")]}))
+                [_a(row, "previous")], expected, actual,
+                {"file": prev.file, "cells": [_a(row, "previous"), _a(row, "change")]}))
     return found
 
 
@@ -171,8 +173,8 @@ def total_published(report, prev):
                 "yoy.total-published", WARNING,
                 f"{row.label}：{_f(row, 'total')} = {fmt(actual)}，{prev.year} 年{_f(row, 'total')}加"
                 f"{_f(row, 'published')} = {fmt(expected)}",
-                [_a("active", row.key, "total"), _a("active", row.key, "published")], expected, actual,
-                {"file": prev.file, "cells": [_a("active", row.key, "total")]}))
+                [_a(row, "total"), _a(row, "published")], expected, actual,
+                {"file": prev.file, "cells": [_a(row, "total")]}))
     return found
 
 
@@ -187,9 +189,9 @@ def in_force(report, prev):
                 "yoy.in-force", WARNING,
                 f"{row.label}：{_f(row, 'in_force')} = {fmt(actual)}，{prev.year} 年{_f(row, 'in_force')}加"
                 f"{_f(row, 'issued')}减{_f(row, 'repealed')} = {fmt(expected)}（清理规范性文件的年度可能合理）",
-                [_a("active", row.key, "in_force"), _a("active", row.key, "issued"), _a("active", row.key, "repealed")],
+                [_a(row, "in_force"), _a(row, "issued"), _a(row, "repealed")],
                 expected, actual,
-                {"file": prev.file, "cells": [_a("active", row.key, "in_force")]}))
+                {"file": prev.file, "cells": [_a(row, "in_force")]}))
     return found
 
 
@@ -210,7 +212,7 @@ def text_copied(report, prev):
             continue
         score = similarity(value, last[key])
         if score >= COPY_THRESHOLD:
-            a = _a("text", key)
+            a = format_address(("text", key))
             found.append(Finding(
                 "yoy.text-copied", WARNING,
                 f"{labels.get(key, key)}与 {prev.year} 年报告内容雷同：{score:.0%} 的文字已见于上年",
