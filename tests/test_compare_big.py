@@ -59,3 +59,40 @@ async def test_findings_panel_filled_once_on_open_and_not_on_resize(in_reports_c
         screen.refresh_side(1)  # what an edit calls: new findings, filled again
         await pilot.pause()
         assert len(fills) == 2 and panel.option_count == options
+
+
+# The problem list adds a long list a chunk per turn of the event loop (a
+# thousand findings' heights held the interface ~0.3-0.5 s at once). With
+# chunks of 3 lines the grouped-findings scenarios of both screens still hold
+# (expand, Enter, n/N highlighting lines not yet added when asked).
+
+async def test_compare_grouped_findings_with_small_chunks(tmp_path, monkeypatch):
+    from tests import test_compare_grouped_findings as grouped
+    from tui.app.widgets.findings import FindingsPanel
+
+    monkeypatch.setattr(FindingsPanel, "CHUNK", 3)
+    await grouped.test_blank_columns_one_tagged_line_that_expands_and_n_visits_each_cell(tmp_path)
+
+
+async def test_a_highlight_asked_for_a_line_not_yet_added_lands_on_it(monkeypatch):
+    from tests.conftest import REPORTS
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.compare import CompareFindings
+    from tui.app.widgets.findings import FindingsPanel
+
+    monkeypatch.setattr(FindingsPanel, "CHUNK", 1)
+    app = NianbaoApp([str(REPORTS / "hongze-2023.toml"), str(REPORTS / "hongze-2024.toml")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one(CompareFindings)
+        assert len(panel.rows) >= 3
+        panel._render_rows()  # refilled: one line now, the rest a line per turn
+        last = panel.finding_at(len(panel.rows) - 1)
+        assert panel.option_count < len(panel.rows)
+        panel.show(last)
+        assert panel.highlighted_finding() is last  # already, for keys acting on it
+        for _ in range(len(panel.rows) + 5):
+            await pilot.pause()
+        assert panel.option_count == len(panel.rows)
+        assert panel.highlighted == len(panel.rows) - 1 and panel.highlighted_finding() is last

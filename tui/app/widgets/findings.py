@@ -41,6 +41,8 @@ class FindingsPanel(OptionList):
         self._comments = ()
         self._label = None
         self._form = None
+        self._pending = []     # options not yet added (a long list is added a chunk per turn)
+        self._wanted = None    # (option, clamped): a highlight asked for a line not yet added
 
     class CommentChosen(Message):
         def __init__(self, cell):
@@ -76,8 +78,9 @@ class FindingsPanel(OptionList):
 
         colours = self._colours
         self.clear_options()
+        self._pending, self._wanted = [], None
         self.rows = []
-        options = []  # added at once: one by one, each addition re-measured the list (~0.6 s for 1,000)
+        options = []
         if not self.findings:
             self.rows.append(None)
             options.append(Option(Text(f"{GLYPHS['clean']} {self.EMPTY}", style=colours.get("accepted", "")),
@@ -109,7 +112,38 @@ class FindingsPanel(OptionList):
             t.append(f"（{inert(str(c.get('user', '')))}）", style="dim")
             self.rows.append(("comment", i))
             options.append(Option(Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
-        self.add_options(options)
+        self._add_in_chunks(options)
+
+    # Textual measures each option's height as it is added (~0.3 ms a wrapped
+    # line): a 2 MB narrative's thousand findings held the interface 0.3-0.5 s.
+    # So the first CHUNK lines come at once (in one call: one by one, each
+    # re-measured the list) and the rest a chunk per turn of the event loop,
+    # keys answered in between.
+    CHUNK = 100
+
+    def _add_in_chunks(self, options):
+        self.add_options(options[:self.CHUNK])
+        self._pending = options[self.CHUNK:]
+        if self._pending:
+            self.call_after_refresh(self._add_pending, self._pending)
+
+    def _add_pending(self, pending):
+        if pending is not self._pending:
+            return  # refilled meanwhile
+        self.add_options(pending[:self.CHUNK])
+        del pending[:self.CHUNK]
+        if pending:
+            self.call_after_refresh(self._add_pending, pending)
+        elif self._wanted is not None:
+            option, clamped = self._wanted
+            self._wanted = None
+            if self.highlighted == clamped:  # unless the reviewer moved meanwhile
+                self.highlighted = option
+
+    def _highlight(self, option):
+        """Highlight `option`, or (while the list is still being added) as soon as it is there."""
+        self.highlighted = option
+        self._wanted = (option, self.highlighted) if self._pending and option >= self.option_count else None
 
     def _prompt(self, text):
         return text
@@ -166,7 +200,7 @@ class FindingsPanel(OptionList):
         return None
 
     def highlighted_finding(self, address=None):
-        return self.finding_at(self.highlighted, address)
+        return self.finding_at(self._wanted[0] if self._wanted else self.highlighted, address)
 
     def highlighted_closed_group(self):
         """The closed group on the highlighted line if it holds unaccepted errors (what `a`
@@ -192,7 +226,7 @@ class FindingsPanel(OptionList):
         """Highlight a finding (or its closed group) without moving focus."""
         o = self.option_of(finding)
         if o is not None:
-            self.highlighted = o
+            self._highlight(o)
 
     def toggle_group(self, option=None):
         """Open or close the group on `option` (default: the highlighted line, or the group of
@@ -210,7 +244,7 @@ class FindingsPanel(OptionList):
         else:
             self._expanded |= keys
         self._render_rows()
-        self.highlighted = self.rows.index(("group", g))
+        self._highlight(self.rows.index(("group", g)))
         return True
 
     def on_option_list_option_selected(self, event):
