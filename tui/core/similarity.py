@@ -157,6 +157,5 @@ def _by_pieces(t):
 
 
 def _substrings(t):
-    if len(t) > _MEMO_MAX_CHARS:
-        return _direct(t)
+    """S(t) of a normalised text of at most _MEMO_MAX_CHARS (longer ones take _similarity_long)."""
     return _remember(_MEMO, _MEMO_SIZE, t, _by_pieces if _PIECE_END in t else _direct, t)
