@@ -16,7 +16,7 @@ import math
 from tui.core.address import format_address
 from tui.core.findings import ERROR, WARNING, Finding
 from tui.core.forms import LEVELS, form_for_year
-from tui.core.ruleview import INTS as _INTS, View, current, view
+from tui.core.ruleview import INTS as _INTS, View, all_counts, current, view
 
 if TYPE_CHECKING:
     from tui.core.report import Report
@@ -75,11 +75,6 @@ def addr(keys: Iterable[str], index: int | None = None) -> str:
     return format_address(keys, index)
 
 
-def _all_counts(cells):
-    """True when every cell is an int >= 0 (not a bool): the usual, fast case."""
-    return all_ints(cells) and (not cells or min(cells) >= 0)
-
-
 def cell(cells: list | None, i: int) -> object:
     return cells[i] if cells is not None and i < len(cells) else 0
 
@@ -121,7 +116,7 @@ def cell_value(report):
             continue  # the usual case: counts only
         width = plan.width
         for row, cells in zip(plan.rows, lists):
-            if cells is None or _all_counts(cells):
+            if cells is None or all_counts(cells):  # counts only: the usual case
                 continue
             for i, v in enumerate(cells[:width]):
                 why = _count_problem(v)
@@ -151,7 +146,7 @@ def cell_value(report):
             found.append(_value_finding(report, ("active", "summary", "total"), None, summary["total"],
                                         _count_problem(summary["total"])))
         cats = summary.get("categories")
-        if isinstance(cats, dict) and not _all_counts(list(cats.values())):
+        if isinstance(cats, dict) and not all_counts(cats.values()):
             for name, v in cats.items():
                 why = _count_problem(v)
                 if why:

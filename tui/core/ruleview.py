@@ -27,6 +27,12 @@ _LISTS = frozenset((list,))
 _DICTS = frozenset((dict,))
 
 
+def all_counts(values) -> bool:
+    """True when every value (a list, or a table's values) is an int >= 0, not a
+    bool: the usual case, tested at C speed."""
+    return INTS.issuperset(map(type, values)) and min(values, default=0) >= 0
+
+
 class TablePlan:
     """Table 三 or 四 of one form, as the rules walk it."""
 
@@ -74,8 +80,7 @@ class TablePlan:
         """True when every row is a list of exactly `width` counts (ints >= 0)."""
         if None in lists or not set(map(len, lists)) <= {self.width}:
             return False
-        flat = list(chain.from_iterable(lists))
-        return INTS.issuperset(map(type, flat)) and (not flat or min(flat) >= 0)
+        return all_counts(list(chain.from_iterable(lists)))
 
 
 class FormPlan:
@@ -133,8 +138,7 @@ class View:
                     values = [v if isinstance(v, dict) else None for v in values]
             else:
                 values = [None] * len(self.plan.active_keys)
-            counts = [v is not None and INTS.issuperset(map(type, v.values())) and min(v.values(), default=0) >= 0
-                      for v in values]
+            counts = [v is not None and all_counts(v.values()) for v in values]
             self._active = (values, counts)
         return self._active
 
