@@ -43,6 +43,14 @@ def in_reports_copy(tmp_path, monkeypatch):
     return tmp_path / "reports"
 
 
+async def settled(pilot):
+    """The app's screen once it has opened what it was given (its workers done)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen
+
+
 def run_cli(*args, cwd=None, env=None, input=None, timeout=60):
     """Run `python -m tui ARGS` in a subprocess; returns CompletedProcess (text)."""
     full_env = dict(os.environ)

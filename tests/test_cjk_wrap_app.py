@@ -8,16 +8,9 @@ import pytest
 
 from textual.widgets import TextArea
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, settled
 from tui.app.app import NianbaoApp
 from tui.app.screens.dialogs import EditTextDialog, PromptDialog
-
-
-async def _opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])
@@ -26,7 +19,7 @@ async def test_narrative_editor_keeps_the_year_with_its_sentence(tmp_path, size)
     shutil.copy(REPORTS / "hongze-2024.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=size) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("text.problems")
         await pilot.pause()
         await pilot.press("e")
@@ -50,7 +43,7 @@ async def test_dialog_hints_wrap_between_chinese_characters(tmp_path):
     shutil.copy(REPORTS / "hongze-2023.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("appeals.reconsideration[4]")
         await pilot.pause()
         await pilot.press("a")

@@ -5,7 +5,7 @@ import shutil
 
 from textual.widgets import Button
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, settled
 from tui.app.app import NianbaoApp
 from tui.app.screens.dialogs import ChoiceDialog
 
@@ -60,19 +60,12 @@ def assert_buttons_fit(dialog, size=(80, 24)):
     return buttons
 
 
-async def _opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen
-
-
 async def test_signoff_dialog_shows_both_errors_and_its_buttons_at_80(tmp_path):
     path = tmp_path / "hongze-2023.toml"
     shutil.copy(REPORTS / "hongze-2023.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await _opened(pilot)
+        await settled(pilot)
         await pilot.press("o")
         await pilot.pause()
         await pilot.pause()
@@ -94,7 +87,7 @@ async def test_quit_with_unsaved_edits_dialog_fits_at_80(tmp_path):
     shutil.copy(REPORTS / "hongze-2023.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("appeals.reconsideration[4]")
         await pilot.pause()
         await pilot.press("e")
@@ -111,7 +104,7 @@ async def test_a_long_message_scrolls_above_buttons_that_stay_whole(tmp_path):
     """Many records to withdraw on one cell: the buttons stand one per line, the message scrolls."""
     app = NianbaoApp([str(tmp_path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await _opened(pilot)
+        await settled(pilot)
         lines = "\n".join(f"{i + 1}. 批注：这是一条很长的批注，说明审核人对这一单元格的看法及须报送单位核实的内容"
                           for i in range(12))
         choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(5)] + [(None, "取消", "c")]
@@ -131,7 +124,7 @@ async def test_a_long_message_scrolls_by_keys(tmp_path):
     and the buttons keep the focus and their keys."""
     app = NianbaoApp([str(tmp_path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await _opened(pilot)
+        await settled(pilot)
         lines = "\n".join(f"{i + 1}. 批注：第 {i + 1} 条" for i in range(40))
         choices = [(i, f"撤回第 {i + 1} 条", str(i + 1)) for i in range(3)] + [(None, "取消", "c")]
         app.push_screen(ChoiceDialog("撤回接受或批注", lines, choices))

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, settled
 from tui.app.app import NianbaoApp
 from tui.app.screens.report import ReportScreen
 from tui.app.widgets.findings import FindingsPanel
@@ -42,10 +42,7 @@ def lines(panel):
 
 
 async def opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
+    screen = await settled(pilot)
     assert isinstance(screen, ReportScreen)
     return screen, screen.query_one(FindingsPanel)
 

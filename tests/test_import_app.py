@@ -6,6 +6,7 @@ and import from the report list."""
 import datetime
 import tomllib
 
+from tests.conftest import settled
 from tests.import_fill import DOCS, fill_template
 from tui.app.app import NianbaoApp
 from tui.app.screens.dialogs import PromptDialog
@@ -31,11 +32,9 @@ def imported_file(tmp_path):
 
 
 async def opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReportScreen)
-    return pilot.app.screen
+    screen = await settled(pilot)
+    assert isinstance(screen, ReportScreen)
+    return screen
 
 
 def grid_text(screen, address):

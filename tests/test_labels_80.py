@@ -4,6 +4,8 @@ scrolls on its own inside the report (one scrollbar, the cursor always in view).
 
 from rich.cells import cell_len
 
+from tests.conftest import settled
+
 from tui.app.app import NianbaoApp
 from tui.app.widgets.grid import GridTable
 from tui.app.widgets.status import StatusLine, fit_path
@@ -11,17 +13,10 @@ from tui.app.widgets.status import StatusLine, fit_path
 PARTIAL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
 
 
-async def _opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen
-
-
 async def test_cut_labels_end_with_ellipsis_and_the_status_line_has_them_whole(in_reports_copy):
     app = NianbaoApp(["reports/hongze-2023.toml"])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("applications.outcome.partial[0]")
         await pilot.pause()
         table = screen.query_one("#block-applications", GridTable)
@@ -39,7 +34,7 @@ async def test_cut_labels_end_with_ellipsis_and_the_status_line_has_them_whole(i
 async def test_the_table_never_scrolls_inside_the_report(in_reports_copy):
     app = NianbaoApp(["reports/hongze-2023.toml"])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("applications.new_received[0]")
         await pilot.pause()
         table = screen.query_one("#block-applications", GridTable)

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, settled
 from tui.app.app import NianbaoApp
 from tui.app.screens.dialogs import EditCellDialog, PromptDialog
 from tui.app.screens.report import ReportScreen
@@ -25,11 +25,9 @@ def review(path):
 
 
 async def opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReportScreen)
-    return pilot.app.screen
+    screen = await settled(pilot)
+    assert isinstance(screen, ReportScreen)
+    return screen
 
 
 async def test_signoff_dialog_approves_a_clean_report(folder):

@@ -3,7 +3,7 @@ or the edit is undone; the status line says 未保存; help explains the glyph."
 
 import shutil
 
-from tests.conftest import REPORTS
+from tests.conftest import REPORTS, settled
 from tui.app.app import NianbaoApp
 from tui.app.marks import UNSAVED_GLYPH
 from tui.app.widgets.grid import GridTable
@@ -11,13 +11,6 @@ from tui.app.widgets.narrative import NarrativeBlock
 from tui.app.widgets.status import StatusLine
 
 CELL = "appeals.reconsideration[4]"
-
-
-async def _opened(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return pilot.app.screen
 
 
 def shown(screen, address):
@@ -36,7 +29,7 @@ async def test_edited_cell_is_marked_until_saved(tmp_path):
     shutil.copy(REPORTS / "hongze-2023.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto(CELL)
         await pilot.pause()
         assert UNSAVED_GLYPH not in shown(screen, CELL)
@@ -60,7 +53,7 @@ async def test_undo_back_to_the_saved_value_clears_the_mark(tmp_path):
     shutil.copy(REPORTS / "hongze-2023.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto(CELL)
         await pilot.pause()
         await pilot.press("e")
@@ -78,7 +71,7 @@ async def test_edited_narrative_is_marked(tmp_path):
     shutil.copy(REPORTS / "hongze-2024.toml", path)
     app = NianbaoApp([str(path)])
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _opened(pilot)
+        screen = await settled(pilot)
         screen.goto("text.problems")
         await pilot.pause()
         await pilot.press("e")
