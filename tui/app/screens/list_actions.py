@@ -18,13 +18,8 @@ class ListReviewActions:
     # -- review opinions -------------------------------------------------
 
     def action_preview_opinion(self):
-        e = self._selected()
+        e = self._usable_selection("无法读取")
         if e is None:
-            return
-        if e.invalid:
-            self.notify(inert(e.invalid.error), title="无法读取", severity="error", timeout=8)
-            return
-        if self._not_yet(e):
             return
         from tui.app.screens.opinion import OpinionScreen
         from tui.core.opinion.model import Opinion

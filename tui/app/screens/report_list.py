@@ -413,14 +413,20 @@ class ReportListScreen(ListReviewActions, Screen):
             return True
         return False
 
-    def action_open_selected(self):
+    def _usable_selection(self, title):
+        """The selected entry if it can be used now, else None, having said why
+        (`title`: the notice's heading when the file cannot be read)."""
         e = self._selected()
         if e is None:
-            return
+            return None
         if e.invalid:
-            self.notify(inert(e.invalid.error), title="无法打开", severity="error", timeout=8)
-            return
-        if self._not_yet(e):
+            self.notify(inert(e.invalid.error), title=title, severity="error", timeout=8)
+            return None
+        return None if self._not_yet(e) else e
+
+    def action_open_selected(self):
+        e = self._usable_selection("无法打开")
+        if e is None:
             return
         report = self._load_report(e)
         if report is not None:
