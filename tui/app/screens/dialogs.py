@@ -317,25 +317,21 @@ class ChoiceDialog(ModalScreen):
     def action_next_button(self):
         self.focus_next()
 
-    def _scroll_message(self, lines):
-        """Keyboard users read a message longer than the box (lines < 0: up)."""
-        message = self.query_one("#message", VerticalScroll)
-        message.scroll_relative(y=lines, animate=False)
-
-    def _page(self):
-        return max(1, self.query_one("#message", VerticalScroll).scrollable_content_region.height - 1)
+    # Keyboard users read a message longer than the box (the buttons keep the focus).
+    def _message(self):
+        return self.query_one("#message", VerticalScroll)
 
     def action_message_down(self):
-        self._scroll_message(1)
+        self._message().scroll_down(animate=False)
 
     def action_message_up(self):
-        self._scroll_message(-1)
+        self._message().scroll_up(animate=False)
 
     def action_message_page_down(self):
-        self._scroll_message(self._page())
+        self._message().scroll_page_down(animate=False)
 
     def action_message_page_up(self):
-        self._scroll_message(-self._page())
+        self._message().scroll_page_up(animate=False)
 
     def action_cancel(self):
         self.dismiss(None)
