@@ -14,7 +14,7 @@ neither changes a result:
   some new. A text's set is the union of its sentences' sets (kept in
   `_PIECES`, a bounded cache) and of the few substrings that straddle two
   sentences; a kept sentence costs a set union instead of slicing every
-  position again.
+  position again (and so does a kept joint between two sentences).
 
 A text over 20,000 characters (a 2 MB narrative) takes `_similarity_long`:
 same figure, its substrings cut in C (`re.findall` on a fixed-width
@@ -97,7 +97,6 @@ _MEMO = {}
 _MEMO_SIZE = 32
 _MEMO_MAX_CHARS = 20_000  # longer texts are neither kept nor split
 _PIECE_END = "。"
-_SENTENCES = re.compile("(?<=" + _PIECE_END + ")").split  # each sentence with its 。
 _PIECES_SIZE = 2048  # sentences per generation; at most two generations are kept
 _pieces, _old_pieces = {}, {}
 
@@ -144,16 +143,17 @@ def _piece(p):
 
 
 def _by_pieces(t):
-    """S(t) as the union of its sentences' sets and of the substrings that
-    straddle the end of a sentence (those that start less than N characters
-    before it)."""
-    pieces = _SENTENCES(t)
-    last = len(t) - N  # the last start of a substring
-    out = set().union(*[_piece(p) for p in pieces if len(p) >= N])
-    ends = list(accumulate(map(len, pieces)))
-    ends.pop()
-    out.update([t[x:x + N] for e in ends for x in range(max(0, e - N + 1), min(e, last + 1))])
-    return out
+    """S(t) as the union of the sets of its sentences (cut at each 。, which
+    str.split does in C) and of its joints': a joint is a 。 with the N - 1
+    characters either side, whose substrings are exactly those that hold
+    that 。. Joints repeat as sentences do (a kept pair of sentences), so
+    they are kept in the same cache."""
+    parts = t.split(_PIECE_END)
+    # c: one past each 。 (the last part has none after it)
+    joints = [t[c - N if c > N else 0:c + N - 1] for c in accumulate([len(p) + 1 for p in parts[:-1]])]
+    kept = _pieces.get  # most are kept: look them up without a call
+    return set().union(*[kept(p) or _piece(p) for p in parts if len(p) >= N],
+                       *[kept(j) or _piece(j) for j in joints])
 
 
 def _substrings(t):
