@@ -96,3 +96,23 @@ async def test_a_highlight_asked_for_a_line_not_yet_added_lands_on_it(monkeypatc
             await pilot.pause()
         assert panel.option_count == len(panel.rows)
         assert panel.highlighted == len(panel.rows) - 1 and panel.highlighted_finding() is last
+
+
+# The diff's tokenizer scans a long text a stretch at a time (one findall over a
+# 2 MB narrative held the interpreter ~0.1 s, the interface thread with it): the
+# tokens are the same wherever the stretches end.
+
+def test_tokens_the_same_when_scanned_in_stretches(monkeypatch):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tui.core import textdiff
+
+    monkeypatch.setattr(textdiff, "_SPAN", 3)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("政府信息公开，。 　1２,.3abcZ\n")), max_size=60))
+    def check(text):
+        assert textdiff.tokenize(text) == textdiff._TOKEN.findall(text)
+
+    check()
