@@ -116,3 +116,56 @@ def test_tokens_the_same_when_scanned_in_stretches(monkeypatch):
         assert textdiff.tokenize(text) == textdiff._TOKEN.findall(text)
 
     check()
+
+
+# The 正文 view of a big pair: the diff is marked up (narrative_text with its ops) and
+# wrapped (WrappedLines) only in workers, also when a resize asks for a new width, and the
+# view builds only the lines it draws. SYNC_LIMIT lowered so the sample pair counts as big.
+
+async def test_big_narrative_diff_marked_up_and_wrapped_off_the_interface_thread(monkeypatch):
+    from tests.conftest import REPORTS, settled
+    from tui.app.app import NianbaoApp
+    from tui.app.screens import compare
+    from tui.app.widgets import text_diff, wrapped
+    from tui.app.widgets.text_diff import TextDiffView
+
+    monkeypatch.setattr(TextDiffView, "SYNC_LIMIT", 100)
+    marked_up = []  # (with the diff's ops, on the interface thread)
+    real_markup = text_diff.narrative_text
+
+    def markup(t, years, marks, colours, ops, *args):
+        marked_up.append((bool(ops), threading.current_thread() is threading.main_thread()))
+        return real_markup(t, years, marks, colours, ops, *args)
+
+    monkeypatch.setattr(text_diff, "narrative_text", markup)
+    monkeypatch.setattr(compare, "narrative_text", markup)
+    wrapped_on, drawn = [], []  # (characters, on the interface thread); lines built
+    real_init, real_item = wrapped.WrappedLines.__init__, wrapped.WrappedLines.__getitem__
+
+    def init(self, text, width):
+        wrapped_on.append((len(text), threading.current_thread() is threading.main_thread()))
+        real_init(self, text, width)
+
+    monkeypatch.setattr(wrapped.WrappedLines, "__init__", init)
+    monkeypatch.setattr(wrapped.WrappedLines, "__getitem__", lambda self, y: drawn.append(y) or real_item(self, y))
+    app = NianbaoApp([str(REPORTS / "hongze-2023.toml"), str(REPORTS / "hongze-2024.toml")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("t")
+        await settled(pilot)
+        view = app.screen.query_one("#text-overview", TextDiffView)
+        assert view.ops and not view.pending and "[-" in view.rendered.plain
+        assert (True, False) in marked_up and (True, True) not in marked_up
+        assert wrapped_on and not any(main for n, main in wrapped_on if n > 100)
+        lines, shown = view.lines(view.content_region.width), app.screen.query_one("#texts").size.height
+        assert isinstance(lines, wrapped.WrappedLines) and len(lines) > 2 * shown
+        drawn.clear()
+        view.refresh()
+        await pilot.pause()
+        assert 0 < len(drawn) <= shown  # the lines on screen, not all of them
+        await pilot.resize_terminal(120, 40)
+        await settled(pilot)
+        await settled(pilot)
+        assert (True, True) not in marked_up
+        assert not any(main for n, main in wrapped_on if n > 100)
+        assert view.content_region.width in view.cache and not view.stale
