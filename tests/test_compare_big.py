@@ -96,3 +96,76 @@ async def test_a_highlight_asked_for_a_line_not_yet_added_lands_on_it(monkeypatc
             await pilot.pause()
         assert panel.option_count == len(panel.rows)
         assert panel.highlighted == len(panel.rows) - 1 and panel.highlighted_finding() is last
+
+
+# The diff's tokenizer scans a long text a stretch at a time (one findall over a
+# 2 MB narrative held the interpreter ~0.1 s, the interface thread with it): the
+# tokens are the same wherever the stretches end.
+
+def test_tokens_the_same_when_scanned_in_stretches(monkeypatch):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tui.core import textdiff
+
+    monkeypatch.setattr(textdiff, "_SPAN", 3)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("政府信息公开，。 　1２,.3abcZ\n")), max_size=60))
+    def check(text):
+        assert textdiff.tokenize(text) == textdiff._TOKEN.findall(text)
+
+    check()
+
+
+# The 正文 view of a big pair: the diff is marked up (narrative_text with its ops) and
+# wrapped (WrappedLines) only in workers, also when a resize asks for a new width, and the
+# view builds only the lines it draws. SYNC_LIMIT lowered so the sample pair counts as big.
+
+async def test_big_narrative_diff_marked_up_and_wrapped_off_the_interface_thread(monkeypatch):
+    from tests.conftest import REPORTS, settled
+    from tui.app.app import NianbaoApp
+    from tui.app.screens import compare
+    from tui.app.widgets import text_diff, wrapped
+    from tui.app.widgets.text_diff import TextDiffView
+
+    monkeypatch.setattr(TextDiffView, "SYNC_LIMIT", 100)
+    marked_up = []  # (with the diff's ops, on the interface thread)
+    real_markup = text_diff.narrative_text
+
+    def markup(t, years, marks, colours, ops, *args):
+        marked_up.append((bool(ops), threading.current_thread() is threading.main_thread()))
+        return real_markup(t, years, marks, colours, ops, *args)
+
+    monkeypatch.setattr(text_diff, "narrative_text", markup)
+    monkeypatch.setattr(compare, "narrative_text", markup)
+    wrapped_on, drawn = [], []  # (characters, on the interface thread); lines built
+    real_init, real_item = wrapped.WrappedLines.__init__, wrapped.WrappedLines.__getitem__
+
+    def init(self, text, width):
+        wrapped_on.append((len(text), threading.current_thread() is threading.main_thread()))
+        real_init(self, text, width)
+
+    monkeypatch.setattr(wrapped.WrappedLines, "__init__", init)
+    monkeypatch.setattr(wrapped.WrappedLines, "__getitem__", lambda self, y: drawn.append(y) or real_item(self, y))
+    app = NianbaoApp([str(REPORTS / "hongze-2023.toml"), str(REPORTS / "hongze-2024.toml")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("t")
+        await settled(pilot)
+        view = app.screen.query_one("#text-overview", TextDiffView)
+        assert view.ops and not view.pending and "[-" in view.rendered.plain
+        assert (True, False) in marked_up and (True, True) not in marked_up
+        assert wrapped_on and not any(main for n, main in wrapped_on if n > 100)
+        lines, shown = view.lines(view.content_region.width), app.screen.query_one("#texts").size.height
+        assert isinstance(lines, wrapped.WrappedLines) and len(lines) > 2 * shown
+        drawn.clear()
+        view.refresh()
+        await pilot.pause()
+        assert 0 < len(drawn) <= shown  # the lines on screen, not all of them
+        await pilot.resize_terminal(120, 40)
+        await settled(pilot)
+        await settled(pilot)
+        assert (True, True) not in marked_up
+        assert not any(main for n, main in wrapped_on if n > 100)
+        assert view.content_region.width in view.cache and not view.stale

@@ -26,7 +26,8 @@ from tui.app.widgets.compare_table import CompareTable
 from tui.app.widgets.cursor import scroll_within
 from tui.app.widgets.findings import CompareFindings
 from tui.app.widgets.status import CompareStatus
-from tui.app.widgets.text_diff import TextDiffView, narrative_text, wrap_key, wrapped_lines
+from tui.app.widgets.text_diff import TextDiffView, narrative_text
+from tui.app.widgets.wrapped import WrappedLines
 from tui.app.widgets.footer import KeyFooter
 from tui.core.compare import NEW, OLD
 
@@ -60,7 +61,7 @@ class NarrativeDiffs:
             for t in todo:
                 ops = vm.ops.get((t.old, t.new)) or t.ops  # the deterministic, bounded textdiff
                 text = narrative_text(t, years, marks, colours, ops, old_marks, unsaved[t.key])
-                results.append((t, ops, {wrap_key(text, width): wrapped_lines(text, width)}))
+                results.append((t, ops, (text, {width: WrappedLines(text, width)})))
                 if worker.is_cancelled:
                     return
             # all at once: one layout of the 正文 view instead of one per narrative
@@ -70,9 +71,10 @@ class NarrativeDiffs:
                         name="正文比较")
 
     def _prepared(self, t, width):
-        """Whether the view of a text already shows its diff, wrapped for `width`."""
+        """Whether the view of a text already shows its diff, current and (a big one) wrapped for `width`
+        (a small one is marked up and wrapped on the UI thread when needed)."""
         view = next((v for v in self.text_views if v.key == t.key), None)
-        return view is not None and view.ops is not None and wrap_key(view.rendered, width) in view.cache
+        return view is not None and view.ops is not None and not view.stale and (width in view.cache or not view.big)
 
     def _diffs_done(self, comparison, results):
         for t, ops, _ in results:
@@ -224,6 +226,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         self.query_one(CompareFindings).set_class(event.size.height < 32, "short")
         if self._width and event.size.width != self._width:  # not before _fill_first's paint
             self._paint()
+            self._start_diffs()  # a big narrative is marked up and wrapped anew in the worker
 
     def _paint(self):
         """Render everything from the view-model (after mount, an edit or a resize)."""

@@ -1,5 +1,7 @@
 """FindingsPanel: every finding of the report with its Chinese message."""
 
+from functools import partial
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -80,10 +82,10 @@ class FindingsPanel(OptionList):
         self.clear_options()
         self._pending, self._wanted = [], None
         self.rows = []
-        options = []
+        options = []  # per row, what makes its Option (made when the row is added: see CHUNK)
         if not self.findings:
             self.rows.append(None)
-            options.append(Option(Text(f"{GLYPHS['clean']} {self.EMPTY}", style=colours.get("accepted", "")),
+            options.append(partial(Option, Text(f"{GLYPHS['clean']} {self.EMPTY}", style=colours.get("accepted", "")),
                                    disabled=True))
         index = {id(f): i for i, f in enumerate(self.findings)}
         shown = set()
@@ -91,19 +93,19 @@ class FindingsPanel(OptionList):
             g = self._group_of.get(id(f))
             if g is None:
                 self.rows.append(("finding", i))
-                options.append(Option(self._prompt(self._finding_text(f)), id=str(i)))
+                options.append(partial(self._finding_option, f, str(i)))
                 continue
             if g in shown:
                 continue
             shown.add(g)
             group = self.groups[g]
             self.rows.append(("group", g))
-            options.append(Option(self._prompt(self._group_text(group, self.is_expanded(g))), id=f"g{g}"))
+            options.append(partial(self._group_option, group, self.is_expanded(g), f"g{g}"))
             if self.is_expanded(g):
                 for member in group.findings:
                     j = index[id(member)]
                     self.rows.append(("finding", j))
-                    options.append(Option(self._prompt(self._finding_text(member, indent="  ")), id=str(j)))
+                    options.append(partial(self._finding_option, member, str(j), "  "))
         for i, (cell, c) in enumerate(self._comments):
             t = Text()
             t.append("# 批注 ", style="bold " + colours.get("accent", ""))
@@ -111,18 +113,24 @@ class FindingsPanel(OptionList):
             t.append(inert(str(c.get("text", ""))))
             t.append(f"（{inert(str(c.get('user', '')))}）", style="dim")
             self.rows.append(("comment", i))
-            options.append(Option(Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
+            options.append(partial(Option, Paragraph(t), id=f"c{i}"))  # whole, wrapped between characters
         self._add_in_chunks(options)
 
-    # Textual measures each option's height as it is added (~0.3 ms a wrapped
-    # line): a 2 MB narrative's thousand findings held the interface 0.3-0.5 s.
-    # So the first CHUNK lines come at once (in one call: one by one, each
-    # re-measured the list) and the rest a chunk per turn of the event loop,
-    # keys answered in between.
-    CHUNK = 100
+    def _finding_option(self, f, oid, indent=""):
+        return Option(self._prompt(self._finding_text(f, indent=indent)), id=oid)
+
+    def _group_option(self, group, expanded, oid):
+        return Option(self._prompt(self._group_text(group, expanded)), id=oid)
+
+    # Textual measures each option's height as it is added (~0.5 ms a wrapped
+    # line, as much again to word it): a 2 MB narrative's thousand findings held
+    # the interface 0.3-0.5 s. So the first CHUNK lines are made and added at once
+    # (in one call: one by one, each re-measured the list) and the rest a chunk per
+    # turn of the event loop, keys answered in between.
+    CHUNK = 40
 
     def _add_in_chunks(self, options):
-        self.add_options(options[:self.CHUNK])
+        self.add_options([make() for make in options[:self.CHUNK]])
         self._pending = options[self.CHUNK:]
         if self._pending:
             self.call_after_refresh(self._add_pending, self._pending)
@@ -130,7 +138,7 @@ class FindingsPanel(OptionList):
     def _add_pending(self, pending):
         if pending is not self._pending:
             return  # refilled meanwhile
-        self.add_options(pending[:self.CHUNK])
+        self.add_options([make() for make in pending[:self.CHUNK]])
         del pending[:self.CHUNK]
         if pending:
             self.call_after_refresh(self._add_pending, pending)

@@ -4,6 +4,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.app.compare_view import STATUS_LINES
 from tui.app.layout import cell_value
 from tui.app.marks import UNSAVED_WORDS, unsaved_text
 from tui.core.address import MISSING
@@ -71,8 +72,8 @@ class CompareStatus(Static):
     """The side-by-side screen's status line: what tui.app.compare_view words, wrapped CJK-style."""
 
     DEFAULT_CSS = """
-    CompareStatus { height: auto; min-height: 3; max-height: 5; background: $panel; padding: 0 1; }
-    """
+    CompareStatus { height: auto; min-height: 3; max-height: %d; background: $panel; padding: 0 1; }
+    """ % STATUS_LINES
 
     def show(self, text):
         from tui.app.widgets.paragraph import Paragraph

@@ -6,11 +6,14 @@ reads the same under NO_COLOR. The head names the section, the similarity
 of FORMAT.md §2 and, when the later text is mostly last year's, `! 内容雷同`.
 
 The diff is computed by the screen in a worker thread; until it arrives
-the view says so, then `show_ops` renders it. Wrapping a 10,000-character
-diff CJK-style takes tens of milliseconds and rendering all of it far more,
-so the worker wraps it too (`narrative_text` + `wrapped_lines`, pure
-functions) and hands the lines over, and the view renders only the lines
-on screen (Textual's line API): the UI thread never does the heavy part.
+the view says so, then `show_ops` shows it. Marking up a 2 MB narrative's
+diff (`narrative_text`) and wrapping it CJK-style take tenths of a second,
+so the worker does both and hands over the Text and its lines
+(tui.app.widgets.wrapped.WrappedLines: offsets, each line's Text built when
+drawn), and the view draws only the lines on screen (Textual's line API):
+the UI thread never does the heavy part. A text over SYNC_LIMIT characters
+is never marked up or wrapped on the UI thread: repainted (an edit, a
+resize) it keeps what it shows until the worker brings it anew.
 """
 
 from rich.text import Text
@@ -18,10 +21,11 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.app.deliver import deliver, ends_with_screen
 from tui.app.marks import UNSAVED_GLYPH, unsaved_text
 from tui.app.widgets.compare_table import SCREEN_KEYS
 from tui.app.widgets.narrative import text_spans
-from tui.app.widgets.paragraph import wrap_text
+from tui.app.widgets.wrapped import WrappedLines
 from tui.core.textdiff import DELETE, DELETE_MARKS, INSERT, INSERT_MARKS, diff_stats
 
 PENDING = "正在比较..."
@@ -137,15 +141,6 @@ def _spans(marks, address):
     return text_spans(mark.findings, address) if mark is not None else []
 
 
-def wrap_key(text, width):
-    return (width, text.plain, tuple(text.spans))
-
-
-def wrapped_lines(text, width):
-    """`text` broken CJK-style into lines of at most `width` cells: a list of Text."""
-    return wrap_text(text, max(width, 2)).split("\n", allow_blank=True)
-
-
 class TextDiffView(Widget, can_focus=True):
     BINDINGS = SCREEN_KEYS
     DEFAULT_CSS = """
@@ -153,6 +148,7 @@ class TextDiffView(Widget, can_focus=True):
     TextDiffView:focus { border-left: thick $accent; background: $boost; }
     """
     GUTTER = 3  # padding and border: the text is this much narrower than the view
+    SYNC_LIMIT = 20_000  # characters (both sides): above, marked up and wrapped in workers only
 
     class Moved(Message):
         def __init__(self, view):
@@ -169,7 +165,9 @@ class TextDiffView(Widget, can_focus=True):
         self.old_marks = {}
         self.colours = {}
         self.unsaved = False           # either side's text edited, not saved (✎)
-        self.cache = {}                # wrap_key → [Text] lines (filled by the worker too)
+        self.stale = False             # a big text repainted: shows the last worker's until the next
+        self.cache = {}                # width → WrappedLines of `rendered` (filled by the worker too)
+        self._wrapping = None          # (id of the Text, width) being wrapped in a worker
 
     @property
     def key(self):
@@ -183,13 +181,21 @@ class TextDiffView(Widget, can_focus=True):
     def pending(self):
         return self.ops is None and self.needs_diff(self.comparison)
 
+    @property
+    def big(self):
+        """Whether the text is too long to mark up or wrap on the UI thread."""
+        t = self.comparison
+        return len(t.old or "") + len(t.new or "") > self.SYNC_LIMIT
+
     @staticmethod
     def needs_diff(t):
         return t.old is not None and t.new is not None and t.changed
 
-    def fill(self, comparison, marks, colours, ops=None, old_marks=None, unsaved=None):
+    def fill(self, comparison, marks, colours, ops=None, old_marks=None, unsaved=None, prepared=None):
         """Show a (re)computed comparison: its diff if known, else the pending note.
-        `marks` are the later report's, `old_marks` the earlier's."""
+        `marks` are the later report's, `old_marks` the earlier's; `prepared`: (Text, {width:
+        WrappedLines}) a worker made of all this (narrative_text), else it is made here, unless
+        the text is big: then what is shown stays, `stale`, until the screen's worker brings it."""
         self.comparison, self.marks, self.colours = comparison, marks, colours
         if old_marks is not None:
             self.old_marks = old_marks
@@ -198,23 +204,56 @@ class TextDiffView(Widget, can_focus=True):
         if ops is None and not self.needs_diff(comparison):
             ops = comparison.ops  # one side missing or equal: nothing to compute
         self.ops = ops
-        self.rendered = narrative_text(comparison, self.years, marks, colours, ops, self.old_marks, self.unsaved)
+        if prepared is not None:
+            self.rendered, self.cache = prepared[0], dict(prepared[1])
+            self.stale = False
+        elif ops is not None and self.big and self.needs_diff(comparison):
+            self.stale = True
+            if not self.cache:  # nothing of it shown yet: the head and the pending note meanwhile
+                self._show(narrative_text(comparison, self.years, marks, colours, None, self.old_marks,
+                                          self.unsaved))
+        else:
+            self.stale = False
+            self._show(narrative_text(comparison, self.years, marks, colours, ops, self.old_marks, self.unsaved))
         self.refresh(layout=True)
 
+    def _show(self, text):
+        old = self.rendered
+        if text.plain != old.plain or text.spans != old.spans:
+            self.cache = {}
+        self.rendered = text
+
     def show_ops(self, ops, prepared=None):
-        """The worker's diff arrived, with the lines it wrapped ({wrap_key: [Text]})."""
-        if prepared:
-            self.cache.update(prepared)
-        self.fill(self.comparison, self.marks, self.colours, ops)
+        """The worker's diff arrived, with what it made of it: (Text, {width: WrappedLines})."""
+        self.fill(self.comparison, self.marks, self.colours, ops, prepared=prepared)
 
     def lines(self, width):
-        key = wrap_key(self.rendered, width)
-        lines = self.cache.get(key)
+        lines = self.cache.get(width)
         if lines is None:
+            if self.cache and len(self.rendered) > self.SYNC_LIMIT:
+                # a big text at a new width (a resize): wrapped in a worker, the old lines meanwhile
+                if self._wrapping != (id(self.rendered), width):
+                    self._wrapping = (id(self.rendered), width)
+                    self.call_later(self._wrap_in_worker, self.rendered, width)
+                return next(iter(self.cache.values()))
             if len(self.cache) > 16:
                 self.cache.clear()
-            lines = self.cache[key] = wrapped_lines(self.rendered, width)
+            lines = self.cache[width] = WrappedLines(self.rendered, width)
         return lines
+
+    def _wrap_in_worker(self, text, width):
+        @ends_with_screen
+        def work():
+            lines = WrappedLines(text, width)
+            deliver(self.screen, self._wrapped, text, width, lines)
+
+        if text is self.rendered and width not in self.cache:
+            self.run_worker(work, thread=True, group="wrap", exclusive=True, exit_on_error=False, name="正文排版")
+
+    def _wrapped(self, text, width, lines):
+        if text is self.rendered:
+            self.cache[width] = lines
+            self.refresh(layout=True)
 
     # -- Textual's line API: only the lines on screen are rendered ---------
 
