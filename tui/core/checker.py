@@ -95,10 +95,17 @@ def _report_files(top):
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    if is_walked_folder(entry.name) and not entry.is_symlink():
+                    if is_walked_folder(entry.name) and not _is_link(entry):
                         folders.append(entry.path)
                 elif is_report_name(entry.name):
-                    yield entry.path, entry.is_symlink()
+                    yield entry.path, _is_link(entry)
+
+
+def _is_link(entry):
+    try:
+        return entry.is_symlink()  # from the listing; an lstat only where it gave no type
+    except OSError:  # as os.path.islink
+        return False
 
 
 def expand_paths(paths):
