@@ -275,6 +275,11 @@ def throughput(folder, count, runs, nianbao, jobs, only=""):
     return rows
 
 
+def _generated(folder):
+    """How many reports an earlier run generated in `folder` (0 if none)."""
+    return sum(f.endswith(".toml") for _, _, fs in os.walk(folder) for f in fs)
+
+
 def _needed(jobs):
     """The variants every ratio needs."""
     return ("bare tomllib loop", f"bare compiled loop, {jobs} cores", "check --format json")
@@ -343,15 +348,21 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cores for the pooled compiled loop")
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated reports")
+    ap.add_argument("--corpus", metavar="DIR",
+                    help="generate the reports of each size in DIR/r<size> and keep them; reuse them when there")
     a = ap.parse_args()
 
     nianbao = nianbao_command()
     peaks = {}
     for size in [int(x) for x in a.reports.split(",") if x and a.only != "cold"]:
-        folder = tempfile.mkdtemp(prefix="nianbao-bench-")
+        folder = os.path.join(a.corpus, f"r{size}") if a.corpus else tempfile.mkdtemp(prefix="nianbao-bench-")
         try:
             t0 = time.perf_counter()
-            n = generate(folder, size)
+            n = _generated(folder) if a.corpus else 0
+            if n != size:
+                shutil.rmtree(folder, ignore_errors=True)
+                os.makedirs(folder)
+                n = generate(folder, size)
             made = time.perf_counter() - t0
             bytes_ = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(folder) for f in fs)
             print(f"\n== {n} reports, {bytes_ / 1e6:.0f} MB (generated in {made:.0f} s), {os.cpu_count()} CPUs, "
@@ -372,7 +383,9 @@ def main():
             peaks[n] = peak
             print(f"peak tree RSS of check: {peak / 1e6:.0f} MB; {_load()}", flush=True)
         finally:
-            if a.keep:
+            if a.corpus:
+                pass
+            elif a.keep:
                 print(f"reports kept in {folder}")
             else:
                 shutil.rmtree(folder, ignore_errors=True)
