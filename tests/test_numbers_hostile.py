@@ -185,3 +185,51 @@ async def test_compare_screen_with_inf(tmp_path):
         row, col = table.where[NEW]["active.fees.amount"]
         assert "inf" in str(table.get_cell_at(Coordinate(row, col)))
         await pilot.press("q")
+
+
+# The loader skips looking for integers outside 64 bits when the text has no
+# run of 16 hexadecimal digits or underscores (tui.core.load._may_hold_huge):
+# every literal TOML reads as such an integer has one, whatever its base.
+def _literals(value):
+    from hypothesis import strategies as st
+
+    sign = "-" if value < 0 else st.sampled_from(["", "+"])
+    magnitude = abs(value)
+    groups = st.integers(1, 5)
+    return st.tuples(st.just(sign) if isinstance(sign, str) else sign, groups,
+                     st.sampled_from(["dec"] + (["hex", "oct", "bin"] if value > 0 else [])),
+                     st.integers(0, 3)).map(lambda t: _write(magnitude, *t))
+
+
+def _write(magnitude, sign, group, base, zeros):
+    if base == "dec":
+        digits, prefix, zeros = str(magnitude), "", 0
+    else:
+        letter = {"hex": "x", "oct": "o", "bin": "b"}[base]
+        digits = format(magnitude, letter)
+        prefix, sign = "0" + letter, ""
+    digits = "0" * zeros + digits
+    if group > 1:  # underscores between digits, TOML's way
+        digits = "_".join(digits[i:i + group] for i in range(0, len(digits), group))
+    return sign + prefix + digits
+
+
+def test_no_integer_outside_64_bits_escapes_the_quick_test():
+    import tomllib
+
+    from hypothesis import given, settings, strategies as st
+
+    from tui.core.load import INT_MAX, INT_MIN, _may_hold_huge
+
+    values = st.integers(INT_MAX + 1, 2**200) | st.integers(-(2**200), INT_MIN - 1)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values.flatmap(lambda v: st.tuples(st.just(v), _literals(v))))
+    def check(pair):
+        value, literal = pair
+        text = f"a = {literal}\n"
+        assert tomllib.loads(text)["a"] == value
+        assert _may_hold_huge(text.encode())
+
+    check()
+    assert not _may_hold_huge("x = 123456789012345\ny = \"电话 0571-88888888\"\n".encode())  # 15 in a row: none

@@ -70,6 +70,37 @@ def is_walked_folder(name):
     return not name.startswith(".")
 
 
+def _report_files(top):
+    """(path, is a symbolic link) of every report file under the folder `top`,
+    as os.walk would meet them (links to folders not followed, unlistable
+    folders skipped), in no particular order. From os.scandir's entries,
+    whose type the directory listing already gave: no lstat per file (a
+    system call for each of 100,000 files while the workers wait)."""
+    folders = [top]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with listing:
+            while True:
+                try:
+                    entry = next(listing)
+                except StopIteration:
+                    break
+                except OSError:  # the folder went away while listed: what was met stands
+                    break
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if is_walked_folder(entry.name) and not entry.is_symlink():
+                        folders.append(entry.path)
+                elif is_report_name(entry.name):
+                    yield entry.path, entry.is_symlink()
+
+
 def expand_paths(paths):
     """Files and folders (recursively, `*.toml`) → [(path, display name)], input order, no repeats
     (a file reached twice, by a link or another path, counts once)."""
@@ -86,14 +117,10 @@ def expand_paths(paths):
             add(p, os.path.realpath(p))
             continue
         found, links, real_of = [], {}, {}
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if is_walked_folder(d))
-            for f in files:
-                if is_report_name(f):
-                    path = os.path.join(root, f)
-                    found.append(path)
-                    if os.path.islink(path):
-                        links[path] = os.path.realpath(path)
+        for path, is_link in _report_files(p):
+            found.append(path)
+            if is_link:
+                links[path] = os.path.realpath(path)
         found.sort()
         if len(paths) == 1 and not links:
             # One folder and no links: every file is met once. No set of

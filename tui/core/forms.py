@@ -339,13 +339,16 @@ def _load_form(path):
         raise FormError(f"报告格式文件 {path} 格式错误：{exc}") from None
 
 
-_CACHE: dict[tuple[str, ...], dict[str, Form]] = {}
+_CACHE: dict[str, dict[str, Form]] = {}  # by the value of $NIANBAO_FORMS
 
 
 def _forms() -> dict[str, Form]:
-    dirs = form_dirs()
-    forms = _CACHE.get(dirs)
+    # Asked several times per report of a batch: keyed by the variable's raw
+    # value, found without building the folder list (a tenth of a report's
+    # identity check went there).
+    forms = _CACHE.get(os.environ.get(FORMS_PATH_ENV, ""))
     if forms is None:
+        dirs = form_dirs()
         found = []
         for folder in dirs:
             try:
@@ -365,7 +368,7 @@ def _forms() -> dict[str, Form]:
             if form.edition in editions:
                 raise FormError(f"报告格式版本 {form.edition} 重复：{editions[form.edition]} 与 {form.id}")
             editions[form.edition] = form.id
-        _CACHE[dirs] = forms
+        _CACHE[os.environ.get(FORMS_PATH_ENV, "")] = forms
     return forms
 
 

@@ -14,7 +14,9 @@ neither changes a result:
   some new. A text's set is the union of its sentences' sets (kept in
   `_PIECES`, a bounded cache) and of the few substrings that straddle two
   sentences; a kept sentence costs a set union instead of slicing every
-  position again.
+  position again (and so does a kept joint between two sentences); and
+  |S(A) ∩ S(B)| is |S(A)| less what A's sentences that B does not have
+  bring, so only those are looked up in S(B).
 
 A text over 20,000 characters (a 2 MB narrative) takes `_similarity_long`:
 same figure, its substrings cut in C (`re.findall` on a fixed-width
@@ -56,8 +58,19 @@ def _similarity(this_year, last_year):
         return 1.0
     if len(a_text) > _MEMO_MAX_CHARS or len(b_text) > _MEMO_MAX_CHARS:
         return _similarity_long(a_text, b_text)
-    a = _substrings(a_text)
-    return len(a & _substrings(b_text)) / len(a)
+    a, a_pieces = _substrings(a_text)
+    b, b_pieces = _substrings(b_text)
+    if a_pieces is None or b_pieces is None:
+        return len(a & b) / len(a)
+    # |S(A) - S(B)| is the union of (S(p) - S(B)) over A's pieces p; a piece
+    # that is also one of B's lies within S(B): only A's new sentences and
+    # joints are looked up (a narrative keeps most of last year's).
+    new = a_pieces - b_pieces
+    if not new:
+        return 1.0
+    kept = _pieces.get
+    missing = set().union(*[(kept(p) or _piece(p)) - b for p in new])
+    return (len(a) - len(missing)) / len(a)
 
 
 def _similarity_long(a_text, b_text):
@@ -97,7 +110,6 @@ _MEMO = {}
 _MEMO_SIZE = 32
 _MEMO_MAX_CHARS = 20_000  # longer texts are neither kept nor split
 _PIECE_END = "。"
-_SENTENCES = re.compile("(?<=" + _PIECE_END + ")").split  # each sentence with its 。
 _PIECES_SIZE = 2048  # sentences per generation; at most two generations are kept
 _pieces, _old_pieces = {}, {}
 
@@ -127,7 +139,7 @@ def _normalised(text):
 
 
 def _direct(t):
-    return {t[i:i + N] for i in range(len(t) - N + 1)}
+    return {t[i:i + N] for i in range(len(t) - N + 1)}, None
 
 
 def _piece(p):
@@ -144,18 +156,22 @@ def _piece(p):
 
 
 def _by_pieces(t):
-    """S(t) as the union of its sentences' sets and of the substrings that
-    straddle the end of a sentence (those that start less than N characters
-    before it)."""
-    pieces = _SENTENCES(t)
-    last = len(t) - N  # the last start of a substring
-    out = set().union(*[_piece(p) for p in pieces if len(p) >= N])
-    ends = list(accumulate(map(len, pieces)))
-    ends.pop()
-    out.update([t[x:x + N] for e in ends for x in range(max(0, e - N + 1), min(e, last + 1))])
-    return out
+    """S(t) as the union of the sets of its sentences (cut at each 。, which
+    str.split does in C) and of its joints': a joint is a 。 with the N - 1
+    characters either side, whose substrings are exactly those that hold
+    that 。. Joints repeat as sentences do (a kept pair of sentences), so
+    they are kept in the same cache."""
+    parts = t.split(_PIECE_END)
+    # c: one past each 。 (the last part has none after it)
+    joints = [t[c - N if c > N else 0:c + N - 1] for c in accumulate([len(p) + 1 for p in parts[:-1]])]
+    pieces = [p for p in parts if len(p) >= N]
+    pieces += joints
+    kept = _pieces.get  # most are kept: look them up without a call
+    return set().union(*[kept(p) or _piece(p) for p in pieces]), frozenset(pieces)
 
 
 def _substrings(t):
-    """S(t) of a normalised text of at most _MEMO_MAX_CHARS (longer ones take _similarity_long)."""
+    """(S(t), the pieces whose sets make it up, or None when it was cut
+    directly) of a normalised text of at most _MEMO_MAX_CHARS (longer ones
+    take _similarity_long)."""
     return _remember(_MEMO, _MEMO_SIZE, t, _by_pieces if _PIECE_END in t else _direct, t)
