@@ -89,6 +89,14 @@ class NarrativeDiffs:
             self._show_status()
 
 
+def _collect_when_gone(threshold):
+    """The full collection put off while the screen was open, when it closes, in a turn of its own (not set
+    off by an allocation in the middle of the list's repaint: the two held the interface ~0.1 s together)."""
+    gc.set_threshold(*threshold)
+    gc.unfreeze()
+    gc.collect()
+
+
 class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     SCOPE = "compare"
     BINDINGS = bindings("compare")
@@ -186,10 +194,8 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
 
     def on_unmount(self):
         self.release_locks()
-        if self._gc_threshold is not None:  # the full collection put off, here in a turn of its own
-            gc.set_threshold(*self._gc_threshold)  # (not set off mid-repaint of the list: ~0.1 s together)
-            gc.unfreeze()
-            gc.collect()
+        if self._gc_threshold is not None:
+            _collect_when_gone(self._gc_threshold)
             self._gc_threshold = None
 
     # -- editing and review records (tui.app.screens.edit_actions) -------------------
