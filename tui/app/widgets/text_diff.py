@@ -247,13 +247,15 @@ class TextDiffView(Widget, can_focus=True):
         return lines
 
     def _wrap_in_worker(self, text, width):
+        if text is not self.rendered or width in self.cache or not self.is_attached:
+            return
+        screen = self.screen
+
         @ends_with_screen
         def work():
-            lines = WrappedLines(text, width)
-            deliver(self.screen, self._wrapped, text, width, lines)
+            deliver(screen, self._wrapped, text, width, WrappedLines(text, width))
 
-        if text is self.rendered and width not in self.cache:
-            self.run_worker(work, thread=True, group="wrap", exclusive=True, exit_on_error=False, name="正文排版")
+        self.run_worker(work, thread=True, group="wrap", exclusive=True, exit_on_error=False, name="正文排版")
 
     def _wrapped(self, text, width, lines):
         if text is self.rendered:
