@@ -169,3 +169,21 @@ async def test_big_narrative_diff_marked_up_and_wrapped_off_the_interface_thread
         assert (True, True) not in marked_up
         assert not any(main for n, main in wrapped_on if n > 100)
         assert view.content_region.width in view.cache and not view.stale
+
+
+def test_narrative_head_words_the_first_findings_and_counts_the_rest():
+    from types import SimpleNamespace
+
+    from tui.app.widgets.text_diff import HEAD_FINDINGS, head_text
+    from tui.core.textdiff import TextComparison
+
+    t = TextComparison("overview", "一、总体情况", "旧文字。", "新文字。")
+    findings = [SimpleNamespace(accepted=False, severity="warning", glyph="!", message=f"第 {n} 项")
+                for n in range(HEAD_FINDINGS + 5)]
+    plain = head_text(t, {"old": "2023", "new": "2024"}, {t.address: SimpleNamespace(findings=findings)},
+                      {}, None).plain
+    assert f"第 {HEAD_FINDINGS - 1} 项" in plain and f"第 {HEAD_FINDINGS} 项" not in plain
+    assert "另有 5 项（见问题列表）" in plain
+    few = head_text(t, {"old": "2023", "new": "2024"}, {t.address: SimpleNamespace(findings=findings[:3])},
+                    {}, None).plain
+    assert "第 2 项" in few and "另有" not in few

@@ -10,7 +10,10 @@ on CPU speed). Instead, in three levels:
    and the tokens into sentences (ending at 。！？；, or a line break).
    Sentences are mapped to single characters, as `diff_linesToChars` maps
    lines, and diffed; digits count as `0` here, so a sentence whose only
-   change is a number still anchors the alignment.
+   change is a number still anchors the alignment. Past UNIT_LIMIT
+   sentences a side (a 2 MB narrative has ~20,000), the texts are first
+   aligned on the sentences found once on each side (patience diff) and
+   the stretches between are diffed so.
 2. Inside each changed stretch, old and new sentences are paired by
    similarity (the most similar monotone chain of candidate pairs); unpaired
    sentences are whole deletions or insertions.
@@ -29,6 +32,7 @@ load it (`nianbao check` never needs it).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from itertools import chain
 from decimal import Decimal
@@ -53,7 +57,8 @@ _DIGITS = re.compile(r"\d")
 PAIR_LIMIT = 140 ** 2          # refine a pair token by token only up to this size...
 TOTAL_LIMIT = 100_000          # ...and only while the refinements so far cost less
                                # (a rewritten year-over-year narrative spends ~10,000)
-UNIT_LIMIT = 800               # sentences per side beyond which only the common ends are kept
+UNIT_LIMIT = 800               # sentences per side beyond which diff-match-patch is not used: aligned on
+                               # the sentences found once on each side instead
 PAIR_CELLS = 200 * 200         # old x new units beyond which a changed stretch is not paired
 PAIR_CANDIDATES = 4            # candidate partners kept per old unit
 MIN_PAIR_SIMILARITY = 0.5      # Dice coefficient of character bigrams
@@ -206,11 +211,11 @@ class _Differ:
         self.emit(INSERT, "".join("".join(u) for u in b_units))
 
     # units: sentences (level 0) or, inside a pair too large for tokens, clauses (level 1)
-    def units(self, a, b, level):
+    def units(self, a, b, level, anchor=True):
         if len(a) > UNIT_LIMIT or len(b) > UNIT_LIMIT:
             a, b, head, tail = _trim(a, b)
             self.emit(EQUAL, "".join("".join(u) for u in head))
-            self.whole(a, b)
+            self.anchored(a, b, level) if anchor else self.whole(a, b)
             self.emit(EQUAL, "".join("".join(u) for u in tail))
             return
         old, new = [], []
@@ -231,6 +236,21 @@ class _Differ:
             else:
                 new.extend(ub)
         self.stretch(old, new, level)
+
+    def anchored(self, a, b, level):
+        """Too many units for diff-match-patch (a 2 MB narrative has ~20,000 sentences): aligned on the
+        units found once on each side (patience diff), the stretches between diffed as usual; a stretch
+        still too long is a whole replacement (one level of anchors: the work stays n log n)."""
+        start_a = start_b = 0
+        for i, j in [*_anchors(a, b), (len(a), len(b))]:
+            gap_a, gap_b = a[start_a:i], b[start_b:j]
+            if gap_a and gap_b:
+                self.units(gap_a, gap_b, level, anchor=False)
+            else:
+                self.whole(gap_a, gap_b)
+            if i < len(a):
+                self.emit(EQUAL, "".join(a[i]))
+            start_a, start_b = i + 1, j + 1
 
     def stretch(self, old, new, level):
         """A changed stretch: pair similar units, refine pairs, the rest whole."""
@@ -269,6 +289,29 @@ class _Differ:
             self.emit(DELETE, "".join(a))
             self.emit(INSERT, "".join(b))
         self.emit(EQUAL, "".join(tail))
+
+
+def _anchors(ka, kb):
+    """[(i, j)]: units found once in `ka` and once in `kb`, the longest chain increasing on both sides
+    (patience sorting; ties cannot occur, so it is deterministic). Exact units, not `_normal` keys: a
+    report's sentences often differ only in their numbers, and those the stretches' diff pairs."""
+    count_a, count_b = Counter(ka), Counter(kb)
+    in_b = {k: j for j, k in enumerate(kb) if count_b[k] == 1}
+    pairs = [(i, in_b[k]) for i, k in enumerate(ka) if count_a[k] == 1 and k in in_b]
+    tails, ends, before = [], [], [None] * len(pairs)  # tails[n]: least j ending a chain of n + 1
+    for n, (_, j) in enumerate(pairs):
+        k = bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            ends.append(n)
+        else:
+            tails[k], ends[k] = j, n
+        before[n] = ends[k - 1] if k else None
+    chain_, n = [], ends[-1] if ends else None
+    while n is not None:
+        chain_.append(pairs[n])
+        n = before[n]
+    return chain_[::-1]
 
 
 def _trim(a, b):

@@ -89,6 +89,14 @@ class NarrativeDiffs:
             self._show_status()
 
 
+def _collect_when_gone(threshold):
+    """The full collection put off while the screen was open, when it closes, in a turn of its own (not set
+    off by an allocation in the middle of the list's repaint: the two held the interface ~0.1 s together)."""
+    gc.set_threshold(*threshold)
+    gc.unfreeze()
+    gc.collect()
+
+
 class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     SCOPE = "compare"
     BINDINGS = bindings("compare")
@@ -174,11 +182,10 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self.call_after_refresh(lambda m=model: self.offer_recovery(m))
 
     def _after_first_paint(self):
-        # Kept after measuring (benchmarks/bench_compare_screen.py, 5 rounds, same loaded machine):
-        # without it the diff worker's garbage set off full collections of 290-670 ms that held
-        # the UI thread; frozen, with full collections put off, one of 55 ms. So the heap as it
-        # is now leaves the full scans, and full collections wait while this screen is open
-        # (young ones stay automatic); both are undone when the screen goes.
+        # Kept after measuring (benchmarks/bench_compare_screen.py, 5 rounds, same loaded machine): without
+        # it the diff worker's garbage set off full collections of 290-670 ms that held the UI thread; frozen,
+        # with full collections put off, one of 55 ms. So the heap as it is now leaves the full scans, and full
+        # collections wait while this screen is open (young ones stay automatic); undone when it goes.
         gc.freeze()
         self._gc_threshold = gc.get_threshold()
         gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1_000_000)
@@ -188,8 +195,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
     def on_unmount(self):
         self.release_locks()
         if self._gc_threshold is not None:
-            gc.set_threshold(*self._gc_threshold)
-            gc.unfreeze()
+            _collect_when_gone(self._gc_threshold)
             self._gc_threshold = None
 
     # -- editing and review records (tui.app.screens.edit_actions) -------------------

@@ -304,6 +304,12 @@ class CompareFindings(FindingsPanel):
     def _key(self, finding):
         return self._tags.get(id(finding)), finding.rule, finding.first
 
+    def on_unmount(self):
+        # Its lines (a 2 MB pair's thousand, ~15 objects each) are let go as the screen closes, freed at
+        # once, so the full collection the screen set off then walks that many objects fewer.
+        self._pending = []
+        self.clear_options()
+
     def to_accept(self):
         """(side, error or closed Group) that `a` accepts on the highlighted line, or None."""
         group = self.highlighted_closed_group()

@@ -29,6 +29,7 @@ from tui.app.widgets.wrapped import WrappedLines
 from tui.core.textdiff import DELETE, DELETE_MARKS, INSERT, INSERT_MARKS, diff_stats
 
 PENDING = "正在比较..."
+HEAD_FINDINGS = 20  # findings worded in the head; the rest counted (all are in the problem list)
 COPIED = "内容雷同"
 
 
@@ -90,7 +91,8 @@ def diff_markup(ops, colours, new_spans=(), old_spans=()):
 
 
 def head_text(t, years, marks, colours, ops, unsaved=False):
-    """The head: label, address, similarity, size of the change, 内容雷同, the findings on the key;
+    """The head: label, address, similarity, size of the change, 内容雷同, the findings on the key (the
+    first HEAD_FINDINGS, the rest counted);
     `unsaved`: either side's text is edited and not yet saved (✎, as on the report screen)."""
     out = Text()
     if unsaved:
@@ -114,7 +116,10 @@ def head_text(t, years, marks, colours, ops, unsaved=False):
     mark = marks.get(t.address)
     if mark is not None:
         out.append("\n")
-        for f in mark.findings:
+        for n, f in enumerate(mark.findings):
+            if n == HEAD_FINDINGS:  # a 2 MB narrative's thousand: pages of them before the text
+                out.append(f"…另有 {len(mark.findings) - n} 项（见问题列表）", style="dim")
+                break
             kind = "accepted" if f.accepted else f.severity
             out.append(f.glyph + " ", style="bold " + colours.get(kind, ""))
             out.append(f.message + "  ", style=colours.get(kind, ""))
@@ -242,13 +247,15 @@ class TextDiffView(Widget, can_focus=True):
         return lines
 
     def _wrap_in_worker(self, text, width):
+        if text is not self.rendered or width in self.cache or not self.is_attached:
+            return
+        screen = self.screen
+
         @ends_with_screen
         def work():
-            lines = WrappedLines(text, width)
-            deliver(self.screen, self._wrapped, text, width, lines)
+            deliver(screen, self._wrapped, text, width, WrappedLines(text, width))
 
-        if text is self.rendered and width not in self.cache:
-            self.run_worker(work, thread=True, group="wrap", exclusive=True, exit_on_error=False, name="正文排版")
+        self.run_worker(work, thread=True, group="wrap", exclusive=True, exit_on_error=False, name="正文排版")
 
     def _wrapped(self, text, width, lines):
         if text is self.rendered:
