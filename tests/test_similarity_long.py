@@ -117,3 +117,20 @@ def test_long_latin_texts_take_the_long_path_with_the_same_result():
     assert sim.similarity(a, b) == reference(a, b)
     wide = a + "\U0001F600"  # the same texts at four bytes a character
     assert sim.similarity(wide, b) == reference(wide, b) < sim.similarity(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4), st.text(alphabet=st.sampled_from(list("公开申请件年ab\U0001F600")), min_size=5, max_size=60),
+       st.text(alphabet=st.sampled_from(list("公开申请件年ab\U0001F600")), max_size=60))
+def test_long_path_cut_in_many_calls_equals_the_measure(per_call, a, b):
+    """The findall calls cut at most _CUT_SUBSTRINGS substrings each (so a
+    thread computing a 2 MB figure lets the interface run between them): with
+    a handful per call, every cut falls inside these texts."""
+    saved = sim._CUT_SUBSTRINGS
+    sim._CUT_SUBSTRINGS = per_call
+    try:
+        if len(sim.normalise(a)) >= sim.N:
+            assert long_path(a, b) == reference(a, b)
+            assert long_path(a, a[2:] + b) == reference(a, a[2:] + b)
+    finally:
+        sim._CUT_SUBSTRINGS = saved

@@ -94,14 +94,32 @@ def _similarity_long(a_text, b_text):
         width, a, b = 2, a_text.encode("utf-16-le", "surrogatepass"), b_text.encode("utf-16-le", "surrogatepass")
         if len(a) != 2 * len(a_text) or len(b) != 2 * len(b_text):  # a character beyond the BMP: 2 units
             width, a, b = 4, a_text.encode("utf-32-le", "surrogatepass"), b_text.encode("utf-32-le", "surrogatepass")
-    slices = re.compile(b".{%d}" % (N * width), re.S).findall
+    step = N * width
+    slices = re.compile(b".{%d}" % step, re.S).findall
     s = set()
-    for k in range(0, N * width, width):
-        s.update(slices(a, k))
+    for part in _cuts(a, step, width):
+        s.update(slices(a, *part))
     total = len(s)
-    for k in range(0, N * width, width):
-        s.difference_update(slices(b, k))
+    for part in _cuts(b, step, width):
+        s.difference_update(slices(b, *part))
     return (total - len(s)) / total
+
+
+_CUT_SUBSTRINGS = 16_384  # per findall call
+
+
+def _cuts(encoded, step, width):
+    """(start, end) of the findall calls that cut `encoded` into its substrings
+    of `step` bytes from each of the N first offsets: each call cuts at most
+    _CUT_SUBSTRINGS back to back (a multiple of `step`, so the slices line up
+    as in one call over the whole). One call over a 2 MB text held the
+    interpreter for tens of milliseconds, and a thread that computes the
+    figure (the workbench opening a pair) held the interface with it."""
+    chunk = step * _CUT_SUBSTRINGS
+    size = len(encoded)
+    for k in range(0, step, width):
+        for start in range(k, size, chunk):
+            yield start, min(start + chunk, size)
 
 
 # -- caches (per process; bounded) ---------------------------------------------
