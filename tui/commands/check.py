@@ -22,7 +22,7 @@ from tui.core.review import STATE_NAMES
 def run(args):
     workers = _prestart(args)
     try:
-        items = expand_paths(args.paths)
+        items = expand_paths(args.paths, compact=True)
     except BaseException:
         if workers is not None:
             workers.terminate()
