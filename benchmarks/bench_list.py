@@ -69,6 +69,14 @@ async def measure(folder, count):
         assert len(screen.entries) == count and not screen.checking
         # Latencies in wall time and in this process's CPU time (the machine
         # may be shared: CPU time is what the list itself costs).
+        # The pilot's own cost of a key and a repaint: a key bound to nothing.
+        idle = []
+        for _ in range(6):
+            t1 = time.perf_counter()
+            await pilot.press("f12")
+            await pilot.pause()
+            idle.append(time.perf_counter() - t1)
+        out["unbound key ms (pilot alone)"] = sorted(idle)[3] * 1000
         sorts, sort_cpu = [], []
         for _ in range(6):
             t1, c1 = time.perf_counter(), time.process_time()
