@@ -344,6 +344,11 @@ def test_known_divergences_are_guarded():
         tomlparse.loads(deep)
 
 
+def _python(code):
+    """Standard output of `code` run by a fresh interpreter in the repository (its imports are the test)."""
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+
+
 def test_falls_back_to_tomllib_without_the_compiled_parser(tmp_path):
     """With toml_rs unimportable, load.py parses (and reports errors) exactly as before."""
     code = (
@@ -355,7 +360,7 @@ def test_falls_back_to_tomllib_without_the_compiled_parser(tmp_path):
         "print(type(r).__name__, r.year)\n"
         "print(load_bytes(b'a = [1,', 'bad.toml').error)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    out = _python(code)
     assert out.splitlines()[0] == "Report 2024"
     assert out.splitlines()[1].startswith("bad.toml:1:")
 
@@ -378,7 +383,7 @@ def test_compiled_parser_is_imported_once_it_pays():
         "    tomlparse.loads(report)\n"
         "print('toml_rs' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    out = _python(code)
     assert out.split() == ["False", "True"]
     code = (
         "import sys\n"
@@ -386,5 +391,5 @@ def test_compiled_parser_is_imported_once_it_pays():
         "data = tomlparse.loads('a = \"' + 'x' * tomlparse.COMPILED_FROM + '\"')\n"
         "print('toml_rs' in sys.modules, len(data['a']) == tomlparse.COMPILED_FROM)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    out = _python(code)
     assert out.split() == ["True", "True"]
