@@ -153,9 +153,9 @@ def expand_paths(paths, compact=False):
             if is_link:
                 links[path] = os.path.realpath(path)
         found.sort()
-        if len(paths) == 1 and not links and compact:
-            return SamePaths(found)
         if len(paths) == 1 and not links:
+            if compact:
+                return SamePaths(found)
             # One folder and no links: every file is met once. No set of
             # real paths (100,000 of them were most of the parent's memory).
             out.extend((f, f) for f in found)

@@ -346,7 +346,8 @@ def _forms() -> dict[str, Form]:
     # Asked several times per report of a batch: keyed by the variable's raw
     # value, found without building the folder list (a tenth of a report's
     # identity check went there).
-    forms = _CACHE.get(os.environ.get(FORMS_PATH_ENV, ""))
+    key = os.environ.get(FORMS_PATH_ENV, "")
+    forms = _CACHE.get(key)
     if forms is None:
         dirs = form_dirs()
         found = []
@@ -368,7 +369,7 @@ def _forms() -> dict[str, Form]:
             if form.edition in editions:
                 raise FormError(f"报告格式版本 {form.edition} 重复：{editions[form.edition]} 与 {form.id}")
             editions[form.edition] = form.id
-        _CACHE[os.environ.get(FORMS_PATH_ENV, "")] = forms
+        _CACHE[key] = forms
     return forms
 
 

@@ -68,8 +68,7 @@ def _similarity(this_year, last_year):
     new = a_pieces - b_pieces
     if not new:
         return 1.0
-    kept = _pieces.get
-    missing = set().union(*[(kept(p) or _piece(p)) - b for p in new])
+    missing = set().union(*[_piece(p) - b for p in new])
     return (len(a) - len(missing)) / len(a)
 
 
