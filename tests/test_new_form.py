@@ -141,3 +141,16 @@ def test_year_over_year_names_and_rows_come_from_the_form(tmp_path, monkeypatch)
     assert found.previous["cells"] == ["applications.carried_on[0]"]
     (in_force,) = [f for c in result.checked for f in c.findings if f.rule == "yoy.in-force"]
     assert in_force.message.startswith("规章：有效件数 = 0，2030 年有效件数加本年制发件数减本年废止件数 = 3")
+
+
+def test_a_fifo_among_the_forms_is_refused_not_waited_on(tmp_path):
+    """$NIANBAO_FORMS is a shared folder too: a FIFO named like a form gets a
+    clear message and exit status 2 instead of every command hanging on it."""
+    import os
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    os.mkfifo(folder / "gov2030.toml")
+    proc = run_cli("check", REPO / "reports", env={FORMS_PATH_ENV: str(folder)}, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "gov2030.toml" in proc.stderr and "Traceback" not in proc.stderr

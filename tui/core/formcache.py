@@ -18,6 +18,7 @@ import os
 import sys
 
 from tui.core import tomlparse
+from tui.core.readfile import read_regular
 
 FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 GENERATED = os.path.join(os.path.dirname(__file__), "forms_parsed.py")
@@ -33,10 +34,12 @@ def recorded(text):
 
 
 def load(path):
-    """The data of a TOML data file: recorded, or parsed. Raises OSError,
-    UnicodeDecodeError, tomlparse.TomlError or RecursionError as parsing would."""
-    with open(path, "rb") as fh:
-        text = fh.read().decode("utf-8")
+    """The data of a TOML data file: recorded, or parsed. Raises Unreadable (not
+    a regular file, too big, an OS error: a FIFO named `x.toml` in
+    $NIANBAO_FORMS must not hang every command), UnicodeDecodeError,
+    tomlparse.TomlError or RecursionError as parsing would."""
+    raw, _ = read_regular(path)
+    text = raw.decode("utf-8")
     data = recorded(text)
     return data if data is not None else tomlparse.loads(text)
 

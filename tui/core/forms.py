@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from tui.core import formcache, tomlparse
 from tui.core.address import Address, format_address, parse_address, quote_key
+from tui.core.readfile import Unreadable
 
 _FORMS_DIR = os.path.join(os.path.dirname(__file__), "forms")
 _SEP = " › "
@@ -325,8 +326,8 @@ def _load_form(path):
         # The shipped forms come parsed ahead of time (tui.core.formcache:
         # parsing them was a tenth of a one-file `check`); others are parsed.
         spec = formcache.load(path)
-    except OSError as exc:
-        raise FormError(f"无法读取报告格式文件 {path}：{exc.strerror or exc}") from None
+    except Unreadable as exc:
+        raise FormError(f"无法读取报告格式文件 {path}：{exc.reason}") from None
     except UnicodeDecodeError as exc:
         raise FormError(f"报告格式文件 {path} 不是 UTF-8 编码：{exc}") from None
     except (tomlparse.TomlError, RecursionError) as exc:
