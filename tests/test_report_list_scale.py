@@ -2,6 +2,7 @@
 a 5,000-report check runs, a data model apart from the drawing."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.conftest import REPORTS
 from tui.app.listmodel import CHECKED, ListModel, Entry
@@ -248,3 +249,57 @@ async def test_list_answers_keys_while_a_big_pair_opens_for_comparison(in_report
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         assert [m.report.year for m in app.screen.models] == [2023, 2024]
+
+
+
+def _expected(m, entries):
+    """What the list shows, made from scratch: every term's filter over all
+    entries, sorted on (value, natural file name)."""
+    from tui.app.listmodel import natural
+
+    key = m.sort_key
+    kept = [e for e in entries if all(t in e.search for t in m.terms)]
+    return sorted(kept, key=lambda e: (e.sort_value(key), natural(e.file)), reverse=m.reverse)
+
+
+_STEP = st.one_of(
+    st.tuples(st.just("type"), st.sampled_from(list("机关0127 无法读取有错误.t"))),
+    st.just(("backspace",)),
+    st.just(("sort",)),
+    st.just(("reverse",)),
+    st.tuples(st.just("change"), st.integers(0, 59), st.integers(0, 3)),
+    st.just(("entries",)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STEP, max_size=40))
+def test_a_list_typed_into_sorted_and_changed_shows_what_a_fresh_filter_and_sort_shows(steps):
+    """The shortcuts (a narrower filter filters what shows; counts and agency
+    ranks kept while no entry changes) never show other rows, in another
+    order, or other counts than doing everything again would."""
+    entries = _entries(60)
+    m, text = ListModel(entries), ""
+    for step in steps:
+        if step[0] == "type":
+            text += step[1]
+            m.set_filter(text)
+        elif step[0] == "backspace":
+            text = text[:-1]
+            m.set_filter(text)
+        elif step[0] == "sort":
+            m.sort_next()
+        elif step[0] == "reverse":
+            m.sort_reverse()
+        elif step[0] == "change":  # a check result arrives for one file, then the screen redraws
+            _, i, errors = step
+            entries[i].checked_as((f"机关{errors:04d}", 2020 + errors, "2021年版", errors, 1, "none", "", ""))
+            m.set_filter(text)
+        else:  # the folder's files changed: new entries
+            entries = entries[1:] + [Entry(f"d/new{len(steps)}.toml")]
+            m.set_entries(entries)
+            m.set_filter(text)
+        assert [e.file for e in m.shown] == [e.file for e in _expected(m, entries)], step
+        fresh = ListModel(entries)
+        assert m.counts() == fresh.counts()
+        assert all(m.position(e) == i for i, e in enumerate(m.shown[:5]))

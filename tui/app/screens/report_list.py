@@ -281,7 +281,7 @@ class ReportListScreen(ListReviewActions, Screen):
         table.set_rows(len(self.model.shown))
         if current is not None and table.cursor_row:
             # a cursor the user moved stays on its report while rows fill or re-sort
-            at = self.model.index_of(current.file)
+            at = self.model.position(current)
             if at is not None and at != table.cursor_row:
                 table.move_cursor(row=at)
         self._columns(table)
