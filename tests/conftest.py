@@ -26,6 +26,17 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _nothing_stays_frozen():
+    """A completed report list freezes the heap (tui.app.heap.settle): for the
+    one app of a process that is right; for a test process that runs
+    hundreds of apps it would keep each one's cyclic garbage."""
+    yield
+    import gc
+
+    gc.unfreeze()
+
+
 @pytest.fixture
 def reports_copy(tmp_path):
     """A writable copy of reports/ (the four samples)."""

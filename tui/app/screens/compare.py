@@ -9,14 +9,13 @@ aligned cells, so both sides are always at the same place. `t` switches to
 the narratives, diffed in a worker thread.
 """
 
-import gc
-
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from tui.app import heap
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.compare_view import TABLES, TEXTS, YOY, CompareView
@@ -87,14 +86,6 @@ class NarrativeDiffs:
                 views[t.key].show_ops(ops, prepared)
         if self.vm.view == TEXTS:
             self._show_status()
-
-
-def _collect_when_gone(threshold):
-    """The full collection put off while the screen was open, when it closes, in a turn of its own (not set
-    off by an allocation in the middle of the list's repaint: the two held the interface ~0.1 s together)."""
-    gc.set_threshold(*threshold)
-    gc.unfreeze()
-    gc.collect()
 
 
 class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
@@ -182,20 +173,17 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
             self.call_after_refresh(lambda m=model: self.offer_recovery(m))
 
     def _after_first_paint(self):
-        # Kept after measuring (benchmarks/bench_compare_screen.py, 5 rounds, same loaded machine): without
-        # it the diff worker's garbage set off full collections of 290-670 ms that held the UI thread; frozen,
-        # with full collections put off, one of 55 ms. So the heap as it is now leaves the full scans, and full
-        # collections wait while this screen is open (young ones stay automatic); undone when it goes.
-        gc.freeze()
-        self._gc_threshold = gc.get_threshold()
-        gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1_000_000)
+        # Measured (benchmarks/bench_compare_screen.py): the diff worker's garbage set off full collections
+        # of 290-670 ms that held the UI thread. They wait while this screen is open (young ones stay
+        # automatic); one runs when it goes, in a turn of its own (tui.app.heap).
+        self._gc_threshold = heap.put_off_full()
         self.ready = True
         self._start_diffs()
 
     def on_unmount(self):
         self.release_locks()
         if self._gc_threshold is not None:
-            _collect_when_gone(self._gc_threshold)
+            heap.resume_full(self._gc_threshold)
             self._gc_threshold = None
 
     # -- editing and review records (tui.app.screens.edit_actions) -------------------

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
+from tui.app import heap
 from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.deliver import deliver, ends_with_screen
@@ -60,6 +61,7 @@ class ReportListScreen(ListReviewActions, Screen):
         self._stat_cost = 0.0  # seconds the last stat of the folder took
         self._stat_done = 0.0
         self._populate_cost = 0.0  # CPU seconds the last populate() took
+        self._unsettled = False  # a list completed while another screen was shown: settle on return
 
     # The list's data, as the screen's callers and tests read it.
     @property
@@ -102,7 +104,15 @@ class ReportListScreen(ListReviewActions, Screen):
 
     def on_screen_resume(self):
         """Back from a report (or a dialog): show the files' current state."""
+        self._settle_heap()
         self.refresh_if_changed(now=True)
+
+    def _settle_heap(self):
+        """A complete list's rows live long: keep the collector's full passes
+        off them (tui.app.heap), once this screen is the one shown."""
+        if self._unsettled and self.app.screen is self:  # (is_current: also when seen behind another)
+            self._unsettled = False
+            heap.settle()
 
     def refresh_if_changed(self, now=False):
         if self.checking or self.stats is None or not self.is_current or self._stating:
@@ -241,6 +251,8 @@ class ReportListScreen(ListReviewActions, Screen):
         self.checking = False
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
+        self._unsettled = True
+        self.call_after_refresh(self._settle_heap)  # the complete list shows first
 
     def action_refresh(self):
         self.checking = True
