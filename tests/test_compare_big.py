@@ -36,6 +36,42 @@ async def test_big_pair_view_model_is_built_in_the_worker(in_reports_copy, monke
         assert built_on == [False]  # once, and not on the interface thread
 
 
+async def test_a_big_pair_ready_after_the_user_opened_a_report_does_not_cover_it(in_reports_copy, monkeypatch):
+    """The pair opens in a worker; if meanwhile the user opened a report from
+    the list, the comparison must not appear over it (the list under the
+    report is still `is_current` to Textual)."""
+    from tui.app import compare_view
+    from tui.app.app import NianbaoApp
+    from tui.app.screens import report_list
+    from tui.app.screens.report import ReportScreen
+
+    monkeypatch.setattr(report_list, "BIG_FILE", 0)
+    release = threading.Event()
+    real = compare_view.CompareView.__init__
+
+    def late(self, *args, **kwargs):  # the worker's pair is ready after the user moved on
+        release.wait(10)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(compare_view.CompareView, "__init__", late)
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen
+        shown = []
+        monkeypatch.setattr(app, "show_compare", lambda *a, **k: shown.append(a))
+        listing.query_one("#reports").move_cursor(row=[e.name for e in listing.shown].index("hongze-2024.toml"))
+        await pilot.press("c")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen) and shown == []
+
+
 async def test_findings_panel_filled_once_on_open_and_not_on_resize(in_reports_copy, monkeypatch):
     from tui.app.app import NianbaoApp
     from tui.app.screens.compare import CompareFindings, CompareScreen

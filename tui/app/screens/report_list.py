@@ -110,14 +110,13 @@ class ReportListScreen(ListReviewActions, Screen):
     def _settle_heap(self):
         """A complete list's rows live long: keep the collector's full passes
         off them (tui.app.heap), once this screen is the one shown."""
-        if self._unsettled and self.app.screen is self:  # (is_current: also when seen behind another)
+        if self._unsettled and self._shown():
             self._unsettled = False
             heap.settle()
 
     def refresh_if_changed(self, now=False):
-        # Only while the list is the screen shown (is_current is also true
-        # under a report opened from it): coming back stats at once.
-        if self.checking or self.stats is None or self.app.screen is not self or self._stating:
+        # Only while the list is shown (coming back from a report stats at once).
+        if self.checking or self.stats is None or not self._shown() or self._stating:
             return
         # A stat of 50,000 files takes ~0.4 s of this process's time: wait at
         # least 25× what the last one took, so that an open list never costs
@@ -574,5 +573,13 @@ class ReportListScreen(ListReviewActions, Screen):
         # The pair's view-model too (both rechecked, compared, marks and findings
         # listed: ~0.2 s on the interface thread for two 2 MB narratives).
         view = CompareView(*models)
-        if self.is_current:  # not if the user went elsewhere meanwhile
-            deliver(self, self.app.show_compare, *models, view=view)
+        deliver(self, self._compare_if_shown, models, view)
+
+    def _compare_if_shown(self, models, view):
+        if self._shown():  # not if the user went elsewhere meanwhile
+            self.app.show_compare(*models, view=view)
+
+    def _shown(self):
+        """This screen is the one on top (Textual's is_current is also true
+        for the screen under it)."""
+        return self.app.screen is self
