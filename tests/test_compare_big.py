@@ -7,28 +7,40 @@ the screen opens, not again for the first resize."""
 import threading
 
 
-async def test_big_pair_view_model_is_built_in_the_worker(in_reports_copy, monkeypatch):
+def _big_pair(monkeypatch, before_build):
+    """Every file counts as big, so `c` opens the pair in the list's worker;
+    `before_build()` runs there, just before the pair's view-model is built."""
     from tui.app import compare_view
-    from tui.app.app import NianbaoApp
     from tui.app.screens import report_list
-    from tui.app.screens.compare import CompareScreen
 
-    monkeypatch.setattr(report_list, "BIG_FILE", 0)  # every file counts as big
-    built_on = []
+    monkeypatch.setattr(report_list, "BIG_FILE", 0)
     real = compare_view.CompareView.__init__
 
     def init(self, *args, **kwargs):
-        built_on.append(threading.current_thread() is threading.main_thread())
+        before_build()
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(compare_view.CompareView, "__init__", init)
+
+
+async def _compare_hongze_2024(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    listing = app.screen
+    listing.query_one("#reports").move_cursor(row=[e.name for e in listing.shown].index("hongze-2024.toml"))
+    await pilot.press("c")
+    return listing
+
+
+async def test_big_pair_view_model_is_built_in_the_worker(in_reports_copy, monkeypatch):
+    from tui.app.app import NianbaoApp
+    from tui.app.screens.compare import CompareScreen
+
+    built_on = []
+    _big_pair(monkeypatch, lambda: built_on.append(threading.current_thread() is threading.main_thread()))
     app = NianbaoApp(["reports"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#reports").move_cursor(row=[e.name for e in screen.shown].index("hongze-2024.toml"))
-        await pilot.press("c")
+        await _compare_hongze_2024(app, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
@@ -40,29 +52,16 @@ async def test_a_big_pair_ready_after_the_user_opened_a_report_does_not_cover_it
     """The pair opens in a worker; if meanwhile the user opened a report from
     the list, the comparison must not appear over it (the list under the
     report is still `is_current` to Textual)."""
-    from tui.app import compare_view
     from tui.app.app import NianbaoApp
-    from tui.app.screens import report_list
     from tui.app.screens.report import ReportScreen
 
-    monkeypatch.setattr(report_list, "BIG_FILE", 0)
     release = threading.Event()
-    real = compare_view.CompareView.__init__
-
-    def late(self, *args, **kwargs):  # the worker's pair is ready after the user moved on
-        release.wait(10)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(compare_view.CompareView, "__init__", late)
+    _big_pair(monkeypatch, lambda: release.wait(10))  # the pair is ready after the user moved on
     app = NianbaoApp(["reports"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        listing = app.screen
         shown = []
         monkeypatch.setattr(app, "show_compare", lambda *a, **k: shown.append(a))
-        listing.query_one("#reports").move_cursor(row=[e.name for e in listing.shown].index("hongze-2024.toml"))
-        await pilot.press("c")
+        await _compare_hongze_2024(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
