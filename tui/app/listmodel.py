@@ -128,6 +128,7 @@ class Entry:
 _SORT_ATTRS = {"agency": "sk_agency", "year": "year", "errors": "sk_errors", "warnings": "sk_warnings",
                "signoff": "signoff"}
 _SORT_KEYS = {k: attrgetter(a) for k, a in _SORT_ATTRS.items()}
+_AGENCY = attrgetter("agency")
 
 
 class ListModel:
@@ -190,8 +191,11 @@ class ListModel:
         if key == "file":
             shown = list(entries)
         elif key == "agency":  # each agency's rank in natural order: ints compare faster than lists
-            rank = self._agency_ranks()
-            shown = sorted(entries, key=lambda e: rank[e.agency], reverse=self.reverse)
+            # (looked up and sorted in C: a Python key function per entry was
+            # a third of a 50,000-row update while the list fills)
+            ranks = list(map(self._agency_ranks().__getitem__, map(_AGENCY, entries)))
+            shown = list(map(entries.__getitem__, sorted(range(len(entries)), key=ranks.__getitem__,
+                                                         reverse=self.reverse)))
         else:  # reverse=True keeps equal entries in their (reversed) file order: ties reversed too
             shown = sorted(entries, key=_SORT_KEYS[key], reverse=self.reverse)
         self._shown(shown)
@@ -210,7 +214,7 @@ class ListModel:
         if self._ranked == _changes[0]:
             return self._ranks  # no entry changed: no new agency either
         rank = self._ranks
-        if any(e.agency not in rank for e in self.entries):
+        if not rank.keys() >= set(map(_AGENCY, self.entries)):
             # new agencies (while the list fills): rank them all again
             firsts = {e.agency: e for e in self.entries}
             rank, i, before = {}, -1, None
