@@ -267,7 +267,9 @@ _STEP = st.one_of(
     st.just(("backspace",)),
     st.just(("sort",)),
     st.just(("reverse",)),
-    st.tuples(st.just("change"), st.integers(0, 59), st.integers(0, 3)),
+    st.tuples(st.just("change"), st.integers(0, 59), st.sampled_from(["checked", "identified", "failed"]),
+              st.integers(0, 3), st.integers(0, 2), st.integers(0, 2), st.integers(0, 2),
+              st.sampled_from(["none", "approved", "stale"])),
     st.just(("entries",)),
 )
 
@@ -276,7 +278,8 @@ _STEP = st.one_of(
 @given(st.lists(_STEP, max_size=40))
 def test_a_list_typed_into_sorted_and_changed_shows_what_a_fresh_filter_and_sort_shows(steps):
     """The shortcuts (a narrower filter filters what shows; counts and agency
-    ranks kept while no entry changes) never show other rows, in another
+    ranks kept while no entry changes; the whole list's order kept while no
+    entry's value for the sort changes) never show other rows, in another
     order, or other counts than doing everything again would."""
     entries = _entries(60)
     m, text = ListModel(entries), ""
@@ -291,9 +294,14 @@ def test_a_list_typed_into_sorted_and_changed_shows_what_a_fresh_filter_and_sort
             m.sort_next()
         elif step[0] == "reverse":
             m.sort_reverse()
-        elif step[0] == "change":  # a check result arrives for one file, then the screen redraws
-            _, i, errors = step
-            entries[i].checked_as((f"机关{errors:04d}", 2020 + errors, "2021年版", errors, 1, "none", "", ""))
+        elif step[0] == "change":  # a file identified, checked or found unreadable, then the screen redraws
+            _, i, kind, agency, year, errors, warnings, signoff = step
+            if kind == "checked":
+                entries[i].checked_as((f"机关{agency:04d}", 2020 + year, "2021年版", errors, warnings, signoff, "", ""))
+            elif kind == "identified":
+                entries[i].identified(f"机关{agency:04d}", 2020 + year)
+            else:
+                entries[i].failed(Invalid(entries[i].file, f"{entries[i].file}:1:1: 坏"))
             m.set_filter(text)
         else:  # the folder's files changed: new entries
             entries = entries[1:] + [Entry(f"d/new{len(steps)}.toml")]

@@ -25,6 +25,9 @@ _DIGITS = re.compile(r"(\d+)")
 # what a ListModel derives from its entries (counts, agency ranks, the
 # filtered list a narrower filter starts from) holds while it is unchanged.
 _changes = [0]
+# Bumped, per sort, when an Entry's value for that sort changes: a list
+# sorted by agency stays sorted while the check fills in counts and states.
+_moved = {"agency": 0, "year": 0, "errors": 0, "warnings": 0, "signoff": 0, "file": 0}
 
 
 def natural(text):
@@ -66,24 +69,31 @@ class Entry:
         self.file = file
         self.form = self.detail = self.digest = self.stale = ""
         self.summary = self.invalid = self._nat_file = None
+        self.agency = self.year = self.signoff = self.sk_errors = self.sk_warnings = None
         self._set(PENDING, "", 0, 0, 0, "")
 
     def _set(self, state, agency, year, errors, warnings, signoff):
         _changes[0] += 1
-        self.state, self.agency, self.year, self.errors, self.warnings, self.signoff = (
-            state, agency, year, errors, warnings, signoff)
-        self.sk_agency = natural(agency)
         if state == CHECKED:
-            self.sk_errors, self.sk_warnings = errors, warnings
+            sk_errors, sk_warnings = errors, warnings
             status = "有错误" if errors else ("有警告" if warnings else "无问题")
             self.search = " ".join([agency, str(year), self.form, STATE_NAMES[signoff], signoff, status,
                                     self.file]).lower()
         elif state == INVALID:
-            self.sk_errors, self.sk_warnings = 10**9, 0  # unreadable files first when sorting by errors
+            sk_errors, sk_warnings = 10**9, 0  # unreadable files first when sorting by errors
             self.search = f"{self.file} 无效 无法读取 {self.invalid.error}".lower()
         else:
-            self.sk_errors = self.sk_warnings = -1
+            sk_errors = sk_warnings = -1
             self.search = f"{agency} {year or ''} {self.file}".lower()
+        for key, old, new in (("agency", self.agency, agency), ("year", self.year, year),
+                              ("errors", self.sk_errors, sk_errors), ("warnings", self.sk_warnings, sk_warnings),
+                              ("signoff", self.signoff, signoff)):
+            if old != new:
+                _moved[key] += 1
+        self.state, self.agency, self.year, self.errors, self.warnings, self.signoff = (
+            state, agency, year, errors, warnings, signoff)
+        self.sk_errors, self.sk_warnings = sk_errors, sk_warnings
+        self.sk_agency = natural(agency)
 
     @property
     def checked(self):
@@ -154,6 +164,7 @@ class ListModel:
         self._ranks = {}
         self._ranked = None
         self._made = None
+        self._sorted = None  # (sort, reverse, _moved[sort], every entry in that order)
         self.update()
 
     def set_filter(self, text):
@@ -183,24 +194,38 @@ class ListModel:
         self.update()
 
     def update(self):
-        """Filter and sort again: attribute reads only (50,000 entries: tens of ms)."""
-        entries = self._by_file[::-1] if self.reverse else self._by_file
-        for t in self.terms:
-            entries = [e for e in entries if t in e.search]
-        key = self.sort_key
+        """Filter and sort again: attribute reads only (50,000 entries: tens of ms).
+        The whole list's order is kept while no entry's value for the sort
+        changes (a check filling in counts, sorted by agency): then an update
+        only filters."""
+        key, terms = self.sort_key, self.terms
+        kept = self._sorted
+        if kept is not None and kept[:3] == (key, self.reverse, _moved[key]):
+            shown = kept[3]
+            for t in terms:
+                shown = [e for e in shown if t in e.search]
+        else:
+            entries = self._by_file[::-1] if self.reverse else self._by_file
+            for t in terms:
+                entries = [e for e in entries if t in e.search]
+            shown = self._sort(entries, key)
+            if not terms:
+                self._sorted = (key, self.reverse, _moved[key], shown)
+        self._shown(shown)  # may be the kept list itself: `shown` is never changed in place
+        self._made = _changes[0]
+        return self.shown
+
+    def _sort(self, entries, key):
         if key == "file":
-            shown = list(entries)
-        elif key == "agency":  # each agency's rank in natural order: ints compare faster than lists
+            return list(entries)
+        if key == "agency":  # each agency's rank in natural order: ints compare faster than lists
             # (looked up and sorted in C: a Python key function per entry was
             # a third of a 50,000-row update while the list fills)
             ranks = list(map(self._agency_ranks().__getitem__, map(_AGENCY, entries)))
-            shown = list(map(entries.__getitem__, sorted(range(len(entries)), key=ranks.__getitem__,
-                                                         reverse=self.reverse)))
-        else:  # reverse=True keeps equal entries in their (reversed) file order: ties reversed too
-            shown = sorted(entries, key=_SORT_KEYS[key], reverse=self.reverse)
-        self._shown(shown)
-        self._made = _changes[0]
-        return self.shown
+            return list(map(entries.__getitem__, sorted(range(len(entries)), key=ranks.__getitem__,
+                                                        reverse=self.reverse)))
+        # reverse=True keeps equal entries in their (reversed) file order: ties reversed too
+        return sorted(entries, key=_SORT_KEYS[key], reverse=self.reverse)
 
     def _shown(self, shown):
         self.shown = shown
@@ -211,19 +236,20 @@ class ListModel:
         return self._made == _changes[0]
 
     def _agency_ranks(self):
-        if self._ranked == _changes[0]:
-            return self._ranks  # no entry changed: no new agency either
+        """{agency: its rank in natural order}; agencies whose natural keys
+        tie (机关7, 机关007) share a rank. Kept until an agency changes."""
+        if self._ranked == _moved["agency"]:
+            return self._ranks
         rank = self._ranks
-        if not rank.keys() >= set(map(_AGENCY, self.entries)):
-            # new agencies (while the list fills): rank them all again
+        if not rank.keys() >= set(map(_AGENCY, self.entries)):  # new agencies (while the list fills)
             firsts = {e.agency: e for e in self.entries}
             rank, i, before = {}, -1, None
             for e in sorted(firsts.values(), key=attrgetter("sk_agency")):
-                if e.sk_agency != before:  # 机关7 and 机关007 tie, as their natural keys do
+                if e.sk_agency != before:
                     i, before = i + 1, e.sk_agency
                 rank[e.agency] = i
             self._ranks = rank
-        self._ranked = _changes[0]
+        self._ranked = _moved["agency"]
         return rank
 
     def index_of(self, file):
