@@ -70,3 +70,54 @@ async def test_a_comparison_puts_full_collections_off_and_leaves_the_list_frozen
         assert app.screen is listing
         assert gc.get_threshold() == threshold
         assert _frozen(listing.entries[0])
+
+
+async def test_full_collections_wait_while_the_list_fills_then_come_back(in_reports_copy, monkeypatch):
+    """While the check fills the list, full collections wait (one met a key
+    for 80-140 ms at 50,000 reports); when it ends, the thresholds are back."""
+    import threading
+
+    from tui.app.screens import report_list
+
+    threshold = gc.get_threshold()
+    during, release = [], threading.Event()
+    real = report_list.check_into
+
+    def held(items, update, *args, **kwargs):
+        during.append(gc.get_threshold())
+        release.wait(10)
+        return real(items, update, *args, **kwargs)
+
+    monkeypatch.setattr(report_list, "check_into", held)
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if during:
+                break
+            await pilot.pause(0.05)
+        assert during and during[0][2] > threshold[2]
+        release.set()
+        await _complete_list(pilot, app)
+        assert gc.get_threshold() == threshold
+
+
+async def test_results_are_applied_a_slice_per_turn(in_reports_copy, monkeypatch):
+    """An update bringing many results applies them in slices (each its own
+    turn of the interface thread), the last with the redraw; none is lost."""
+    from tui.app import listcheck
+    from tui.app.screens import report_list
+
+    monkeypatch.setattr(listcheck, "APPLY_SLICE", 1)
+    sizes = []
+    real = report_list.apply_changes
+
+    def spy(entries, changes):
+        sizes.append(len(changes))
+        real(entries, changes)
+
+    monkeypatch.setattr(report_list, "apply_changes", spy)
+    app = NianbaoApp(["reports"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _complete_list(pilot, app)
+        assert sizes and set(sizes) == {1}
+        assert all(e.checked for e in app.screen.entries)

@@ -109,7 +109,7 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         self.vm = view or CompareView(old_model, new_model)
         self.models = self.vm.models
         self.ready = False         # the tables are filled and painted (benchmarks wait for it)
-        self._gc_threshold = None  # set while full collections are put off (see _after_first_paint)
+        self._holds_collections = False  # full collections put off while open (see _after_first_paint)
         self._width = 0
         self._tables_stale = False
         self._notice = None        # (position, words): a wrap of n/N/d/D, shown while the cursor stays there
@@ -176,15 +176,16 @@ class CompareScreen(NarrativeDiffs, EditingMixin, Screen):
         # Measured (benchmarks/bench_compare_screen.py): the diff worker's garbage set off full collections
         # of 290-670 ms that held the UI thread. They wait while this screen is open (young ones stay
         # automatic); one runs when it goes, in a turn of its own (tui.app.heap).
-        self._gc_threshold = heap.put_off_full()
+        heap.put_off_full()
+        self._holds_collections = True
         self.ready = True
         self._start_diffs()
 
     def on_unmount(self):
         self.release_locks()
-        if self._gc_threshold is not None:
-            heap.resume_full(self._gc_threshold)
-            self._gc_threshold = None
+        if self._holds_collections:
+            heap.resume_full()
+            self._holds_collections = False
 
     # -- editing and review records (tui.app.screens.edit_actions) -------------------
 

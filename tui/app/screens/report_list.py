@@ -24,7 +24,7 @@ from tui.app.actions import bindings
 from tui.app.colours import severity_colours
 from tui.app.deliver import deliver, ends_with_screen
 from tui.app.listcheck import (BIG_FILE, RECHECK_ALL_FROM, STAT_EVERY, UPDATE_EVERY, Stop, _keep, _size,  # noqa: F401
-                               apply_changes, check_into, stat_folder, stat_items)
+                               apply_changes, check_into, in_slices, stat_folder, stat_items)
 from tui.app.screens.list_actions import ListReviewActions
 from tui.app.widgets.footer import KeyFooter
 from tui.app.listmodel import CHECKED, INVALID, SORTS, Entry, ListModel, natural, row_of  # noqa: F401 - re-exported
@@ -62,6 +62,7 @@ class ReportListScreen(ListReviewActions, Screen):
         self._stat_done = 0.0
         self._populate_cost = 0.0  # CPU seconds the last populate() took
         self._unsettled = False  # a list completed while another screen was shown: settle on return
+        self._filling = False  # full collections put off until the check ends
 
     # The list's data, as the screen's callers and tests read it.
     @property
@@ -108,8 +109,7 @@ class ReportListScreen(ListReviewActions, Screen):
         self.refresh_if_changed(now=True)
 
     def _settle_heap(self):
-        """A complete list's rows live long: keep the collector's full passes
-        off them (tui.app.heap), once this screen is the one shown."""
+        """A complete list's rows live long: out of full collections once shown (tui.app.heap)."""
         if self._unsettled and self._shown():
             self._unsettled = False
             heap.settle()
@@ -209,7 +209,10 @@ class ReportListScreen(ListReviewActions, Screen):
         def update(changes, done, total):
             if generation != self._generation:
                 raise Stop  # a newer load (r) replaced this one: its pool ends
-            deliver(self, self._update, entries, changes, done, total)
+            *first, last = in_slices(changes)  # a slice per turn of the interface thread
+            for part in first:
+                deliver(self, apply_changes, entries, part)
+            deliver(self, self._update, entries, last, done, total)
 
         stats = stat_items(items)  # before reading: a change during the check shows next time
         try:
@@ -226,6 +229,9 @@ class ReportListScreen(ListReviewActions, Screen):
         """File names at once: the list is usable before any file is read. A
         file listed before keeps its row (and counts) until checked again."""
         self._generation += 1
+        if not self._filling:  # full collections wait while the list fills (tui.app.heap)
+            heap.put_off_full()
+            self._filling = True
         known = {e.file: e for e in self.model.entries}
         entries = [known.get(d) or Entry(d) for _, d in items]
         self.model.set_entries(entries)
@@ -254,8 +260,17 @@ class ReportListScreen(ListReviewActions, Screen):
         self.checking = False
         self.query_one("#progress", ProgressBar).display = False
         self.populate()
+        self._fill_ended()
         self._unsettled = True
         self.call_after_refresh(self._settle_heap)  # the complete list shows first
+
+    def _fill_ended(self):
+        if self._filling:
+            self._filling = False
+            heap.resume_full(collect=False)  # settle() collects, once the list is shown
+
+    def on_unmount(self):
+        self._fill_ended()
 
     def action_refresh(self):
         self.checking = True
@@ -579,7 +594,5 @@ class ReportListScreen(ListReviewActions, Screen):
         if self._shown():  # not if the user went elsewhere meanwhile
             self.app.show_compare(*models, view=view)
 
-    def _shown(self):
-        """This screen is the one on top (Textual's is_current is also true
-        for the screen under it)."""
+    def _shown(self):  # on top (Textual's is_current is also true for the screen under it)
         return self.app.screen is self
