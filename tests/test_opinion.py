@@ -280,6 +280,24 @@ def test_summary_counts_equal_check_json(tmp_path):
     assert total[0] == "合计"
 
 
+def test_summary_holds_rows_not_reports(tmp_path, monkeypatch, capsys):
+    """A national batch's summary: the parent keeps one small row per report
+    (made where the report is checked), never the reports (check_paths holds
+    them all: 437 MB at 20,000)."""
+    from tui.commands import opinion
+    from tui.cli import main
+
+    for name in ("hongze-2023.toml", "hongze-2024.toml"):
+        shutil.copy(REPORTS / name, tmp_path / name)
+
+    def holds_everything(*args, **kwargs):
+        raise AssertionError("the summary loaded every report in this process")
+
+    monkeypatch.setattr(opinion, "check_paths", holds_everything)
+    assert main(["opinion", "--summary", "--format", "csv", str(tmp_path)]) == 0
+    assert "淮安市洪泽区人民政府" in capsys.readouterr().out
+
+
 def test_summary_sorted_by_state_then_agency_with_signoffs(tmp_path):
     for name in ("hongze-2023.toml", "hongze-2024.toml", "huaian-2024.toml", "lingwu-minzheng-2020.toml"):
         shutil.copy(REPORTS / name, tmp_path / name)
