@@ -46,7 +46,7 @@ from tui.core import review as rv
 from tui.core.address import format_address, parse_address
 from tui.core.digest import canonical_bytes
 from tui.core.findings import GLYPHS, jsonable
-from tui.core.load import BOM, load_bytes, load_path
+from tui.core.load import BOM, identity_hint, load_bytes, load_path
 from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
 from tui.core.tomltext import toml_key, toml_string
@@ -377,10 +377,26 @@ def check_with_siblings(report: Any, path: str | os.PathLike[str] | None = None)
     path = path if path is not None else report.file
     loaded = [(report, check_report(report))]
     for other in sibling_paths(path):
+        if not _may_pair(other, report):
+            continue
         r = load_path(other, other)
         if not isinstance(r, Invalid):
             loaded.append((r, check_report(r)))
     return check_loaded(loaded)[0]
+
+
+def _may_pair(path, report):
+    """False when `path` is surely no report of `report`'s agency for its year
+    or the year before (the only siblings its findings depend on: pairing,
+    duplicates). Read from the `[report]` lines without parsing
+    (identity_hint, exact for a valid report): a folder of 1,180 reports was
+    parsed and checked whole for every sign-off."""
+    try:
+        raw, _ = read_regular(path)
+    except NotReadable:
+        return False
+    hint = identity_hint(raw)
+    return hint is None or (hint[0] == report.agency and hint[1] in (report.year, report.year - 1))
 
 
 def _finding_line(report, f):
