@@ -131,8 +131,11 @@ class NianbaoApp(App):
 
     @staticmethod
     def _siblings(folder, report):
-        """Reports of the same agency in the report's folder, for year-over-year pairing."""
-        from tui.core.load import load_path
+        """Reports of the same agency in the report's folder, for year-over-year
+        pairing. A file whose [report] lines name another agency is skipped
+        unparsed (identity_hint is exact for a valid report)."""
+        from tui.core.load import identity_hint, load_bytes
+        from tui.core.readfile import Unreadable, read_regular
         from tui.core.report import Invalid
 
         found = []
@@ -144,7 +147,14 @@ class NianbaoApp(App):
             path = os.path.join(folder, name)
             if not name.endswith(".toml") or os.path.abspath(path) == os.path.abspath(report.file):
                 continue
-            r = load_path(path)
+            try:
+                raw, _ = read_regular(path)
+            except Unreadable:
+                continue
+            hint = identity_hint(raw)
+            if hint is not None and hint[0] != report.agency:
+                continue
+            r = load_bytes(raw, path)
             if not isinstance(r, Invalid) and r.agency == report.agency:
                 found.append(r)
         return found
