@@ -175,19 +175,20 @@ def test_a_signoff_loads_only_the_siblings_it_can_pair_with(reports_copy, monkey
     """Only files that may be the agency's report for this year or the year
     before are parsed; one whose [report] lines are not plain (an inline
     table here) is parsed to be sure. The year-over-year check still runs."""
+    from tui.core import siblings
     from tui.store import signoff as so
 
     odd = reports_copy / "odd.toml"  # an escape in the agency: not plain, so it is parsed
     odd.write_text((reports_copy / "huaian-2024.toml").read_text(encoding="utf-8").replace(
         'agency = "淮安市人民政府"', 'agency = "某\\u673a关"', 1), encoding="utf-8")
     loaded = []
-    real = so.load_path
+    real = siblings.load_path
 
     def spy(path, display=None):
         loaded.append(os.path.basename(path))
         return real(path, display)
 
-    monkeypatch.setattr(so, "load_path", spy)
+    monkeypatch.setattr(siblings, "load_path", spy)
     report = real(str(reports_copy / "hongze-2024.toml"))
     checked = so.check_with_siblings(report)
     assert "hongze-2023.toml" in loaded and "odd.toml" in loaded

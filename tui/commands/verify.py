@@ -19,7 +19,8 @@ from tui.core.load import load_path
 from tui.core.readfile import Unreadable, check_regular
 from tui.core.report import Invalid
 from tui.core.rules import check_report
-from tui.store.signoff import publication_check, sibling_paths
+from tui.core.siblings import may_matter, sibling_paths
+from tui.store.signoff import publication_check
 from tui.store.sshsig import SIGNERS_LIMIT
 
 
@@ -40,8 +41,9 @@ def _check_all(files):
         if not loaded:
             continue
         seen = {os.path.realpath(files[i]) for i in indexes}
+        wanted = {(r.agency, r.year) for r, _ in loaded}
         for other in sibling_paths(files[indexes[0]]):
-            if os.path.realpath(other) in seen:
+            if os.path.realpath(other) in seen or not may_matter(other, wanted):
                 continue
             r = load_path(other, other)
             if not isinstance(r, Invalid):

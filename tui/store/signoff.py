@@ -46,9 +46,10 @@ from tui.core import review as rv
 from tui.core.address import format_address, parse_address
 from tui.core.digest import canonical_bytes
 from tui.core.findings import GLYPHS, jsonable
-from tui.core.load import BOM, identity_hint, load_bytes, load_path
+from tui.core.load import BOM, load_bytes
 from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
+from tui.core.siblings import check_with_siblings, sibling_paths  # noqa: F401 - part of this module's API
 from tui.core.tomltext import toml_key, toml_string
 from tui.store import sshsig
 from tui.store.atomic import ConflictError, WriteError, replace_file, state_of
@@ -343,60 +344,6 @@ def append_records(path: str | os.PathLike[str], records: list[tuple[str, dict]]
             raise ValueError(f"unknown review table {table!r}")
     raw, report = _read(path)
     return _append(path, raw, report.data, records, force)
-
-
-# -- checking a file with its siblings ------------------------------------
-
-def sibling_paths(path: str | os.PathLike[str]) -> list[str]:
-    """The other `*.toml` files in the same folder (not hidden, not recursive), sorted."""
-    folder = os.path.dirname(os.fspath(path))
-    try:
-        names = sorted(os.listdir(folder or "."))
-    except OSError:
-        return []
-    out = []
-    for name in names:
-        if not name.endswith(".toml") or name.startswith("."):
-            continue
-        other = os.path.join(folder, name)
-        try:
-            if os.path.samefile(other, path) or not os.path.isfile(other):
-                continue
-        except OSError:
-            continue
-        out.append(other)
-    return out
-
-
-def check_with_siblings(report: Any, path: str | os.PathLike[str] | None = None) -> Any:
-    """The Checked of `report`, checked together with the reports beside it on disk
-    (so year-over-year findings count). Unreadable siblings are ignored."""
-    from tui.core.checker import check_loaded
-    from tui.core.rules import check_report
-
-    path = path if path is not None else report.file
-    loaded = [(report, check_report(report))]
-    for other in sibling_paths(path):
-        if not _may_pair(other, report):
-            continue
-        r = load_path(other, other)
-        if not isinstance(r, Invalid):
-            loaded.append((r, check_report(r)))
-    return check_loaded(loaded)[0]
-
-
-def _may_pair(path, report):
-    """False when `path` is surely no report of `report`'s agency for its year
-    or the year before (the only siblings its findings depend on: pairing,
-    duplicates). Read from the `[report]` lines without parsing
-    (identity_hint, exact for a valid report): a folder of 1,180 reports was
-    parsed and checked whole for every sign-off."""
-    try:
-        raw, _ = read_regular(path)
-    except NotReadable:
-        return False
-    hint = identity_hint(raw)
-    return hint is None or (hint[0] == report.agency and hint[1] in (report.year, report.year - 1))
 
 
 def _finding_line(report, f):
