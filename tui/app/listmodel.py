@@ -24,8 +24,8 @@ _DIGITS = re.compile(r"(\d+)")
 _LOW = str.maketrans({"\x00": "\x01\x01", "\x01": "\x01\x02"})
 
 # Bumped whenever an Entry changes (every change goes through Entry._set):
-# what a ListModel derives from its entries (counts, the
-# filtered list a narrower filter starts from) holds while it is unchanged.
+# what a ListModel derives from its entries (counts, the filtered list a
+# narrower filter starts from) holds while it is unchanged.
 _changes = [0]
 # Bumped, per sort, when an Entry's value for that sort changes: a list
 # sorted by agency stays sorted while the check fills in counts and states.
@@ -104,6 +104,8 @@ class Entry:
         else:
             sk_errors = sk_warnings = -1
             self.search = f"{agency} {year or ''} {self.file}".lower()
+        if agency != self.agency:
+            self.sk_agency = natural(agency)
         for key, old, new in (("agency", self.agency, agency), ("year", self.year, year),
                               ("errors", self.sk_errors, sk_errors), ("warnings", self.sk_warnings, sk_warnings),
                               ("signoff", self.signoff, signoff)):
@@ -112,7 +114,6 @@ class Entry:
         self.state, self.agency, self.year, self.errors, self.warnings, self.signoff = (
             state, agency, year, errors, warnings, signoff)
         self.sk_errors, self.sk_warnings = sk_errors, sk_warnings
-        self.sk_agency = natural(agency)
 
     @property
     def checked(self):
