@@ -38,6 +38,21 @@ def _nothing_stays_frozen():
 
 
 @pytest.fixture
+def parsed_siblings(monkeypatch):
+    """The names of the files tui.core.siblings parses, as it parses them."""
+    from tui.core import siblings
+
+    names, real = [], siblings.load_bytes
+
+    def spy(raw, file):
+        names.append(os.path.basename(file))
+        return real(raw, file)
+
+    monkeypatch.setattr(siblings, "load_bytes", spy)
+    return names
+
+
+@pytest.fixture
 def reports_copy(tmp_path):
     """A writable copy of reports/ (the four samples)."""
     dest = tmp_path / "reports"

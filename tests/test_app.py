@@ -304,7 +304,7 @@ async def test_large_folder_is_checked_in_worker_processes(tmp_path):
         assert sum(1 for e in screen.entries if e.checked.errors) == len(range(0, count, 5))
 
 
-def test_a_file_opened_alone_pairs_with_its_agency_and_parses_only_what_may_be_it(monkeypatch):
+def test_a_file_opened_alone_pairs_with_its_agency_and_parses_only_what_may_be_it(parsed_siblings):
     """`nianbao FILE`: last year's report is found beside it. Files whose
     [report] lines name another agency are skipped unparsed; one whose lines
     are not plain (an escape) is parsed, and kept when it is the agency's."""
@@ -318,14 +318,6 @@ def test_a_file_opened_alone_pairs_with_its_agency_and_parses_only_what_may_be_i
         'agency = "淮安市洪泽区人民政府"', 'agency = "淮安市洪泽区人民\\u653f府"', 1)
         .replace("year = 2023", "year = 2022", 1), encoding="utf-8")
     report = load.load_path(str(reports_copy / "hongze-2024.toml"))
-    parsed = []
-    real = load.load_bytes
-
-    def spy(raw, file):
-        parsed.append(os.path.basename(file))
-        return real(raw, file)
-
-    monkeypatch.setattr(load, "load_bytes", spy)
-    found = NianbaoApp._siblings(str(reports_copy), report)
+    found = NianbaoApp._siblings(report)
     assert sorted(os.path.basename(r.file) for r in found) == ["hongze-2023.toml", "odd.toml"]
-    assert sorted(parsed) == ["hongze-2023.toml", "odd.toml"]
+    assert sorted(parsed_siblings) == ["hongze-2023.toml", "odd.toml"]

@@ -171,25 +171,18 @@ def test_signoff_checks_siblings_for_year_over_year(reports_copy):
     assert "yoy" in r.stderr or "上年" in r.stderr or "applications.carried_over" in r.stderr
 
 
-def test_a_signoff_loads_only_the_siblings_it_can_pair_with(reports_copy, monkeypatch):
+def test_a_signoff_loads_only_the_siblings_it_can_pair_with(reports_copy, parsed_siblings):
     """Only files that may be the agency's report for this year or the year
-    before are parsed; one whose [report] lines are not plain (an inline
-    table here) is parsed to be sure. The year-over-year check still runs."""
-    from tui.core import siblings
+    before are parsed; one whose [report] lines are not plain (an escape in
+    the agency here) is parsed to be sure. The year-over-year check still runs."""
+    from tui.core.load import load_path
     from tui.store import signoff as so
 
     odd = reports_copy / "odd.toml"  # an escape in the agency: not plain, so it is parsed
     odd.write_text((reports_copy / "huaian-2024.toml").read_text(encoding="utf-8").replace(
         'agency = "淮安市人民政府"', 'agency = "某\\u673a关"', 1), encoding="utf-8")
-    loaded = []
-    real = siblings.load_path
-
-    def spy(path, display=None):
-        loaded.append(os.path.basename(path))
-        return real(path, display)
-
-    monkeypatch.setattr(siblings, "load_path", spy)
-    report = real(str(reports_copy / "hongze-2024.toml"))
+    loaded = parsed_siblings
+    report = load_path(str(reports_copy / "hongze-2024.toml"))
     checked = so.check_with_siblings(report)
     assert "hongze-2023.toml" in loaded and "odd.toml" in loaded
     assert "huaian-2024.toml" not in loaded and "lingwu-minzheng-2020.toml" not in loaded

@@ -125,39 +125,16 @@ class NianbaoApp(App):
             self.push_screen(ReportListScreen([path]))
             self.notify(loaded.error, title="无法打开", severity="error", timeout=10)
             return
-        folder = os.path.dirname(path) or "."
         # Last year's report is found in the same folder, after the first paint.
-        self.open_report(loaded, context_loader=lambda: self._siblings(folder, loaded))
+        self.open_report(loaded, context_loader=lambda: self._siblings(loaded))
 
     @staticmethod
-    def _siblings(folder, report):
-        """Reports of the same agency in the report's folder, for year-over-year
-        pairing. A file whose [report] lines name another agency is skipped
-        unparsed (identity_hint is exact for a valid report)."""
-        from tui.core.load import identity_hint, load_bytes
-        from tui.core.readfile import Unreadable, read_regular
-        from tui.core.report import Invalid
+    def _siblings(report):
+        """Reports of the same agency beside the report (any year: its year
+        can be edited), for year-over-year pairing."""
+        from tui.core.siblings import reports_beside
 
-        found = []
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            return found
-        for name in names:
-            path = os.path.join(folder, name)
-            if not name.endswith(".toml") or os.path.abspath(path) == os.path.abspath(report.file):
-                continue
-            try:
-                raw, _ = read_regular(path)
-            except Unreadable:
-                continue
-            hint = identity_hint(raw)
-            if hint is not None and hint[0] != report.agency:
-                continue
-            r = load_bytes(raw, path)
-            if not isinstance(r, Invalid) and r.agency == report.agency:
-                found.append(r)
-        return found
+        return list(reports_beside(report.file, lambda agency, year: agency == report.agency))
 
     def open_two(self, paths):
         """`nianbao A.toml B.toml`: the two reports side by side (a file that cannot be read: the list)."""

@@ -21,7 +21,7 @@ written; summary 0, or 2 if no report could be read or nothing written.
 import os
 import sys
 
-from tui.core.checker import check_paths, expand_paths
+from tui.core.checker import check_paths, expand_paths, is_report_name
 from tui.core.opinion import EXTENSIONS, OPINION_FORMATS, SUMMARY_FORMATS, format_of_path
 
 
@@ -30,12 +30,12 @@ def _err(message):
 
 
 def _siblings(folder):
-    """The `*.toml` files in `folder` (not hidden, not recursive)."""
+    """The report files (is_report_name) in `folder`, not recursive."""
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return []
-    return [os.path.join(folder, n) for n in names if n.endswith(".toml") and not n.startswith(".")]
+    return [os.path.join(folder, n) for n in names if is_report_name(n)]
 
 
 def _format(args, allowed):

@@ -13,16 +13,14 @@ or the allowed-signers file is unreadable.
 import os
 import sys
 
-from tui.core.checker import check_loaded
 from tui.core.inert import inert
 from tui.core.load import load_path
 from tui.core.readfile import Unreadable, check_regular
 from tui.core.report import Invalid
 from tui.core.rules import check_report
-from tui.core.siblings import may_matter, sibling_paths
+from tui.core.siblings import checked_with_siblings
 from tui.store.signoff import publication_check
 from tui.store.sshsig import SIGNERS_LIMIT
-
 
 PASSED, FAILED, UNREADABLE = range(3)
 
@@ -36,27 +34,17 @@ def _checked_by_folder(files):
     for i, f in enumerate(files):
         groups.setdefault(os.path.realpath(os.path.dirname(os.path.abspath(f))), []).append(i)
     for indexes in groups.values():
-        loaded, given = [], {}
+        loaded, at = [], []  # the folder's readable reports, and their indexes
         for i in indexes:
             r = load_path(files[i], files[i])
             if isinstance(r, Invalid):
                 yield i, r
             else:
-                given[id(r)] = i
                 loaded.append((r, check_report(r)))
-        if not loaded:
-            continue
-        seen = {os.path.realpath(files[i]) for i in indexes}
-        wanted = {(r.agency, r.year) for r, _ in loaded}
-        for other in sibling_paths(files[indexes[0]]):
-            if os.path.realpath(other) in seen or not may_matter(other, wanted):
-                continue
-            r = load_path(other, other)
-            if not isinstance(r, Invalid):
-                loaded.append((r, check_report(r)))
-        for c in check_loaded(loaded):
-            if id(c.report) in given:
-                yield given[id(c.report)], c
+                at.append(i)
+        if loaded:
+            seen = {os.path.realpath(files[i]) for i in indexes}
+            yield from zip(at, checked_with_siblings(loaded, files[indexes[0]], seen))
 
 
 def run(args):
