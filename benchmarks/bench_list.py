@@ -80,6 +80,18 @@ async def measure(folder, count):
             seq = before + got
             return max((b - a for a, b in zip(seq, seq[1:])), default=0.0)
 
+        async def press_each(keys):
+            """Each key pressed and waited for: [wall], [process CPU], [interface held], in seconds."""
+            walls, cpus, helds = [], [], []
+            for key in keys:
+                t1, c1 = time.perf_counter(), time.process_time()
+                await pilot.press(key)
+                await pilot.pause()
+                walls.append(time.perf_counter() - t1)
+                cpus.append(time.process_time() - c1)
+                helds.append(held_since(t1))
+            return walls, cpus, helds
+
         t1 = time.perf_counter()
         await pilot.press("down")
         out["key while checking ms"] = (time.perf_counter() - t1) * 1000
@@ -93,13 +105,7 @@ async def measure(folder, count):
         # thread's). Both include the pilot's wait for the process to go idle.
 
         # The pilot's own cost of a key and a repaint: a key bound to nothing.
-        idle, idle_cpu = [], []
-        for _ in range(6):
-            t1, c1 = time.perf_counter(), time.process_time()
-            await pilot.press("f12")
-            await pilot.pause()
-            idle.append(time.perf_counter() - t1)
-            idle_cpu.append(time.process_time() - c1)
+        idle, idle_cpu, _ = await press_each(["f12"] * 6)
         out["unbound key ms (pilot alone)"] = sorted(idle)[3] * 1000
         out["unbound key CPU ms (pilot alone)"] = sorted(idle_cpu)[3] * 1000
         # Full collections of the cyclic garbage collector while sorting and
@@ -116,27 +122,13 @@ async def measure(folder, count):
                     full[-1] = time.perf_counter() - full[-1]
 
         gc.callbacks.append(on_gc)
-        sorts, sort_cpu, sort_held = [], [], []
-        for _ in range(6):
-            t1, c1 = time.perf_counter(), time.process_time()
-            await pilot.press("s")
-            await pilot.pause()
-            sorts.append(time.perf_counter() - t1)
-            sort_cpu.append(time.process_time() - c1)
-            sort_held.append(held_since(t1))
+        sorts, sort_cpu, sort_held = await press_each(["s"] * 6)
         out["sort ms (median of 6)"] = sorted(sorts)[3] * 1000
         out["sort CPU ms (median of 6)"] = sorted(sort_cpu)[3] * 1000
         out["sort CPU ms (max of 6)"] = max(sort_cpu) * 1000
         out["sort: interface held ms (max of 6)"] = max(sort_held) * 1000
         await pilot.press("slash")
-        filters, filter_cpu, filter_held = [], [], []
-        for ch in "测试机关00012":
-            t1, c1 = time.perf_counter(), time.process_time()
-            await pilot.press(ch)
-            await pilot.pause()
-            filters.append(time.perf_counter() - t1)
-            filter_cpu.append(time.process_time() - c1)
-            filter_held.append(held_since(t1))
+        filters, filter_cpu, filter_held = await press_each("测试机关00012")
         out["filter keystroke ms (median)"] = sorted(filters)[len(filters) // 2] * 1000
         out["filter keystroke CPU ms (median)"] = sorted(filter_cpu)[len(filter_cpu) // 2] * 1000
         out["filter keystroke CPU ms (max)"] = max(filter_cpu) * 1000
