@@ -87,3 +87,42 @@ def test_fast_paths_find_what_the_cell_by_cell_paths_find(monkeypatch, name, bef
         _cell_by_cell(m)
         slow = _findings(check_report(report) + yoy.check_pair(report, prev))
     assert fast == slow
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.integers(0, 2), st.booleans()), min_size=1, max_size=6),
+       st.data())
+def test_a_chunk_finished_a_stage_at_a_time_finds_what_each_report_alone_finds(chunk, data):
+    """tui.core.batch.finish_all (rules.check_reports: each rule over every
+    report of a worker's chunk, then each pair) against finish() of each
+    report by itself: the same findings, in the same order, with the same
+    acceptance, for reports of both forms with faults, paired or not."""
+    from tui.core.batch import finish_all
+    from tui.core.findings import sort_key
+    from tui.core.review import mark_accepted
+
+    def alone(report, previous, duplicates):
+        found = check_report(report) + list(duplicates)
+        if previous is not None:
+            found += yoy.check_pair(report, previous)
+        mark_accepted(found, report.data)
+        return sorted(found, key=sort_key)
+
+    jobs = []
+    for i, (name, faults, paired) in enumerate(chunk):
+        doc = copy.deepcopy(SAMPLES[name])
+        doc["report"]["agency"] = f"机关{i}"
+        places = [p for s in ("applications", "appeals", "active") for p in _places(doc[s], (s,))]
+        for _ in range(faults):
+            try:
+                _change(doc, data.draw(st.sampled_from(places)), data.draw(VALUES))
+            except (KeyError, IndexError, TypeError):
+                pass
+        previous = None
+        if paired:
+            prev_doc = copy.deepcopy(SAMPLES[data.draw(st.sampled_from(NAMES))])
+            prev_doc["report"].update(agency=doc["report"]["agency"], year=doc["report"]["year"] - 1)
+            previous = from_data(prev_doc, f"p{i}.toml")
+        jobs.append((from_data(doc, f"r{i}.toml"), previous, ()))
+    together = [_findings(c.findings) for c in finish_all(jobs)]
+    assert together == [_findings(alone(*job)) for job in jobs]

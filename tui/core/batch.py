@@ -39,7 +39,7 @@ from tui.core.load import identity_hint, load_path
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
-from tui.core.rules import check_report
+from tui.core.rules import check_reports
 
 # tui.core.yoy (with tui.core.similarity) and array are imported when two
 # reports or more are checked: a one-file check has nothing to pair (their
@@ -183,7 +183,9 @@ def finish_all(jobs):
     kind of code over many reports in a row, rather than every kind over one
     report, made a worker's check about 10 % cheaper (the interpreter's
     caches stay warm)."""
-    found = [check_report(report) + list(duplicates) for report, _, duplicates in jobs]
+    found = check_reports([report for report, _, _ in jobs])
+    for findings, (_, _, duplicates) in zip(found, jobs):
+        findings += duplicates
     if any(previous is not None for _, previous, _ in jobs):
         from tui.core.yoy import check_pair
 
