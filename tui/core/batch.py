@@ -171,13 +171,9 @@ def _identify(item):
     return hint[0], hint[1], False
 
 
-def finish(report, previous=None, duplicates=()):
-    """Every rule on one report (and its previous year's): a Checked."""
-    return finish_all([(report, previous, duplicates)])[0]
-
-
 def finish_all(jobs):
-    """finish() of each (report, previous or None, duplicates), a stage at a
+    """Every rule on each (report, previous year's or None, duplicate
+    findings): a Checked per report, in order. A stage at a
     time over all of them: the single-report rules of every report, then the
     year-over-year rules of every pair, then the review records. Running one
     kind of code over many reports in a row, rather than every kind over one
