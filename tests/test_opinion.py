@@ -291,13 +291,13 @@ def test_opinions_of_many_files_list_their_folder_once(tmp_path, monkeypatch):
     for name in names:
         shutil.copy(REPORTS / name, tmp_path / name)
     listed = []
-    real = opinion._siblings
+    real = opinion.report_files_in
 
     def counted(folder):
         listed.append(folder)
         return real(folder)
 
-    monkeypatch.setattr(opinion, "_siblings", counted)
+    monkeypatch.setattr(opinion, "report_files_in", counted)
     out = tmp_path / "out"
     out.mkdir()
     assert main(["opinion", *(str(tmp_path / n) for n in names), "--out-dir", str(out)]) == 0

@@ -21,21 +21,13 @@ written; summary 0, or 2 if no report could be read or nothing written.
 import os
 import sys
 
-from tui.core.checker import check_paths, expand_paths, is_report_name
+from tui.core.checker import check_paths, expand_paths
 from tui.core.opinion import EXTENSIONS, OPINION_FORMATS, SUMMARY_FORMATS, format_of_path
+from tui.core.siblings import report_files_in
 
 
 def _err(message):
     print(f"nianbao opinion：{message}", file=sys.stderr)
-
-
-def _siblings(folder):
-    """The report files (is_report_name) in `folder`, not recursive."""
-    try:
-        names = sorted(os.listdir(folder or "."))
-    except OSError:
-        return []
-    return [os.path.join(folder, n) for n in names if is_report_name(n)]
 
 
 def _format(args, allowed):
@@ -94,7 +86,7 @@ def run_opinions(args):
     # Each folder once: 1,180 files of one folder listed it 1,180 times, and
     # the 1.4 million paths took 15 s to resolve.
     for folder in dict.fromkeys(os.path.dirname(p) for p in inputs):
-        paths.extend(_siblings(folder))
+        paths.extend(report_files_in(folder))
     result = check_paths(paths, jobs=args.jobs)
     by_file = {c.report.file: c for c in result.checked}
     wanted = set(inputs)

@@ -23,18 +23,21 @@ from tui.core.report import Invalid
 from tui.core.rules import check_report
 
 
-def sibling_paths(path: str | os.PathLike[str]) -> list[str]:
-    """The other report files (is_report_name) in the same folder, not recursive, sorted."""
-    folder = os.path.dirname(os.fspath(path))
+def report_files_in(folder: str) -> list[str]:
+    """The report files (is_report_name) in `folder`, not recursive, sorted;
+    [] when the folder cannot be listed."""
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return []
+    return [os.path.join(folder, name) for name in names if is_report_name(name)]
+
+
+def sibling_paths(path: str | os.PathLike[str]) -> list[str]:
+    """The other report files in the same folder (regular files, not `path`
+    itself), not recursive, sorted."""
     out = []
-    for name in names:
-        if not is_report_name(name):
-            continue
-        other = os.path.join(folder, name)
+    for other in report_files_in(os.path.dirname(os.fspath(path))):
         try:
             if os.path.samefile(other, path) or not os.path.isfile(other):
                 continue

@@ -49,7 +49,7 @@ from tui.core.findings import GLYPHS, jsonable
 from tui.core.load import BOM, load_bytes
 from tui.core.readfile import Unreadable as NotReadable, read_regular
 from tui.core.report import Invalid
-from tui.core.siblings import check_with_siblings, sibling_paths  # noqa: F401 - part of this module's API
+from tui.core.siblings import check_with_siblings
 from tui.core.tomltext import toml_key, toml_string
 from tui.store import sshsig
 from tui.store.atomic import ConflictError, WriteError, replace_file, state_of
