@@ -199,8 +199,8 @@ def finish_all(jobs):
 
 def _finish(render, tasks):
     """render(Checked) or Invalid for each (item, previous item, duplicates)
-    of a chunk of neighbouring files, in order: loaded first, then finished
-    together (finish_all), then rendered."""
+    of a chunk of neighbouring files, in order: all loaded first, then all
+    finished together (finish_all), then each rendered."""
     _collect_now_and_then(len(tasks))
     loaded, out, jobs, at = {}, [], [], []
     for item, prev_item, duplicates in tasks:
@@ -217,9 +217,7 @@ def _finish(render, tasks):
         out.append(None)
         jobs.append((report, previous, duplicates))
     for i, checked in zip(at, finish_all(jobs)):
-        out[i] = checked
-    for i in at:
-        out[i] = render(out[i])
+        out[i] = render(checked)
     return out
 
 
