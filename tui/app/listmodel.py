@@ -194,10 +194,7 @@ class ListModel:
             # Typing one more character: what shows now is what showed (already
             # filtered and sorted) less what the new terms drop. A keystroke
             # on 50,000 reports reads the rows left, not all and sorts none.
-            shown = self.shown
-            for t in terms:
-                shown = [e for e in shown if t in e.search]
-            self._shown(shown)
+            self._shown(_filtered(self.shown, terms))
             return self.shown
         return self.update()
 
@@ -218,14 +215,9 @@ class ListModel:
         key, terms = self.sort_key, self.terms
         kept = self._sorted
         if kept is not None and kept[:3] == (key, self.reverse, _moved[key]):
-            shown = kept[3]
-            for t in terms:
-                shown = [e for e in shown if t in e.search]
+            shown = _filtered(kept[3], terms)
         else:
-            entries = self._by_file[::-1] if self.reverse else self._by_file
-            for t in terms:
-                entries = [e for e in entries if t in e.search]
-            shown = self._sort(entries, key)
+            shown = self._sort(_filtered(self._by_file[::-1] if self.reverse else self._by_file, terms), key)
             if not terms:
                 self._sorted = (key, self.reverse, _moved[key], shown)
         self._shown(shown)  # may be the kept list itself: `shown` is never changed in place
@@ -285,6 +277,14 @@ class ListModel:
     def of_agencies(self, agencies):
         """Every entry of these agencies: what a change to one of their files may re-pair."""
         return [e for e in self.entries if e.agency in agencies]
+
+
+def _filtered(entries, terms):
+    """The entries whose search text holds every term, in order (the list
+    itself when there is no term: callers never change it in place)."""
+    for t in terms:
+        entries = [e for e in entries if t in e.search]
+    return entries
 
 
 def _narrows(before, after):
