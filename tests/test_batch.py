@@ -16,7 +16,8 @@ import pytest
 from tests.conftest import REPO
 from tui.commands import check as check_cmd
 from tui.core import batch
-from tui.core.checker import check_paths, expand_paths
+from tests.reference import check_paths, render_text
+from tui.core.checker import expand_paths
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_check import generate  # noqa: E402
@@ -52,13 +53,13 @@ def _stream(items, fmt, jobs, indented=False, color=False):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_streamed_output_equals_the_in_memory_check(folder, jobs):
     items = expand_paths([str(folder)])
-    result = check_paths([str(folder)], jobs=1)
+    result = check_paths([str(folder)])
     assert len(result.checked) == 121 and len(result.invalid) == 2
     assert any(c.previous is not None for c in result.checked)
     text, status = _stream(items, "text", jobs)
-    assert text == check_cmd.render_text(result) and status == result.exit_status == 2
+    assert text == render_text(result) and status == result.exit_status == 2
     colored, _ = _stream(items, "text", jobs, color=True)
-    assert colored == check_cmd.render_text(result, True)
+    assert colored == render_text(result, True)
     compact, _ = _stream(items, "json", jobs)
     assert compact == json.dumps(result.to_json(), ensure_ascii=False) + "\n"
     indented, _ = _stream(items, "json", jobs, indented=True)
@@ -105,13 +106,13 @@ def test_pairing_equals_the_in_memory_check_when_identity_lines_deceive(looks_va
     assert identity_hint((looks_valid / "00" / "zz-broken-duplicate.toml").read_bytes()) is not None
     assert identity_hint(files[10].read_bytes()) is None
     items = expand_paths([str(looks_valid)])
-    result = check_paths([str(looks_valid)], jobs=1)
+    result = check_paths([str(looks_valid)])
     assert len(result.invalid) == 2
     assert not any(f.rule == "report.duplicate" for c in result.checked for f in c.findings)
     paired = {c.report.file for c in result.checked if c.previous is not None}
     assert str(files[2]) in paired and str(files[6]) not in paired
     text, status = _stream(items, "text", jobs)
-    assert text == check_cmd.render_text(result) and status == result.exit_status
+    assert text == render_text(result) and status == result.exit_status
     compact, _ = _stream(items, "json", jobs)
     assert compact == json.dumps(result.to_json(), ensure_ascii=False) + "\n"
 

@@ -400,8 +400,10 @@ import tui.core
 for m in pkgutil.iter_modules(tui.core.__path__):
     importlib.import_module("tui.core." + m.name)
 import tui.core.checker, tui.cli, tui.commands.check, tui.commands.new
-from tui.core.checker import check_paths
-check_paths(["reports"], jobs=2)  # the worker-process path too
+import tui.core.batch
+from tui.core.checker import expand_paths
+tui.core.batch.PARALLEL_FROM = 1
+list(tui.core.batch.run(expand_paths(["reports"]), tui.commands.check._json_compact, jobs=2))  # the worker processes too
 status = tui.cli.main(["check", "reports"])
 heavy = sorted(m for m in sys.modules
                if m.split(".")[0] in ("textual", "tomlkit", "diff_match_patch", "rich",

@@ -2,8 +2,10 @@
 
 * the runner script against the real command line, in a subprocess, exactly
   as outside scripts run it;
-* in process through tui.core.checker.check_paths, one test per case, so a
-  failure names the case and shows the difference.
+* in process, one test per case, so a failure names the case and shows the
+  difference: through the in-memory reference (tests/reference.py) and
+  through the streaming batch that `check` runs (tui.core.batch), its worker
+  processes forced on even for these small cases.
 
 Only the copies under tests/conformance are used, never ../shared.
 """
@@ -18,7 +20,7 @@ import sys
 import pytest
 
 from tests.conftest import CONFORMANCE, REPO
-from tui.core.checker import check_paths
+from tests.reference import check_paths
 
 CASES = sorted(p for p in CONFORMANCE.iterdir() if (p / "expected.json").exists())
 
@@ -60,14 +62,31 @@ def _expected(case):
     return findings, sorted(exp["invalid"]), values
 
 
+def _batch_result(case, jobs):
+    """A CheckResult of what tui.core.batch gives for the case, as `check` runs it."""
+    from tui.core.batch import run
+    from tests.reference import CheckResult
+    from tui.core.checker import expand_paths
+    from tui.core.report import Invalid
+
+    got = [r for _, r in run(expand_paths([case]), _checked, jobs=jobs)]
+    return CheckResult([r for r in got if not isinstance(r, Invalid)], [r for r in got if isinstance(r, Invalid)])
+
+
+def _checked(c):
+    """batch.run's render: the Checked itself (pickled back whole; a test's few reports)."""
+    return c
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_case_in_process(case, jobs, monkeypatch):
-    if jobs > 1:
-        # Force the worker-process path even for these small cases.
-        monkeypatch.setattr("tui.core.checker.PARALLEL_FROM", 1)
     want, want_invalid, values = _expected(case)
-    result = check_paths([case], jobs=jobs)
+    if jobs == 1:
+        result = check_paths([case])
+    else:
+        monkeypatch.setattr("tui.core.batch.PARALLEL_FROM", 1)  # the worker processes, even for a few files
+        result = _batch_result(case, jobs)
     got = collections.Counter()
     for c in result.checked:
         for f in c.findings:

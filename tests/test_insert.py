@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import REPO, REPORTS
 from tui.core.address import MISSING, get_value, parse_address
-from tui.core.checker import check_paths
+from tests.reference import check_paths
 from tui.store import recovery
 from tui.store.document import EditableReport, EditError, same_data
 

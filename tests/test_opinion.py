@@ -21,10 +21,14 @@ import tomllib
 import pytest
 
 from tests.conftest import REPO, REPORTS
-from tui.core.checker import check_paths
+from tui.core import checker
+from tests.reference import check_paths, opinions
+from tui.core.forms import Form
+from tui.core.load import load_path
+from tui.core.report import Report
 from tui.core.grouping import group_findings
 from tui.render import render_opinions, render_summary
-from tui.core.opinion.model import Opinion, Summary, opinions
+from tui.core.opinion.model import Opinion, Summary
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -309,7 +313,6 @@ def test_summary_holds_rows_not_reports(tmp_path, monkeypatch, capsys):
     """A national batch's summary: the parent keeps one small row per report
     (made where the report is checked), never the reports (check_paths holds
     them all: 437 MB at 20,000)."""
-    from tui.commands import opinion
     from tui.cli import main
 
     for name in ("hongze-2023.toml", "hongze-2024.toml"):
@@ -318,9 +321,43 @@ def test_summary_holds_rows_not_reports(tmp_path, monkeypatch, capsys):
     def holds_everything(*args, **kwargs):
         raise AssertionError("the summary loaded every report in this process")
 
-    monkeypatch.setattr(opinion, "check_paths", holds_everything)
+    monkeypatch.setattr(checker, "check_loaded", holds_everything)
     assert main(["opinion", "--summary", "--format", "csv", str(tmp_path)]) == 0
     assert "淮安市洪泽区人民政府" in capsys.readouterr().out
+
+
+def test_opinions_hold_opinions_not_reports(tmp_path, monkeypatch, capsys):
+    """`opinion FILE...` checks as `check` does: the workers send back each
+    report's Opinion (no report data), and with --out-dir each is written as
+    it comes; neither way loads every report into this process, and the
+    documents are those of the reports checked together in one process."""
+    from tui.cli import main
+
+    names = ("hongze-2023.toml", "hongze-2024.toml", "huaian-2024.toml")
+    for name in names:
+        shutil.copy(REPORTS / name, tmp_path / name)
+    last = tmp_path / "hongze-2023.toml"  # 3 carried forward that 2024 does not carry over: yoy.carried-over
+    last.write_text(last.read_text(encoding="utf-8").replace(
+        "carried_forward = [0, 0, 0, 0, 0, 0, 0]", "carried_forward = [3, 0, 0, 0, 0, 0, 3]"), encoding="utf-8")
+    together = {os.path.basename(c.report.file): render_opinions([Opinion(c)], "md")
+                for c in check_paths([str(tmp_path / n) for n in names]).checked}
+    assert any(Opinion(c).yoy for c in check_paths([str(tmp_path)]).checked)  # a pair: last year counts
+
+    def holds_everything(*args, **kwargs):
+        raise AssertionError("the opinions loaded every report in this process")
+
+    monkeypatch.setattr(checker, "check_loaded", holds_everything)
+    op = Opinion(checker.Checked(load_path(tmp_path / names[1]), [], "none"))
+    assert not any(isinstance(v, (Report, Form)) for v in vars(op).values())
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["opinion", *(str(tmp_path / n) for n in names), "--out-dir", str(out), "--jobs", "2"]) == 0
+    for name in names:
+        assert (out / name.replace(".toml", ".opinion.md")).read_bytes() == together[name]
+    capsys.readouterr()
+    assert main(["opinion", str(tmp_path / names[1]), str(tmp_path / names[0])]) == 0
+    text = capsys.readouterr().out
+    assert text.index("2024 年度") < text.index("2023 年度")  # the FILEs' order
 
 
 def test_summary_sorted_by_state_then_agency_with_signoffs(tmp_path):

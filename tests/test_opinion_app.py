@@ -85,9 +85,9 @@ async def test_export_opinion_from_the_report_beside_it_and_ask_before_overwriti
         assert text.startswith("# 审查意见：淮安市洪泽区人民政府 2023 年度")
         assert "`appeals.litigation_after_reconsideration[4]`" in text
         # the CLI writes the same document
-        from tui.core.checker import check_paths
+        from tests.reference import check_paths
         from tui.render import render_opinions
-        from tui.core.opinion.model import opinions
+        from tests.reference import opinions
 
         cli = render_opinions(opinions(check_paths([str(report)] + [str(p) for p in folder.glob("*.toml")]),
                                        [str(report)]), "md").decode("utf-8")

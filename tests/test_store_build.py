@@ -6,7 +6,7 @@ import tomllib
 import pytest
 
 from conftest import REPORTS, run_cli
-from tui.core.checker import check_paths
+from tests.reference import check_paths
 from tui.core.forms import form_by_edition
 from tui.store.build import blank_data, blank_header, blank_report, build_report, set_config_value
 

@@ -210,15 +210,3 @@ def tail_text(totals, color=False):
     out.append(f"共 {totals.reports} 份报告：{totals.bad} 份有错误；错误 {totals.errors} 条，警告 {totals.warnings} 条，"
                f"已接受 {totals.accepted} 条；无法读取的文件 {len(totals.invalid)} 个。")
     return "\n".join(out) + "\n"
-
-
-def render_text(result, color=False):
-    """A CheckResult (tui.core.checker.check_paths) as `check` prints it."""
-    totals = _Totals()
-    totals.invalid = list(result.invalid)
-    out = []
-    for c in result.checked:
-        totals.add(_counts(c))
-        out.extend(report_lines(c, color))
-        out.append("")
-    return "\n".join(out) + ("\n" if out else "") + tail_text(totals, color)

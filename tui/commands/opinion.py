@@ -5,7 +5,8 @@
 
 Opinions: each FILE is checked together with the other reports in its folder
 (as `signoff`, `verify` and the workbench do), so last year's report beside
-it counts for the year-over-year notes. Without -o/--out-dir the document
+it counts for the year-over-year notes; they are checked as `check` checks
+(tui.core.batch), and only each FILE's Opinion comes back from the workers. Without -o/--out-dir the document
 goes to standard output (DOCX only when that is not a terminal); -o writes
 every opinion into one document; --out-dir one `<name>.opinion.<ext>` per
 report. The format is --format, else -o's extension, else Markdown.
@@ -21,7 +22,7 @@ written; summary 0, or 2 if no report could be read or nothing written.
 import os
 import sys
 
-from tui.core.checker import check_paths, expand_paths
+from tui.core.checker import expand_paths
 from tui.core.opinion import EXTENSIONS, OPINION_FORMATS, SUMMARY_FORMATS, format_of_path
 from tui.core.siblings import report_files_in
 
@@ -61,62 +62,83 @@ def _emit(data, fmt, target, force):
     return 0
 
 
-def _out_names(checked, out_dir, ext):
-    """{file: output path} in out_dir, `<stem>.opinion<ext>`, made unique within the run."""
+def _out_names(inputs, out_dir, ext):
+    """{file: output path} in out_dir, `<stem>.opinion<ext>`, made unique within
+    the run. Named before anything is checked, from the FILEs as given: so
+    that an existing file stops the run before any opinion is written, and a
+    report's name does not depend on whether another file could be read."""
     names, used = {}, set()
-    for c in checked:
-        stem = os.path.splitext(os.path.basename(c.report.file))[0]
+    for file in inputs:
+        stem = os.path.splitext(os.path.basename(file))[0]
         name, n = f"{stem}.opinion{ext}", 2
         while name in used:
             name, n = f"{stem}-{n}.opinion{ext}", n + 1
         used.add(name)
-        names[c.report.file] = os.path.join(out_dir, name)
+        names[file] = os.path.join(out_dir, name)
     return names
+
+
+def _opinions(args, inputs):
+    """(file, Opinion or Invalid) of each FILE, in order, as the checks finish.
+
+    Each is checked with the reports beside it (tui.core.batch, as `check`):
+    the workers send back the Opinion, a few findings and strings, never the
+    report; the parent keeps nothing of a report it has passed on. A folder
+    is listed once (1,180 files of one folder listed it 1,180 times, and the
+    1.4 million paths took 15 s to resolve)."""
+    from tui.core.batch import run as run_batch
+    from tui.core.opinion.model import Opinion
+
+    paths = list(args.paths)
+    for folder in dict.fromkeys(os.path.dirname(p) for p in inputs):
+        paths.extend(report_files_in(folder))
+    items = expand_paths(paths)  # the FILEs first, in order; then the others beside them
+    wanted = set(inputs)
+    for index, got in run_batch(items, Opinion, jobs=args.jobs):
+        file = items[index][1]
+        if file in wanted:
+            yield file, got
 
 
 def run_opinions(args):
     from tui.render import render_opinions
-    from tui.core.opinion.model import Opinion
+    from tui.core.report import Invalid
 
     fmt = _format(args, OPINION_FORMATS)
     if fmt is None:
         return 2
     inputs = [display for _, display in expand_paths(args.paths)]
-    paths = list(args.paths)
-    # Each folder once: 1,180 files of one folder listed it 1,180 times, and
-    # the 1.4 million paths took 15 s to resolve.
-    for folder in dict.fromkeys(os.path.dirname(p) for p in inputs):
-        paths.extend(report_files_in(folder))
-    result = check_paths(paths, jobs=args.jobs)
-    by_file = {c.report.file: c for c in result.checked}
-    wanted = set(inputs)
-    invalid = [i for i in result.invalid if i.file in wanted]
-    for i in invalid:
-        _err(f"无法读取：{i.error}")
-    checked = [by_file[p] for p in inputs if p in by_file]
-    status = 2 if invalid else 0
-    if not checked:
-        _err("没有可读取的报告")
-        return 2
+    targets = None
     if args.out_dir:
         if not os.path.isdir(args.out_dir):
             _err(f"--out-dir {args.out_dir} 不是已存在的文件夹")
             return 2
-        targets = _out_names(checked, args.out_dir, EXTENSIONS[fmt])
+        targets = _out_names(inputs, args.out_dir, EXTENSIONS[fmt])
         exists = [t for t in targets.values() if os.path.lexists(t)]
         if exists and not args.force:
             _err(f"{'、'.join(exists)} 已存在，不会覆盖（加 --force 覆盖）；未写入任何文件")
             return 2
-        for c in checked:
-            if _emit(render_opinions([Opinion(c)], fmt), fmt, targets[c.report.file], args.force):
-                return 2
-        print(f"已写入 {len(checked)} 份审查意见到 {args.out_dir}", file=sys.stderr)
+    status, done, kept = 0, 0, []
+    for file, got in _opinions(args, inputs):
+        if isinstance(got, Invalid):
+            _err(f"无法读取：{got.error}")
+            status = 2
+            continue
+        done += 1
+        if targets is None:
+            kept.append(got)  # one document: an Opinion per report, not the report
+        elif _emit(render_opinions([got], fmt), fmt, targets[file], args.force):
+            return 2
+    if not done:
+        _err("没有可读取的报告")
+        return 2
+    if targets is not None:
+        print(f"已写入 {done} 份审查意见到 {args.out_dir}", file=sys.stderr)
         return status
-    data = render_opinions([Opinion(c) for c in checked], fmt)
-    if _emit(data, fmt, args.output, args.force):
+    if _emit(render_opinions(kept, fmt), fmt, args.output, args.force):
         return 2
     if args.output:
-        print(f"已写入 {args.output}（{len(checked)} 份报告的审查意见）", file=sys.stderr)
+        print(f"已写入 {args.output}（{done} 份报告的审查意见）", file=sys.stderr)
     return status
 
 

@@ -1,21 +1,19 @@
-"""Check a set of files: load, run the rules, pair years, apply review records.
+"""Which files a check covers, and the check of reports held in memory.
 
-This is what `nianbao check` and the workbench's report list both call.
-Loading and single-report rules run in worker processes when there are many
-files (they are independent); pairing needs every report and runs after.
+`expand_paths` turns the paths given into the report files to check, for
+`nianbao check` and `opinion`, and the workbench's list. Those many files are
+checked by tui.core.batch, which streams them and never holds them all;
+`check_reports` checks the few reports the workbench holds (a report and the
+others of its folder, a compared pair), with the same rules and pairing.
 """
 
 import os
 
 from tui.core.findings import sort_key
-from tui.core.load import load_path
-from tui.core.report import Invalid
 from tui.core.review import NONE, latest_signoff, mark_accepted, signoff_state
 from tui.core.rules import check_report
 # tui.core.yoy is imported where reports are paired: `check` of one file never
 # needs it (nor tui.core.similarity, which it imports).
-
-PARALLEL_FROM = 48  # below this, starting workers costs more than it saves
 
 
 class Checked:
@@ -42,22 +40,6 @@ class Checked:
         return {"file": r.file, "agency": r.agency, "year": r.year, "form": r.form.id,
                 "digest": r.digest, "signoff": self.signoff,
                 "findings": [f.to_json() for f in self.findings]}
-
-
-class CheckResult:
-    def __init__(self, checked, invalid):
-        self.checked = checked
-        self.invalid = invalid
-
-    @property
-    def exit_status(self):
-        if self.invalid or not self.checked:  # FORMAT.md §4: 2 if no report was found
-            return 2
-        return 1 if any(f.blocking for c in self.checked for f in c.findings) else 0
-
-    def to_json(self):
-        return {"reports": [c.to_json() for c in self.checked],
-                "invalid": [i.to_json() for i in self.invalid]}
 
 
 def is_report_name(name):
@@ -174,110 +156,30 @@ def expand_paths(paths, compact=False):
     return out
 
 
-def _load_one(item):
-    path, display = item
-    loaded = load_path(path, display)
-    if isinstance(loaded, Invalid):
-        return loaded, None
-    return loaded, check_report(loaded)
-
-
-def _load_one_in_worker(item):
-    loaded, findings = _load_one(item)
-    if findings is not None:
-        loaded.digest  # computed in the worker, not in the parent after the pool
-    return loaded, findings
-
-
-def _jobs(jobs):
-    return (os.cpu_count() or 1) if jobs is None else jobs
-
-
-def _pool(jobs, start_method="fork"):
-    from tui.core.batch import pool  # workers that die with this process
-
-    return pool(jobs, start_method)
-
-
-def iter_loaded(items, jobs=None, start_method="fork"):
-    """Yield (Report or Invalid, findings or None) for each item, in order, as they
-    are ready: in worker processes when there are many, so a caller can show
-    progress. A caller with threads (the workbench) passes start_method="spawn",
-    since forking a threaded process can deadlock the child."""
-    jobs = _jobs(jobs)
-    if jobs > 1 and len(items) >= PARALLEL_FROM:
-        chunk = max(8, len(items) // (jobs * 8))
-        with _pool(jobs, start_method) as pool:
-            yield from pool.imap(_load_one_in_worker, items, chunksize=chunk)
-    else:
-        for item in items:
-            yield _load_one(item)
-
-
-def _load_all(items, jobs):
-    return list(iter_loaded(items, jobs))
-
-
-# The year-over-year rules compare texts (yoy.text-copied), which costs about
-# as much as the single-report rules. With many pairs they run in forked
-# workers too: the pairs are left in this global before the fork, so the
-# workers inherit the reports instead of receiving them pickled, and only the
-# findings travel back.
-_PAIRS = None
-
-
-def _pair_range(bounds):
-    from tui.core.yoy import check_pair
-
-    lo, hi = bounds
-    return [check_pair(report, prev) for report, prev in _PAIRS[lo:hi]]
-
-
-def _check_pairs(pairs, jobs):
-    """[(report, previous report)] → [findings of check_pair], in order."""
-    global _PAIRS
-    from tui.core.yoy import check_pair
-
-    jobs = _jobs(jobs)
-    if jobs > 1 and len(pairs) >= PARALLEL_FROM and hasattr(os, "fork"):
-        step = max(8, len(pairs) // (jobs * 4))
-        bounds = [(lo, min(lo + step, len(pairs))) for lo in range(0, len(pairs), step)]
-        _PAIRS = pairs
-        try:
-            with _pool(jobs) as pool:
-                parts = pool.map(_pair_range, bounds, chunksize=1)
-        finally:
-            _PAIRS = None
-        return [found for part in parts for found in part]
-    return [check_pair(report, prev) for report, prev in pairs]
-
-
-def check_loaded(loaded, jobs=1):
-    """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance, sign-off."""
-    from tui.core.yoy import pair_reports
+def check_loaded(loaded):
+    """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance,
+    sign-off; in this process, for the few reports the workbench holds (a
+    report and the others of its folder, or a compared pair). Batches of
+    files go through tui.core.batch, which never holds them all."""
+    from tui.core.yoy import check_pair, pair_reports
 
     reports = [r for r, _ in loaded]
     previous, duplicates = pair_reports(reports)
-    pairs = [(r, previous[id(r)]) for r in reports if id(r) in previous]
-    pair_findings = dict(zip((id(r) for r, _ in pairs), _check_pairs(pairs, jobs)))
     checked = []
     for report, findings in loaded:
-        findings = list(findings) + duplicates.get(id(report), []) + pair_findings.get(id(report), [])
+        prev = previous.get(id(report))
+        findings = list(findings) + duplicates.get(id(report), [])
+        if prev is not None:
+            findings += check_pair(report, prev)
         mark_accepted(findings, report.data)
         findings.sort(key=sort_key)
         # The digest is needed for the sign-off state only when there is a
         # sign-off; text output of unsigned reports then never loads hashlib.
         state = signoff_state(report.data, report.digest) if latest_signoff(report.data) is not None else NONE
-        checked.append(Checked(report, findings, state, previous.get(id(report))))
+        checked.append(Checked(report, findings, state, prev))
     return checked
 
 
 def check_reports(reports):
     """Check Report objects already in memory (the workbench's path)."""
     return check_loaded([(r, check_report(r)) for r in reports])
-
-
-def check_paths(paths, jobs=None):
-    results = _load_all(expand_paths(paths), jobs)
-    invalid = [r for r, f in results if f is None]
-    return CheckResult(check_loaded([(r, f) for r, f in results if f is not None], jobs), invalid)

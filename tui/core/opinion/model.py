@@ -337,9 +337,3 @@ class Summary:
         return {"agency": "合计", "year": "", "edition": f"{len(self.rows)} 份", "errors": self.errors,
                 "warnings": self.warnings, "accepted": self.accepted,
                 "state_name": f"已通过 {self.states[APPROVED]} 份", "reviewer": "", "date": "", "file": ""}
-
-
-def opinions(result, files=None):
-    """[Opinion] for the checked reports of a CheckResult (only those in `files`, display names, if given)."""
-    wanted = None if files is None else set(files)
-    return [Opinion(c) for c in result.checked if wanted is None or c.report.file in wanted]
