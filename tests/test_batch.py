@@ -211,4 +211,5 @@ def test_busy_workers_die_with_their_parent(tmp_path, how, start_method):
     assert all(_alive(p) for p in workers)
     proc.kill()
     proc.wait()
+    proc.stdout.close()
     assert _wait_gone(workers, timeout=10) == []

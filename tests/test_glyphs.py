@@ -1,5 +1,6 @@
 """Issue 13.5: ✓ no problems, ◉ approved, ≃ accepted: one glyph per meaning, all narrow."""
 
+import io
 import unicodedata
 
 from tui.core.findings import GLYPHS
@@ -24,7 +25,7 @@ async def test_help_names_each_glyph(tmp_path):
         await pilot.pause()
         from rich.console import Console
 
-        console = Console(width=100, record=True, file=open("/dev/null", "w"))
+        console = Console(width=100, record=True, file=io.StringIO())
         console.print(app.screen._content())
         lines = console.export_text().splitlines()
         for glyph, word in ((GLYPHS["clean"], "无问题"), (GLYPHS["accepted"], "已接受"),

@@ -1,6 +1,8 @@
 """Issue 13.2: at 80×24 every help entry is shown whole, wrapped between words or
 Chinese characters, never cut with `…`; registry text is never read as markup."""
 
+import io
+
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -22,7 +24,7 @@ async def test_every_help_entry_is_whole_at_80(tmp_path):
         shown = app.screen.query_one("HelpScreen Static")
         width = shown.content_region.width
         assert 60 <= width < 80
-        console = Console(width=width, record=True, file=open("/dev/null", "w"))
+        console = Console(width=width, record=True, file=io.StringIO())
         console.print(app.screen._content())
         lines = console.export_text().splitlines()
         assert all(cell_len(line.rstrip()) <= width for line in lines)

@@ -1,8 +1,8 @@
 """Every key in the one registry (tui/app/actions.py), and `[keys]` in the config validated."""
 
+import io
 import importlib
 import inspect
-import os
 import pkgutil
 
 import pytest
@@ -368,7 +368,7 @@ async def test_a_remapped_choice_key_answers_the_dialog(tmp_path):
         assert isinstance(app.screen, HelpScreen)
         from rich.console import Console
 
-        console = Console(width=200, record=True, file=open(os.devnull, "w"))
+        console = Console(width=200, record=True, file=io.StringIO())
         console.print(app.screen._content())
         help_text = console.export_text()
         assert "未保存时退出" in help_text

@@ -4,6 +4,7 @@ import datetime
 import getpass
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -233,7 +234,7 @@ def test_crlf_and_bom_files_keep_their_bytes(reports_copy, bom, crlf):
 def test_no_final_newline_gets_one_blank_line(tmp_path):
     f = tmp_path / "r.toml"
     src = os.path.join(os.path.dirname(__file__), "..", "reports", "huaian-2024.toml")
-    text = open(src, "rb").read().rstrip(b"\n")
+    text = pathlib.Path(src).read_bytes().rstrip(b"\n")
     f.write_bytes(text)
     so.append_comment(f, "applications.new_received[0]", "请确认")
     assert f.read_bytes().startswith(text + b"\n\n[[review.comment]]\ncell = ")
@@ -245,14 +246,14 @@ def test_no_final_newline_gets_one_blank_line(tmp_path):
 def test_inline_review_array_is_refused_clearly(tmp_path):
     f = tmp_path / "r.toml"
     src = os.path.join(os.path.dirname(__file__), "..", "reports", "huaian-2024.toml")
-    raw = open(src, "rb").read() + b"\n[review]\nsignoff = []\n"
+    raw = pathlib.Path(src).read_bytes() + b"\n[review]\nsignoff = []\n"
     f.write_bytes(raw)
     r = run_cli("signoff", f, "--decision", "approved")
     assert r.returncode == 1
     assert "行内数组" in r.stderr and "[[review.signoff]]" in r.stderr
     assert f.read_bytes() == raw
 
-    f.write_bytes(b"review = { signoff = [] }\n" + open(src, "rb").read())
+    f.write_bytes(b"review = { signoff = [] }\n" + pathlib.Path(src).read_bytes())
     with pytest.raises(so.Refused, match="行内表"):
         so.append_signoff(f, "rejected", "甲")
 
@@ -260,7 +261,7 @@ def test_inline_review_array_is_refused_clearly(tmp_path):
 def test_existing_records_and_unknown_review_keys_survive(tmp_path):
     f = tmp_path / "r.toml"
     src = os.path.join(os.path.dirname(__file__), "..", "reports", "huaian-2024.toml")
-    raw = open(src, "rb").read() + (
+    raw = pathlib.Path(src).read_bytes() + (
         b'\n[review]\nlegacy = "kept"\n\n[[review.comment]]\ncell = "report.year"\ntext = "old"\n'
         b'user = "x"\nat = 2021-01-25T16:30:00+08:00\n')
     f.write_bytes(raw)
@@ -342,6 +343,7 @@ def test_real_lock_holder_in_another_process_refuses_cli(reports_copy):
     finally:
         holder.stdin.close()
         holder.wait(timeout=10)
+        holder.stdout.close()
     assert run_cli("signoff", f, "--decision", "approved").returncode == 0
 
 

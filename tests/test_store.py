@@ -145,6 +145,7 @@ def test_lock_concurrent_acquire(reports_copy):
         for p in procs:
             p.stdin.close()
             p.wait(timeout=10)
+            p.stdout.close()
     assert not (reports_copy / ".hongze-2024.toml.nianbao-lock").exists()
 
 

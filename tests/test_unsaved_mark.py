@@ -1,6 +1,7 @@
 """Issue 13.10: an edited cell carries ✎ (a glyph, not colour alone) until it is saved
 or the edit is undone; the status line says 未保存; help explains the glyph."""
 
+import io
 import shutil
 
 from tests.conftest import REPORTS, settled
@@ -94,7 +95,7 @@ async def test_help_explains_the_unsaved_glyph(tmp_path):
     async with app.run_test(size=(100, 40)) as pilot:
         app.push_screen(HelpScreen())
         await pilot.pause()
-        console = Console(width=100, record=True, file=open("/dev/null", "w"))
+        console = Console(width=100, record=True, file=io.StringIO())
         console.print(app.screen._content())
         lines = console.export_text().splitlines()
         assert any(line.lstrip().startswith(UNSAVED_GLYPH) and "尚未保存" in line for line in lines)
