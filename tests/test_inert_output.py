@@ -130,3 +130,27 @@ def test_undecodable_file_name(tmp_path, name):
         fh.write((REPORTS / "lingwu-minzheng-2020.toml").read_bytes())
     r = run_cli("check", tmp_path)
     assert r.returncode == 0 and "\\udcff" in shown(r)
+
+
+def test_opinion_messages(tmp_path):
+    """opinion's messages name files from a shared folder (unreadable FILEs,
+    existing outputs) and the paths given: all inert."""
+    good = tmp_path / "good.toml"
+    shutil.copy(REPORTS / "huaian-2024.toml", good)
+    broken = tmp_path / "bad\x1b]0;t\x07.toml"
+    broken.write_text("[report\n", encoding="utf-8")
+    out_dir = tmp_path / "out\x1b[2J"
+    out_dir.mkdir()
+    r = run_cli("opinion", good, broken, "--out-dir", out_dir)
+    assert r.returncode == 2 and "bad␛]0;t␇.toml" in shown(r) and "out␛[2J" in r.stderr
+    r = run_cli("opinion", good, "--out-dir", out_dir)  # good.opinion.md exists now
+    assert r.returncode == 2 and "out␛[2J" in shown(r)
+    r = run_cli("opinion", good, "-o", tmp_path / "o\x1b[2J.md")
+    assert r.returncode == 0 and "o␛[2J.md" in shown(r)
+    r = run_cli("opinion", good, "--out-dir", tmp_path / "none\x1b[2J")
+    assert r.returncode == 2 and "none␛[2J" in shown(r)
+
+
+def test_workbench_missing_path(tmp_path):
+    r = run_cli(tmp_path / "gone\x1b]0;t\x07")
+    assert r.returncode == 2 and "gone␛]0;t␇" in shown(r)

@@ -256,7 +256,9 @@ def main(argv=None):
 
         return run(args)
     except FormError as exc:  # a broken form file (tui/core/forms/ or $NIANBAO_FORMS)
-        print(f"nianbao：{exc}", file=sys.stderr)
+        from tui.core.inert import inert
+
+        print(f"nianbao：{inert(exc, multiline=True)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         try:

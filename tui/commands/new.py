@@ -48,7 +48,7 @@ def run(args):
         print(f"nianbao new：{inert(args.output)} 已存在，不会覆盖", file=sys.stderr)
         return 2
     except WriteError as exc:
-        print(f"nianbao new：无法写入 {args.output}：{exc}", file=sys.stderr)
+        print(f"nianbao new：无法写入 {inert(args.output)}：{inert(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"nianbao new：无法写入 {inert(args.output)}：{inert(exc.strerror or exc)}", file=sys.stderr)

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from tui.core.inert import inert
+
 
 def check_config(config=None):
     """`nianbao --check-config`: every problem the workbench would report at start-up
@@ -12,7 +14,7 @@ def check_config(config=None):
 
     config = config or load_config()
     if config.error:
-        print(f"nianbao：{config.error}", file=sys.stderr)
+        print(f"nianbao：{inert(config.error, multiline=True)}", file=sys.stderr)
         return 2
     problems = list(check_keys(config.section("keys")).problems)
     theme = config.theme
@@ -26,10 +28,10 @@ def check_config(config=None):
         if theme not in themes and theme not in BUILTIN_THEMES:
             problems.append(f"[ui] theme = {theme!r}：没有这个主题，将使用默认主题")
     for p in problems:
-        print(f"nianbao：配置文件 {config.path}：{p}", file=sys.stderr)
+        print(f"nianbao：配置文件 {inert(config.path)}：{inert(p, multiline=True)}", file=sys.stderr)
     if problems:
         return 1
-    print(f"配置文件 {config.path}：没有发现问题" + ("" if os.path.exists(config.path) else "（文件不存在，使用默认设置）"))
+    print(f"配置文件 {inert(config.path)}：没有发现问题" + ("" if os.path.exists(config.path) else "（文件不存在，使用默认设置）"))
     return 0
 
 
@@ -39,7 +41,7 @@ def run(args):
     paths = args.paths or ["reports"]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
-        print(f"nianbao：找不到 {'、'.join(missing)}", file=sys.stderr)
+        print(f"nianbao：找不到 {'、'.join(inert(p) for p in missing)}", file=sys.stderr)
         return 2
     from tui.app.app import NianbaoApp
 

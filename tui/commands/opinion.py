@@ -23,12 +23,18 @@ import os
 import sys
 
 from tui.core.checker import expand_paths
+from tui.core.inert import inert
 from tui.core.opinion import EXTENSIONS, OPINION_FORMATS, SUMMARY_FORMATS, format_of_path
 from tui.core.siblings import report_files_in
 
 
 def _err(message):
-    print(f"nianbao opinion：{message}", file=sys.stderr)
+    # Messages name files of a shared folder and the paths given: inert.
+    print(f"nianbao opinion：{inert(message, multiline=True)}", file=sys.stderr)
+
+
+def _said(message):
+    print(inert(message, multiline=True), file=sys.stderr)
 
 
 def _format(args, allowed):
@@ -133,12 +139,12 @@ def run_opinions(args):
         _err("没有可读取的报告")
         return 2
     if targets is not None:
-        print(f"已写入 {done} 份审查意见到 {args.out_dir}", file=sys.stderr)
+        _said(f"已写入 {done} 份审查意见到 {args.out_dir}")
         return status
     if _emit(render_opinions(kept, fmt), fmt, args.output, args.force):
         return 2
     if args.output:
-        print(f"已写入 {args.output}（{done} 份报告的审查意见）", file=sys.stderr)
+        _said(f"已写入 {args.output}（{done} 份报告的审查意见）")
     return status
 
 
@@ -169,7 +175,7 @@ def run_summary(args):
     if _emit(data, fmt, args.output, args.force):
         return 2
     if args.output:
-        print(f"已写入 {args.output}（{len(rows)} 份报告的汇总）", file=sys.stderr)
+        _said(f"已写入 {args.output}（{len(rows)} 份报告的汇总）")
     return 0
 
 
