@@ -154,3 +154,9 @@ def test_opinion_messages(tmp_path):
 def test_workbench_missing_path(tmp_path):
     r = run_cli(tmp_path / "gone\x1b]0;t\x07")
     assert r.returncode == 2 and "gone␛]0;t␇" in shown(r)
+
+
+def test_usage_error_quotes_arguments_inertly(tmp_path):
+    """argparse names the arguments it refuses (here a glob's second file)."""
+    r = run_cli("signoff", tmp_path / "a.toml", tmp_path / "b\x1b]0;t\x07.toml", "--decision", "approved")
+    assert r.returncode == 2 and "b␛]0;t␇.toml" in shown(r)

@@ -33,8 +33,12 @@ def _help_width():
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        # argparse quotes the arguments it refuses: file names a shell glob
+        # found in a shared folder, shown inert.
+        from tui.core.inert import inert
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}：用法错误：{message}\n")
+        self.exit(2, f"{self.prog}：用法错误：{inert(message, multiline=True)}\n")
 
     def _get_formatter(self):
         return self.formatter_class(prog=self.prog, width=_help_width())
