@@ -17,6 +17,7 @@ from tests.conftest import REPO
 from tui.commands import check as check_cmd
 from tui.core import batch
 from tests.reference import check_paths, render_text
+from tui.core.report import Invalid
 from tui.core.checker import expand_paths
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -121,6 +122,35 @@ def test_results_come_in_input_order(folder):
     items = expand_paths([str(folder)])
     got = [i for i, _ in batch.run(items, check_cmd._json_compact, jobs=2)]
     assert got == list(range(len(items)))
+
+
+def _plain(results):
+    return [(i, got.to_json() if isinstance(got, Invalid) else got) for i, got in results]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_first_checks_only_the_first_files_paired_with_all(folder, jobs, monkeypatch):
+    """run(first=k): the first k files' results, exactly as in a full run
+    (paired with files after them too), and the others never checked."""
+    items = expand_paths([str(folder)])
+    full = _plain(batch.run(items, check_cmd._json_compact, jobs=1))
+    finished = []
+    real = batch.finish_all
+
+    def counted(jobs_):
+        finished.extend(report.file for report, _, _ in jobs_)
+        return real(jobs_)
+
+    monkeypatch.setattr(batch, "finish_all", counted)
+    for k in (0, 1, 37, len(items)):
+        del finished[:]
+        assert _plain(batch.run(items, check_cmd._json_compact, jobs=jobs, first=k)) == full[:k]
+        if jobs == 1:  # in this process: what was checked is seen
+            assert set(finished) <= {display for _, display in items[:k]}
+    # The later year of a pair, checked alone and put first: its pair comes after it.
+    later = next(i for i, (_, got) in enumerate(full) if isinstance(got, tuple) and '"yoy.' in got[0])
+    order = [items[later]] + [it for j, it in enumerate(items) if j != later]
+    assert _plain(batch.run(order, check_cmd._json_compact, jobs=jobs, first=1)) == [(0, full[later][1])]
 
 
 def _children(pid):

@@ -87,9 +87,10 @@ def _out_names(inputs, out_dir, ext):
 def _opinions(args, inputs):
     """(file, Opinion or Invalid) of each FILE, in order, as the checks finish.
 
-    Each is checked with the reports beside it (tui.core.batch, as `check`):
-    the workers send back the Opinion, a few findings and strings, never the
-    report; the parent keeps nothing of a report it has passed on. A folder
+    Each is checked with the reports beside it (tui.core.batch, as `check`),
+    which are identified for pairing but not checked themselves: the workers
+    send back the Opinion, a few findings and strings, never the report; the
+    parent keeps nothing of a report it has passed on. A folder
     is listed once (1,180 files of one folder listed it 1,180 times, and the
     1.4 million paths took 15 s to resolve)."""
     from tui.core.batch import run as run_batch
@@ -99,11 +100,10 @@ def _opinions(args, inputs):
     for folder in dict.fromkeys(os.path.dirname(p) for p in inputs):
         paths.extend(report_files_in(folder))
     items = expand_paths(paths)  # the FILEs first, in order; then the others beside them
-    wanted = set(inputs)
-    for index, got in run_batch(items, Opinion, jobs=args.jobs):
-        file = items[index][1]
-        if file in wanted:
-            yield file, got
+    # The others are only identified, for pairing: an opinion on one report
+    # of a national folder does not check the whole folder.
+    for index, got in run_batch(items, Opinion, jobs=args.jobs, first=len(inputs)):
+        yield items[index][1], got
 
 
 def run_opinions(args):

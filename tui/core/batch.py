@@ -266,7 +266,7 @@ def prestart(jobs=None, start_method="fork"):
     return pool(jobs, start_method, batch=True) if jobs > 1 else None
 
 
-def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=None):
+def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=None, first=None):
     """Check [(path, display)] and yield, in input order, for every file:
     (index, render(Checked)) or (index, Invalid).
 
@@ -274,6 +274,8 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
     per chunk of files) and return something small. `on_ident(index, Ident or Invalid)` is called in
     the parent as files are identified (before any result: pairing needs all).
     `workers`: a pool from `prestart` (of `jobs` processes), used and ended here.
+    `first`: only the first `first` items are checked and yielded; the others
+    are identified only, for pairing (the reports beside a few files).
     """
     if len(items) == 1 and on_ident is None and workers is None:
         # Nothing to identify or pair: straight to the check (what identifying
@@ -344,14 +346,17 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
         del claims
         _cache.clear()
 
+        shown = len(items) if first is None else min(first, len(items))
+
         def tasks():
-            for i, item in enumerate(items):
+            for i in range(shown):
                 if i not in invalid:
                     p = previous[i]
-                    yield item, None if p < 0 else items[p], duplicates.get(i, ())
+                    yield items[i], None if p < 0 else items[p], duplicates.get(i, ())
 
-        results = _map_chunked(pool_, partial(_finish, render), tasks(), len(items) - len(invalid), jobs)
-        for i in range(len(items)):
+        count = shown - sum(1 for i in invalid if i < shown)
+        results = _map_chunked(pool_, partial(_finish, render), tasks(), count, jobs)
+        for i in range(shown):
             yield i, invalid[i] if i in invalid else next(results)
     finally:
         _cache.clear()
