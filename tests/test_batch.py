@@ -147,6 +147,7 @@ def test_first_checks_only_the_first_files_paired_with_all(folder, jobs, monkeyp
         assert _plain(batch.run(items, check_cmd._json_compact, jobs=jobs, first=k)) == full[:k]
         if jobs == 1:  # in this process: what was checked is seen
             assert set(finished) <= {display for _, display in items[:k]}
+    assert list(batch.run(items[:1], check_cmd._json_compact, jobs=jobs, first=0)) == []  # the one-file path too
     # The later year of a pair, checked alone and put first: its pair comes after it.
     later = next(i for i, (_, got) in enumerate(full) if isinstance(got, tuple) and '"yoy.' in got[0])
     order = [items[later]] + [it for j, it in enumerate(items) if j != later]

@@ -277,6 +277,11 @@ def run(items, render, jobs=None, start_method="fork", on_ident=None, workers=No
     `first`: only the first `first` items are checked and yielded; the others
     are identified only, for pairing (the reports beside a few files).
     """
+    if first is not None and first < 1:
+        if workers is not None:
+            workers.terminate()
+            workers.join()
+        return
     if len(items) == 1 and on_ident is None and workers is None:
         # Nothing to identify or pair: straight to the check (what identifying
         # would say of an unreadable or invalid file, loading says the same).
