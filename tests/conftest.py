@@ -53,6 +53,28 @@ def parsed_siblings(monkeypatch):
 
 
 @pytest.fixture
+def finished_reports(monkeypatch):
+    """The files tui.core.batch checks in this process (finish_all's reports), as it checks them."""
+    from tui.core import batch
+
+    files, real = [], batch.finish_all
+
+    def spy(jobs):
+        files.extend(report.file for report, _, _ in jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(batch, "finish_all", spy)
+    return files
+
+
+def break_carry_over(path):
+    """Make the report at `path` carry 3 applications forward (自然人 and 总计),
+    which the next year's 上年结转 (0) then contradicts: yoy.carried-over."""
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "carried_forward = [0, 0, 0, 0, 0, 0, 0]", "carried_forward = [3, 0, 0, 0, 0, 0, 3]"), encoding="utf-8")
+
+
+@pytest.fixture
 def reports_copy(tmp_path):
     """A writable copy of reports/ (the four samples)."""
     dest = tmp_path / "reports"

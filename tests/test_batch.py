@@ -129,19 +129,12 @@ def _plain(results):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_first_checks_only_the_first_files_paired_with_all(folder, jobs, monkeypatch):
+def test_first_checks_only_the_first_files_paired_with_all(folder, jobs, request):
     """run(first=k): the first k files' results, exactly as in a full run
     (paired with files after them too), and the others never checked."""
     items = expand_paths([str(folder)])
     full = _plain(batch.run(items, check_cmd._json_compact, jobs=1))
-    finished = []
-    real = batch.finish_all
-
-    def counted(jobs_):
-        finished.extend(report.file for report, _, _ in jobs_)
-        return real(jobs_)
-
-    monkeypatch.setattr(batch, "finish_all", counted)
+    finished = request.getfixturevalue("finished_reports")  # from here on
     for k in (0, 1, 37, len(items)):
         del finished[:]
         assert _plain(batch.run(items, check_cmd._json_compact, jobs=jobs, first=k)) == full[:k]

@@ -20,7 +20,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import REPO, REPORTS
+from tests.conftest import REPO, REPORTS, break_carry_over
 from tui.core import checker
 from tests.reference import check_paths, opinions
 from tui.core.forms import Form
@@ -336,9 +336,7 @@ def test_opinions_hold_opinions_not_reports(tmp_path, monkeypatch, capsys):
     names = ("hongze-2023.toml", "hongze-2024.toml", "huaian-2024.toml")
     for name in names:
         shutil.copy(REPORTS / name, tmp_path / name)
-    last = tmp_path / "hongze-2023.toml"  # 3 carried forward that 2024 does not carry over: yoy.carried-over
-    last.write_text(last.read_text(encoding="utf-8").replace(
-        "carried_forward = [0, 0, 0, 0, 0, 0, 0]", "carried_forward = [3, 0, 0, 0, 0, 0, 3]"), encoding="utf-8")
+    break_carry_over(tmp_path / "hongze-2023.toml")
     together = {os.path.basename(c.report.file): render_opinions([Opinion(c)], "md")
                 for c in check_paths([str(tmp_path / n) for n in names]).checked}
     assert any(Opinion(c).yoy for c in check_paths([str(tmp_path)]).checked)  # a pair: last year counts
@@ -501,30 +499,19 @@ def test_grouping_keeps_different_figures_apart_and_small_sets_single():
     assert g.label(form) == "四、政府信息公开行政复议、行政诉讼情况 › 行政诉讼 › 未经复议直接起诉 › 结果维持、结果纠正、其他结果、尚未审结 4 列（4 格）"
 
 
-def test_one_opinion_checks_one_report_of_a_big_folder(tmp_path, monkeypatch, capsys):
+def test_one_opinion_checks_one_report_of_a_big_folder(tmp_path, finished_reports, capsys):
     """`opinion FILE` in a folder of many reports: the others are identified
     for pairing, not checked; last year's report still counts."""
     from tui.cli import main
-    from tui.core import batch
 
     for name in ("hongze-2023.toml", "hongze-2024.toml"):
         shutil.copy(REPORTS / name, tmp_path / name)
-    last = tmp_path / "hongze-2023.toml"
-    last.write_text(last.read_text(encoding="utf-8").replace(
-        "carried_forward = [0, 0, 0, 0, 0, 0, 0]", "carried_forward = [3, 0, 0, 0, 0, 0, 3]"), encoding="utf-8")
+    break_carry_over(tmp_path / "hongze-2023.toml")
     text = (REPORTS / "huaian-2024.toml").read_text(encoding="utf-8")
     for i in range(60):
         (tmp_path / f"other-{i:02d}.toml").write_text(
             text.replace('agency = "淮安市人民政府"', f'agency = "其他机关{i:02d}"'), encoding="utf-8")
-    finished = []
-    real = batch.finish_all
-
-    def counted(jobs):
-        finished.extend(report.file for report, _, _ in jobs)
-        return real(jobs)
-
-    monkeypatch.setattr(batch, "finish_all", counted)
     assert main(["opinion", str(tmp_path / "hongze-2024.toml"), "--jobs", "1"]) == 0
-    assert finished == [str(tmp_path / "hongze-2024.toml")]
+    assert finished_reports == [str(tmp_path / "hongze-2024.toml")]
     out = capsys.readouterr().out
     assert "2023 年报告四、结转下年度继续办理 = 3" in out  # yoy.carried-over against the report beside it
