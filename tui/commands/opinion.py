@@ -6,10 +6,11 @@
 Opinions: each FILE is checked together with the other reports in its folder
 (as `signoff`, `verify` and the workbench do), so last year's report beside
 it counts for the year-over-year notes; they are checked as `check` checks
-(tui.core.batch), and only each FILE's Opinion comes back from the workers. Without -o/--out-dir the document
-goes to standard output (DOCX only when that is not a terminal); -o writes
-every opinion into one document; --out-dir one `<name>.opinion.<ext>` per
-report. The format is --format, else -o's extension, else Markdown.
+(tui.core.batch), and only each FILE's Opinion comes back from the workers.
+Without -o/--out-dir the document goes to standard output (DOCX only when
+that is not a terminal); -o writes every opinion into one document;
+--out-dir one `<name>.opinion.<ext>` per report. The format is --format,
+else -o's extension, else Markdown.
 
 Summary: PATH is checked exactly as `nianbao check` checks it.
 

@@ -156,28 +156,41 @@ def expand_paths(paths, compact=False):
     return out
 
 
-def check_loaded(loaded):
-    """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance,
-    sign-off; in this process, for the few reports the workbench holds (a
-    report and the others of its folder, or a compared pair). Batches of
-    files go through tui.core.batch, which never holds them all."""
-    from tui.core.yoy import check_pair, pair_reports
+def completed(found, jobs):
+    """The Checked of each (report, previous year's report or None, duplicate
+    findings) of `jobs`, given its single-report findings in `found` (lists,
+    extended in place): the duplicate and year-over-year findings added,
+    acceptance marked, sorted, the sign-off state. A stage at a time over all
+    of them (a batch worker's chunk keeps the interpreter's caches warm)."""
+    for findings, (_, _, duplicates) in zip(found, jobs):
+        findings += duplicates
+    if any(previous is not None for _, previous, _ in jobs):
+        from tui.core.yoy import check_pair
 
-    reports = [r for r, _ in loaded]
-    previous, duplicates = pair_reports(reports)
-    checked = []
-    for report, findings in loaded:
-        prev = previous.get(id(report))
-        findings = list(findings) + duplicates.get(id(report), [])
-        if prev is not None:
-            findings += check_pair(report, prev)
+        for findings, (report, previous, _) in zip(found, jobs):
+            if previous is not None:
+                findings += check_pair(report, previous)
+    out = []
+    for findings, (report, previous, _) in zip(found, jobs):
         mark_accepted(findings, report.data)
         findings.sort(key=sort_key)
         # The digest is needed for the sign-off state only when there is a
         # sign-off; text output of unsigned reports then never loads hashlib.
         state = signoff_state(report.data, report.digest) if latest_signoff(report.data) is not None else NONE
-        checked.append(Checked(report, findings, state, prev))
-    return checked
+        out.append(Checked(report, findings, state, previous))
+    return out
+
+
+def check_loaded(loaded):
+    """[(Report, single-report findings)] → [Checked]: pairing, yoy, acceptance,
+    sign-off; in this process, for the few reports the workbench holds (a
+    report and the others of its folder, or a compared pair). Batches of
+    files go through tui.core.batch, which never holds them all."""
+    from tui.core.yoy import pair_reports
+
+    previous, duplicates = pair_reports([r for r, _ in loaded])
+    return completed([list(findings) for _, findings in loaded],
+                     [(r, previous.get(id(r)), duplicates.get(id(r), ())) for r, _ in loaded])
 
 
 def check_reports(reports):
