@@ -93,7 +93,7 @@ def test_fast_paths_find_what_the_cell_by_cell_paths_find(monkeypatch, name, bef
 @given(st.lists(st.tuples(st.sampled_from(NAMES), st.integers(0, 2), st.booleans()), min_size=1, max_size=6),
        st.data())
 def test_a_chunk_finished_a_stage_at_a_time_finds_what_each_report_alone_finds(chunk, data):
-    """tui.core.batch.finish_all (rules.check_reports: each rule over every
+    """tui.core.batch.finish_all (rules.check_each: each rule over every
     report of a worker's chunk, then each pair) against the rules run on each
     report by itself: the same findings, in the same order, with the same
     acceptance, for reports of both forms with faults, paired or not."""

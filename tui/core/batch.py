@@ -37,7 +37,7 @@ from tui.core.checker import completed
 from tui.core.load import identity_hint, load_path
 from tui.core.readfile import Unreadable, read_regular
 from tui.core.report import Invalid
-from tui.core.rules import check_reports
+from tui.core.rules import check_each
 
 # tui.core.yoy (with tui.core.similarity) and array are imported when two
 # reports or more are checked: a one-file check has nothing to pair (their
@@ -172,12 +172,12 @@ def _identify(item):
 def finish_all(jobs):
     """Every rule on each (report, previous year's or None, duplicate
     findings): a Checked per report, in order. A stage at a time over all of
-    them: the single-report rules a rule at a time (rules.check_reports),
+    them: the single-report rules a rule at a time (rules.check_each),
     then the year-over-year rules and the review records
     (checker.completed). Running one kind of code over many reports in a
     row, rather than every kind over one report, made a worker's check about
     10 % cheaper (the interpreter's caches stay warm)."""
-    return completed(check_reports([report for report, _, _ in jobs]), jobs)
+    return completed(check_each([report for report, _, _ in jobs]), jobs)
 
 
 def _finish(render, tasks):

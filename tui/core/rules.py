@@ -497,7 +497,7 @@ def check_report(report: Report) -> list[Finding]:
     return found
 
 
-def check_reports(reports: list[Report]) -> list[list[Finding]]:
+def check_each(reports: list[Report]) -> list[list[Finding]]:
     """check_report() of each report, a rule at a time over all of them (the
     same findings in the same order; one rule's code over many reports in a
     row keeps the interpreter's caches warm)."""
