@@ -29,6 +29,8 @@ TEXT = st.text(CHARS, max_size=80)
 @given(TEXT)
 def test_normalise_is_the_plain_definition(text):
     assert S.normalise(text) == _plain_normalise(text)
+    assert S._normalise_by_sentence(text) == _plain_normalise(text)
+    assert S._normalise_by_sentence(text) == _plain_normalise(text)  # from the sentence cache
 
 
 @settings(max_examples=500, deadline=None)
@@ -46,5 +48,6 @@ def test_long_texts_and_many_texts_keep_the_caches_bounded():
         text = f"{i}{sentence}" * 3 + f"第{i}句不同{i * 7}。"
         assert S.similarity(text, sentence * 3) == _plain(text, sentence * 3)
     assert len(S._MEMO) <= S._MEMO_SIZE and len(S._pieces) <= S._PIECES_SIZE
+    assert len(S._sentences) <= S._PIECES_SIZE and len(S._old_sentences) <= S._PIECES_SIZE
     long = sentence * 2000  # past _MEMO_MAX_CHARS: computed directly
     assert S.similarity(long, long + "新") == 1.0

@@ -16,7 +16,8 @@ neither changes a result:
   sentences; a kept sentence costs a set union instead of slicing every
   position again (and so does a kept joint between two sentences); and
   |S(A) ∩ S(B)| is |S(A)| less what A's sentences that B does not have
-  bring, so only those are looked up in S(B).
+  bring, so only those are looked up in S(B). Normalising, too, goes a
+  sentence at a time through a bounded cache (`_sentences`).
 
 A text over 20,000 characters (a 2 MB narrative) takes `_similarity_long`:
 same figure, its substrings cut in C (`re.findall` on a fixed-width
@@ -129,6 +130,7 @@ _MEMO_MAX_CHARS = 20_000  # longer texts are neither kept nor split
 _PIECE_END = "。"
 _PIECES_SIZE = 2048  # sentences per generation; at most two generations are kept
 _pieces, _old_pieces = {}, {}
+_sentences, _old_sentences = {}, {}  # a sentence as written -> normalised, like _pieces
 
 
 _NORMALISED = {}
@@ -152,7 +154,29 @@ def _normalised(text):
     """normalise(), remembered for a few recent texts (each is compared twice in a row)."""
     if len(text) > _MEMO_MAX_CHARS:
         return normalise(text)
-    return _remember(_NORMALISED, _MEMO_SIZE, text, normalise, text)
+    return _remember(_NORMALISED, _MEMO_SIZE, text, _normalise_by_sentence, text)
+
+
+def _normalise_by_sentence(text):
+    """normalise(text), a sentence at a time: 。 is neither whitespace nor a
+    digit, so no deleted run of spaces and no run of digits crosses it, and
+    the sentences normalised and joined again are the text normalised. A
+    sentence kept from last year (or shared with other reports) is then
+    normalised once: the digit scan costs about 12 ns a character, and
+    normalising was a sixth of a year-over-year check."""
+    kept = _sentences.get
+    return _PIECE_END.join([kept(s) or _normalise_sentence(s) for s in text.split(_PIECE_END)])
+
+
+def _normalise_sentence(s):
+    global _sentences, _old_sentences
+    found = _old_sentences.get(s)
+    if found is None:
+        found = normalise(s)
+    if len(_sentences) >= _PIECES_SIZE:
+        _old_sentences, _sentences = _sentences, {}
+    _sentences[s] = found
+    return found
 
 
 def _direct(t):
