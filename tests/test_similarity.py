@@ -42,6 +42,16 @@ def test_similarity_is_the_plain_definition(a, b, cut):
     assert S.similarity(a, moved) == _plain(a, moved)
 
 
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_a_text_cut_into_sentences_and_joints_has_its_substrings(text):
+    t = _plain_normalise(text)
+    whole, sentences, joints = S._by_pieces(t)
+    assert whole == {t[i:i + 5] for i in range(len(t) - 4)}
+    assert joints == {t[i:i + 5] for i in range(len(t) - 4) if "。" in t[i:i + 5]}
+    assert all("。" not in p and len(p) >= 5 for p in sentences)
+
+
 def test_long_texts_and_many_texts_keep_the_caches_bounded():
     sentence = "本机关全年主动公开政府信息若干条。"
     for i in range(3000):
