@@ -130,7 +130,7 @@ _MEMO = {}
 _MEMO_SIZE = 32
 _MEMO_MAX_CHARS = 20_000  # longer texts are neither kept nor split
 _PIECE_END = "。"
-_PIECES_SIZE = 2048  # sentences per generation; at most two generations are kept
+_PIECES_SIZE = 1024  # sentences per generation; at most two generations are kept
 _pieces, _old_pieces = {}, {}
 _sentences, _old_sentences = {}, {}  # a sentence as written -> normalised, like _pieces
 
