@@ -52,6 +52,17 @@ def test_a_text_cut_into_sentences_and_joints_has_its_substrings(text):
     assert all("。" not in p and len(p) >= 5 for p in sentences)
 
 
+def test_long_sentences_are_cut_whole():
+    """A sentence longer than any before it (the slices it is cut with grow)."""
+    import random
+
+    rng = random.Random(5)
+    for size in (300, 1_000, 5_000, 19_000):
+        sentence = "".join(rng.choice("政府信息公开年度报告工作机关申请") for _ in range(size))
+        a, b = sentence + "。新的一句。", "旧的一句。" + sentence[: size // 2] + "。"
+        assert S.similarity(a, b) == _plain(a, b)
+
+
 def test_long_texts_and_many_texts_keep_the_caches_bounded():
     sentence = "本机关全年主动公开政府信息若干条。"
     for i in range(3000):
