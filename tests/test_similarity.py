@@ -68,7 +68,8 @@ def test_long_texts_and_many_texts_keep_the_caches_bounded():
     for i in range(3000):
         text = f"{i}{sentence}" * 3 + f"第{i}句不同{i * 7}。"
         assert S.similarity(text, sentence * 3) == _plain(text, sentence * 3)
-    assert len(S._MEMO) <= S._MEMO_SIZE and len(S._pieces) <= S._PIECES_SIZE
-    assert len(S._sentences) <= S._PIECES_SIZE and len(S._old_sentences) <= S._PIECES_SIZE
+    assert len(S._MEMO) <= S._MEMO_SIZE
+    for kept in (S._PIECES, S._SENTENCES):
+        assert len(kept.new) <= S._PIECES_SIZE and len(kept.old) <= S._PIECES_SIZE
     long = sentence * 2000  # past _MEMO_MAX_CHARS: computed directly
     assert S.similarity(long, long + "新") == 1.0

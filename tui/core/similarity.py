@@ -12,13 +12,13 @@ neither changes a result:
   year's report with it: a few recent texts' sets are kept (`_MEMO`);
 * a narrative is mostly last year's sentences, moved about, some dropped,
   some new. A text's set is the union of its sentences' sets (kept in
-  `_pieces`, a bounded cache) and of its joints' substrings (the five that
+  `_PIECES`, a bounded cache) and of its joints' substrings (the five that
   hold each 。, cut afresh: cheaper than a cache entry each, and a joint
   changes whenever a neighbouring sentence does); a kept sentence costs a
   set union instead of slicing every position again; and |S(A) ∩ S(B)| is
   |S(A)| less what A's joints and the sentences that B does not have bring,
   so only those are looked up in S(B). Normalising, too, goes a sentence
-  at a time through a bounded cache (`_sentences`).
+  at a time through a bounded cache (`_SENTENCES`).
 
 A text over 20,000 characters (a 2 MB narrative) takes `_similarity_long`:
 same figure, its substrings cut in C (`re.findall` on a fixed-width
@@ -71,7 +71,7 @@ def _similarity(this_year, last_year):
     missing = a_joints - b
     new = a_sentences - b_sentences
     if new:
-        missing.update(*[_piece(p) - b for p in new])
+        missing.update(*[_PIECES.get(p) - b for p in new])
     return (len(a) - len(missing)) / len(a)
 
 
@@ -131,8 +131,33 @@ _MEMO_SIZE = 32
 _MEMO_MAX_CHARS = 20_000  # longer texts are neither kept nor split
 _PIECE_END = "。"
 _PIECES_SIZE = 1024  # sentences per generation; at most two generations are kept
-_pieces, _old_pieces = {}, {}
-_sentences, _old_sentences = {}, {}  # a sentence as written -> normalised, like _pieces
+
+
+class _Kept:
+    """compute(key), kept in two generations of at most `size` entries: when
+    `new` is full it becomes `old` and a fresh `new` starts; what is asked
+    for again moves to `new`, and what was not asked for in a whole
+    generation goes. Callers read `new` directly first (`new.get`, no call
+    in Python: most keys are kept), then `fill`."""
+
+    __slots__ = ("compute", "size", "new", "old")
+
+    def __init__(self, compute, size):
+        self.compute, self.size = compute, size
+        self.new, self.old = {}, {}
+
+    def fill(self, key):
+        found = self.old.get(key)
+        if found is None:
+            found = self.compute(key)
+        if len(self.new) >= self.size:
+            self.old, self.new = self.new, {}
+        self.new[key] = found
+        return found
+
+    def get(self, key):
+        found = self.new.get(key)
+        return self.fill(key) if found is None else found
 
 
 _NORMALISED = {}
@@ -166,19 +191,8 @@ def _normalise_by_sentence(text):
     sentence kept from last year (or shared with other reports) is then
     normalised once: the digit scan costs about 12 ns a character, and
     normalising was a sixth of a year-over-year check."""
-    kept = _sentences.get
-    return _PIECE_END.join([kept(s) or _normalise_sentence(s) for s in text.split(_PIECE_END)])
-
-
-def _normalise_sentence(s):
-    global _sentences, _old_sentences
-    found = _old_sentences.get(s)
-    if found is None:
-        found = normalise(s)
-    if len(_sentences) >= _PIECES_SIZE:
-        _old_sentences, _sentences = _sentences, {}
-    _sentences[s] = found
-    return found
+    kept, fill = _SENTENCES.new.get, _SENTENCES.fill
+    return _PIECE_END.join([kept(s) or fill(s) for s in text.split(_PIECE_END)])
 
 
 def _direct(t):
@@ -196,20 +210,16 @@ def _more_slices(count):
     _SLICES.extend(slice(i, i + N) for i in range(len(_SLICES), max(count, 2 * len(_SLICES), 256)))
 
 
-def _piece(p):
-    global _pieces, _old_pieces
-    found = _pieces.get(p)
-    if found is None:
-        found = _old_pieces.get(p)
-        if found is None:
-            count = len(p) - N + 1
-            if count > len(_SLICES):
-                _more_slices(count)
-            found = frozenset(map(p.__getitem__, _SLICES[:count]))
-        if len(_pieces) >= _PIECES_SIZE:
-            _old_pieces, _pieces = _pieces, {}
-        _pieces[p] = found
-    return found
+def _cut(p):
+    """S(p) of a sentence (at least N characters)."""
+    count = len(p) - N + 1
+    if count > len(_SLICES):
+        _more_slices(count)
+    return frozenset(map(p.__getitem__, _SLICES[:count]))
+
+
+_PIECES = _Kept(_cut, _PIECES_SIZE)  # a sentence (normalised) -> S(sentence)
+_SENTENCES = _Kept(normalise, _PIECES_SIZE)  # a sentence as written -> normalised
 
 
 def _by_pieces(t):
@@ -223,9 +233,9 @@ def _by_pieces(t):
     joints = {t[i:i + N] for c in accumulate([len(p) + 1 for p in parts[:-1]])
               for i in range(c - N if c > N else 0, c if c <= last else last + 1)}
     sentences = [p for p in parts if len(p) >= N]
-    kept = _pieces.get  # most are kept: look them up without a call
+    kept, fill = _PIECES.new.get, _PIECES.fill
     whole = set(joints)
-    whole.update(*[kept(p) or _piece(p) for p in sentences])
+    whole.update(*[kept(p) or fill(p) for p in sentences])
     return whole, frozenset(sentences), joints
 
 
