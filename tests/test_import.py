@@ -237,6 +237,17 @@ def test_exit_0_when_nothing_is_flagged_and_json_output(tmp_path):
     assert proc.returncode == 0, proc.stdout
 
 
+def test_json_output_is_inert_and_exact(tmp_path):
+    """An agency given with U+202E and a C1 CSI reaches the JSON as escapes
+    (a terminal acts on neither), which parse back to the same name."""
+    agency = "淮安\u202e\x9b[2J市"
+    proc = run_cli("import", DOCS / "xuwen-partial.html", "--agency", agency, "--year", "2024",
+                   "--out-dir", tmp_path, "--format", "json")
+    assert "\u202e" not in proc.stdout and "\x9b" not in proc.stdout
+    assert "\\u202e\\u009b[2J" in proc.stdout
+    assert json.loads(proc.stdout)["imports"][0]["agency"] == agency
+
+
 IMPORT_PATH_GUARD = r"""
 import json, sys
 import tui.cli, tui.importer, tui.commands.import_

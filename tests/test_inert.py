@@ -4,7 +4,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from tui.core.inert import has_controls, inert
+from tui.core.inert import has_controls, inert, json_inert
 
 LIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
@@ -71,3 +71,32 @@ def test_printable_strings_are_left_alone_without_a_search():
         printable_hits = [hex(c) for c in range(0x110000)
                           if chr(c).isprintable() and compiled.search(chr(c))]
         assert printable_hits == [], (multiline, printable_hits)
+
+
+@given(st.recursive(st.none() | st.integers() | st.text(st.characters(blacklist_categories=())),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(st.characters(blacklist_categories=()), max_size=4), inner, max_size=3),
+                    max_leaves=8),
+       st.sampled_from([None, 1]))
+def test_json_stays_exact_and_inert(value, indent):
+    """check --format json and import --format json: the same JSON value
+    (every character of every string, lone surrogates too), nothing live
+    but the indentation's line breaks, and UTF-8 can carry it."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    out = json_inert(text)
+    assert json.loads(out) == value
+    assert LIVE.search(out) is None
+    assert out.count("\n") == text.count("\n")  # the indentation's, no other
+    out.encode("utf-8")
+
+
+def test_json_inert_leaves_printable_json_alone():
+    """json_inert() skips the search for printable text: sound only because
+    every character it escapes is unprintable. Every code point."""
+    from tui.core.inert import _JSON_LIVE
+
+    compiled = re.compile(_JSON_LIVE)
+    assert [hex(c) for c in range(0x110000) if chr(c).isprintable() and compiled.search(chr(c))] == []
+    assert json_inert('{"a": "· 淮安 〇"}') == '{"a": "· 淮安 〇"}'

@@ -4,7 +4,7 @@ A report whose agency, region, title, cells, narrative, comments and sign-off
 records (reviewer, user, note) and whose file name carry ESC ] 0;… BEL,
 ESC [2J, C1 controls, backspace, CR and U+202E: every command's text output
 shows them visibly (␛, \\u202e) and a newline in a note does not fake a line.
-JSON output stays exact.
+JSON output stays exact, and inert: what json leaves raw is a JSON escape.
 """
 
 import json
@@ -68,6 +68,18 @@ def test_check_json_stays_exact(tmp_path):
     doc = json.loads(r.stdout)
     assert doc["reports"][0]["agency"] == "灵武\x1b]0;PWNED\x07市民政局\x1b[2J"
     assert doc["reports"][0]["file"] == str(bad)
+
+
+def test_check_json_is_inert(tmp_path):
+    """The file name's U+202E and a cell's C1 CSI (U+009B) and U+202E reach
+    the JSON as escapes, which parse back to exactly those characters."""
+    bad = make(tmp_path)
+    r = run_cli("check", "--format", "json", bad)
+    assert not live(r.stdout), live(r.stdout)
+    assert "\\u202e" in r.stdout and "\\u009b" in r.stdout
+    report = json.loads(r.stdout)["reports"][0]
+    assert report["file"] == str(bad) and "\u202e" in report["file"]
+    assert any(f["actual"] == "\x1b[31m红\x9b\u202e" for f in report["findings"]), report["findings"]
 
 
 def test_verify_note_cannot_fake_a_line(tmp_path):

@@ -8,14 +8,13 @@ order; memory stays flat however many files are checked.
 import gc
 import json
 import os
-import re
 import sys
 
 from tui.commands.color import enabled, paint
 from tui.core.batch import PARALLEL_FROM, run as run_batch
 from tui.core.checker import expand_paths
 from tui.core.findings import GLYPHS
-from tui.core.inert import inert
+from tui.core.inert import inert, json_inert
 from tui.core.review import STATE_NAMES
 
 
@@ -82,12 +81,12 @@ def _text_color(c):
 
 
 def _json_compact(c):
-    return _json_safe(json.dumps(c.to_json(), ensure_ascii=False)), _counts(c)
+    return json_inert(json.dumps(c.to_json(), ensure_ascii=False)), _counts(c)
 
 
 def _json_indented(c):
     text = json.dumps(c.to_json(), ensure_ascii=False, indent=1)
-    return _json_safe("  " + text.replace("\n", "\n  ")), _counts(c)  # nested two levels: {"reports": [ ... ]}
+    return json_inert("  " + text.replace("\n", "\n  ")), _counts(c)  # nested two levels: {"reports": [ ... ]}
 
 
 class _Totals:
@@ -123,21 +122,6 @@ def _results(items, jobs, render, totals, workers=None):
             yield text
 
 
-_SURROGATE = "[\ud800-\udfff]"  # compiled on first use (through re's cache): rarely needed
-
-
-def _json_safe(text):
-    """A file name with undecodable bytes holds lone surrogates, which UTF-8 cannot
-    carry: as JSON \\u escapes (valid JSON; json.loads gives the name back exactly).
-    Run in the workers; encoding is the quick test (a regex pass over every
-    report's JSON cost the parent more than writing it)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text
-
-
 def _stream_json(items, jobs, render, indented, workers=None):
     """Byte for byte what json.dumps({"reports": [...], "invalid": [...]}) writes."""
     out = sys.stdout
@@ -154,7 +138,7 @@ def _stream_json(items, jobs, render, indented, workers=None):
         out.write(text)  # made safe by the renderer (_json_safe)
     if not first and indented:
         out.write("\n ")
-    invalid = _json_safe(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,
+    invalid = json_inert(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,
                                     indent=1 if indented else None))
     if indented:
         out.write('],\n "invalid": ' + invalid.replace("\n", "\n ") + "\n}\n")

@@ -8,6 +8,8 @@ import json
 import os
 import sys
 
+from tui.core.inert import inert, json_inert
+
 REASON_NAMES = {
     "fuzzy-label": "标签近似匹配", "by-position": "按位置推定", "merged": "合并单元格",
     "realigned": "右对齐推定", "split-table": "跨页表格", "placeholder": "占位符或文字",
@@ -48,8 +50,6 @@ def import_one(path, out, *, form=None, agency=None, year=None):
 
 def _shown(text):
     """Untrusted text (file names, source text) made visible-but-harmless for the terminal."""
-    from tui.core.inert import inert
-
     return inert(str(text))
 
 
@@ -85,5 +85,5 @@ def run(args):
             for note in result.notes:
                 print(f"  注：{_shown(note)}")
     if args.format == "json":
-        print(json.dumps({"imports": docs}, ensure_ascii=False, indent=1, default=str))
+        print(json_inert(json.dumps({"imports": docs}, ensure_ascii=False, indent=1, default=str)))
     return status

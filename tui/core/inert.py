@@ -3,7 +3,8 @@
 Every string that comes from a report file or the environment (agency,
 region, title, cell strings, narrative, notes, reviewer, file names, a lock's
 `user`, …) passes through `inert()` before it reaches a terminal, in the
-command-line text output and in the workbench. JSON output stays exact.
+command-line text output and in the workbench. JSON output stays exact
+(`json_inert`, below).
 
 The scheme (documented in README):
 
@@ -19,8 +20,13 @@ The scheme (documented in README):
 The pictures and escapes are plain printable characters of width 1 each, so
 an inert string can never move the cursor, set the terminal title, change
 colours, reorder what follows it or start a new line in a one-line field.
+
 Backslashes are left alone: `\\u202e` typed literally in a report reads the
 same as an escaped U+202E, which is harmless.
+
+JSON output (`json_inert`) keeps every value exact and is inert too: json
+already escapes C0; the other characters above are written as JSON `\\u`
+escapes, which parse back to the same characters.
 """
 
 import re
@@ -85,3 +91,27 @@ def inert(text, multiline=False):
 def has_controls(text, multiline=False):
     """True when `inert(text, multiline)` would change `text`."""
     return isinstance(text, str) and not text.isprintable() and _pattern(bool(multiline)).search(text) is not None
+
+
+# What json.dumps(ensure_ascii=False) leaves raw of _BAD: DEL, C1, the bidi
+# characters, the separators, lone surrogates (it escapes C0 itself).
+_JSON_LIVE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+
+
+def _json_escape(match):
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_inert(text):
+    """JSON text made by json.dumps(..., ensure_ascii=False), with every
+    character that inert() would change written as a JSON `\\u` escape: the
+    same JSON value (json.loads gives back exactly the same strings), and
+    nothing a terminal acts on when it is printed (U+009B is CSI to some
+    terminals, U+202E reverses what follows). Such characters can only stand
+    inside a JSON string, where an escape means the character itself. A lone
+    surrogate (an undecodable byte of a file name), which UTF-8 cannot carry
+    at all, becomes an escape the same way. The quick test first: none of
+    them is printable, and compact JSON of a report usually is."""
+    if text.isprintable():
+        return text
+    return re.sub(_JSON_LIVE, _json_escape, text)
