@@ -1,5 +1,6 @@
-"""The FORMAT.md §2 similarity, computed fast (sentence sets kept and united,
-whitespace deleted by str.split), equals its plain definition (issue 15.3)."""
+"""The FORMAT.md §2 similarity, computed fast (substrings cut as bytes by
+struct, sentences normalised through a cache, whitespace deleted by
+str.split), equals its plain definition (issue 15.3)."""
 
 import re
 
@@ -43,17 +44,15 @@ def test_similarity_is_the_plain_definition(a, b, cut):
 
 
 @settings(max_examples=500, deadline=None)
-@given(TEXT)
-def test_a_text_cut_into_sentences_and_joints_has_its_substrings(text):
-    t = _plain_normalise(text)
-    whole, sentences, joints = S._by_pieces(t)
-    assert whole == {t[i:i + 5] for i in range(len(t) - 4)}
-    assert joints == {t[i:i + 5] for i in range(len(t) - 4) if "。" in t[i:i + 5]}
-    assert all("。" not in p and len(p) >= 5 for p in sentences)
+@given(st.text(st.characters(blacklist_categories=()), max_size=200))
+def test_a_text_is_cut_into_its_substrings(t):
+    """Every substring once, each the UTF-32 encoding of its characters
+    (lone surrogates and characters beyond the BMP included), across runs."""
+    assert S._cut(t) == {t[i:i + 5].encode("utf-32-le", "surrogatepass") for i in range(len(t) - 4)}
 
 
 def test_long_sentences_are_cut_whole():
-    """A sentence longer than any before it (the slices it is cut with grow)."""
+    """Texts of many runs (_RUN substrings each) from every offset."""
     import random
 
     rng = random.Random(5)
@@ -69,7 +68,7 @@ def test_long_texts_and_many_texts_keep_the_caches_bounded():
         text = f"{i}{sentence}" * 3 + f"第{i}句不同{i * 7}。"
         assert S.similarity(text, sentence * 3) == _plain(text, sentence * 3)
     assert len(S._MEMO) <= S._MEMO_SIZE
-    for kept in (S._PIECES, S._SENTENCES):
-        assert len(kept.new) <= S._PIECES_SIZE and len(kept.old) <= S._PIECES_SIZE
+    assert len(S._SENTENCES.new) <= S._SENTENCES_SIZE and len(S._SENTENCES.old) <= S._SENTENCES_SIZE
+    assert len(S._UNPACKERS) <= 3 * S._RUN  # a format per width and run length
     long = sentence * 2000  # past _MEMO_MAX_CHARS: computed directly
     assert S.similarity(long, long + "新") == 1.0

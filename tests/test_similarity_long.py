@@ -1,5 +1,5 @@
 """Issue 15.4: the similarity of long texts (a 2 MB narrative) is computed
-with packed ints and one shared set, and must equal FORMAT.md §2's measure
+with substrings cut as bytes and one shared set, and must equal FORMAT.md §2's measure
 exactly: |S(A) ∩ S(B)| / |S(A)| over sets of 5-character substrings."""
 
 import random
@@ -123,14 +123,14 @@ def test_long_latin_texts_take_the_long_path_with_the_same_result():
 @given(st.integers(1, 4), st.text(alphabet=st.sampled_from(list("公开申请件年ab\U0001F600")), min_size=5, max_size=60),
        st.text(alphabet=st.sampled_from(list("公开申请件年ab\U0001F600")), max_size=60))
 def test_long_path_cut_in_many_calls_equals_the_measure(per_call, a, b):
-    """The findall calls cut at most _CUT_SUBSTRINGS substrings each (so a
-    thread computing a 2 MB figure lets the interface run between them): with
-    a handful per call, every cut falls inside these texts."""
-    saved = sim._CUT_SUBSTRINGS
-    sim._CUT_SUBSTRINGS = per_call
+    """The struct calls cut at most _RUN substrings each (so a thread
+    computing a 2 MB figure lets the interface run between them): with a
+    handful per call, every cut falls inside these texts."""
+    saved = sim._RUN
+    sim._RUN = per_call
     try:
         if len(sim.normalise(a)) >= sim.N:
             assert long_path(a, b) == reference(a, b)
             assert long_path(a, a[2:] + b) == reference(a, a[2:] + b)
     finally:
-        sim._CUT_SUBSTRINGS = saved
+        sim._RUN = saved
