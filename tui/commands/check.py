@@ -135,7 +135,7 @@ def _stream_json(items, jobs, render, indented, workers=None):
             first = False
         else:
             out.write(sep)
-        out.write(text)  # made safe by the renderer (_json_safe)
+        out.write(text)  # made inert by the renderer (json_inert)
     if not first and indented:
         out.write("\n ")
     invalid = json_inert(json.dumps([i.to_json() for i in totals.invalid], ensure_ascii=False,
