@@ -47,6 +47,15 @@ def test_read_regular_refuses_special_files(folder, tmp_path):
     assert raw == GOOD.read_bytes() and st.st_size == len(raw)
 
 
+@pytest.mark.parametrize("size", [0, 1, 4095, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7])
+def test_every_byte_is_read_at_any_size(tmp_path, size):
+    """A read that comes back short at the size fstat gave ends the reading."""
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path = tmp_path / "r.toml"
+    path.write_bytes(data)
+    assert read_regular(path)[0] == data
+
+
 def test_size_cap(tmp_path):
     big = tmp_path / "big.toml"
     with open(big, "wb") as fh:

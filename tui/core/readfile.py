@@ -107,7 +107,15 @@ def read_regular(path, limit=MAX_REPORT_BYTES):
         chunks, total = [], 0
         cap = limit + 1 if limit is not None else None
         while True:
-            want = 1 << 20 if cap is None else min(1 << 20, cap - total)
+            # One byte more than fstat's size: a read that comes back short
+            # at that size is the end, with no further read to find it (and
+            # a buffer of that size, not 1 MiB, stays off mmap: with the
+            # read fewer, a 1 MiB one became a mmap, mremap and munmap per
+            # file). Past it, if the file grew, 64 KiB at a time.
+            want = st.st_size + 1 - total
+            want = min(want if want > 0 else 1 << 16, 1 << 20)
+            if cap is not None:
+                want = min(want, cap - total)
             if want <= 0:
                 break
             try:
@@ -118,6 +126,8 @@ def read_regular(path, limit=MAX_REPORT_BYTES):
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if total == st.st_size and len(chunk) < want:
+                break  # short, at the size fstat gave: the end (a read fewer per file)
         if limit is not None and total > limit:
             raise Unreadable(_too_big(total, limit))
         return b"".join(chunks), st
