@@ -32,12 +32,14 @@ escapes, which parse back to the same characters.
 import re
 
 # LF and TAB are handled separately (kept in multiline text).
-_BAD = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but TAB, LF), DEL, C1
+_C0 = "\x00-\x08\x0b-\x1f"  # C0 but TAB, LF
+_PAST_C0 = (  # what json.dumps(ensure_ascii=False) leaves raw (it escapes C0 itself)
+    "\x7f-\x9f"  # DEL, C1
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides, isolates
     "\u2028\u2029"  # line / paragraph separator
     "\ud800-\udfff"  # lone surrogates (os.fsdecode of undecodable bytes)
 )
+_BAD = _C0 + _PAST_C0
 # Compiled on first use (compiling both cost `check` ~0.7 ms of start-up),
 # and searched only in a string that is not printable: every character above
 # is a control (Cc), format (Cf), line or paragraph separator (Zl, Zp) or
@@ -93,9 +95,7 @@ def has_controls(text, multiline=False):
     return isinstance(text, str) and not text.isprintable() and _pattern(bool(multiline)).search(text) is not None
 
 
-# What json.dumps(ensure_ascii=False) leaves raw of _BAD: DEL, C1, the bidi
-# characters, the separators, lone surrogates (it escapes C0 itself).
-_JSON_LIVE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+_JSON_LIVE = f"[{_PAST_C0}]"  # of _BAD, what json leaves raw
 
 
 def _json_escape(match):
