@@ -93,9 +93,7 @@ def _similarity_long(a_text, b_text):
         width, a, b = 2, a_text.encode("utf-16-le", "surrogatepass"), b_text.encode("utf-16-le", "surrogatepass")
         if len(a) != 2 * len(a_text) or len(b) != 2 * len(b_text):  # a character beyond the BMP: 2 units
             width, a, b = 4, a_text.encode("utf-32-le", "surrogatepass"), b_text.encode("utf-32-le", "surrogatepass")
-    s = set()
-    for run in _runs(a, len(a_text), width):
-        s.update(run)
+    s = _filled(a, len(a_text), width)
     total = len(s)
     for run in _runs(b, len(b_text), width):
         s.difference_update(run)
@@ -132,12 +130,18 @@ def _runs(encoded, length, width):
             yield _unpacker(width, count % _RUN)(encoded, at)
 
 
-def _cut(t):
-    """S(t) of a normalised text, each substring as its UTF-32 encoding."""
+def _filled(encoded, length, width):
+    """The set of the substrings of `_runs(encoded, length, width)`, filled a
+    run at a time (never every run held at once)."""
     s = set()
-    for run in _runs(t.encode("utf-32-le", "surrogatepass"), len(t), 4):
+    for run in _runs(encoded, length, width):
         s.update(run)
     return s
+
+
+def _cut(t):
+    """S(t) of a normalised text, each substring as its UTF-32 encoding."""
+    return _filled(t.encode("utf-32-le", "surrogatepass"), len(t), 4)
 
 
 # -- caches (per process; bounded) ---------------------------------------------
