@@ -37,17 +37,16 @@ def folder(tmp_path_factory):
 
 def _stream(items, fmt, jobs, indented=False, color=False):
     out = io.StringIO()
-    saved = sys.stdout
-    sys.stdout = out
-    try:
-        if fmt == "json":
-            render = check_cmd._json_indented if indented else check_cmd._json_compact
-            status = check_cmd._stream_json(items, jobs, render, indented)
-        else:
-            render = check_cmd._text_color if color else check_cmd._text_plain
-            status = check_cmd._stream_text(items, jobs, render, color)
-    finally:
-        sys.stdout = saved
+    # As `check` writes: to a terminal (indented JSON) report by report, else
+    # in blocks (121 reports make several).
+    writer = out if indented else check_cmd._Blocks(out)
+    if fmt == "json":
+        render = check_cmd._json_indented if indented else check_cmd._json_compact
+        status = check_cmd._stream_json(writer, items, jobs, render, indented)
+    else:
+        render = check_cmd._text_color if color else check_cmd._text_plain
+        status = check_cmd._stream_text(writer, items, jobs, render, color)
+    writer.flush()
     return out.getvalue(), status
 
 
@@ -122,6 +121,41 @@ def test_results_come_in_input_order(folder):
     items = expand_paths([str(folder)])
     got = [i for i, _ in batch.run(items, check_cmd._json_compact, jobs=2)]
     assert got == list(range(len(items)))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ is Linux's")
+def test_the_result_pipe_takes_a_chunk_in_one_write():
+    import fcntl
+
+    with open("/proc/sys/fs/pipe-max-size") as f:
+        if int(f.read()) < batch.RESULT_PIPE_BYTES:
+            pytest.skip("this kernel's pipes are limited to less")
+    workers = batch.prestart(2)
+    try:
+        assert fcntl.fcntl(workers._outqueue._reader.fileno(), fcntl.F_GETPIPE_SZ) >= batch.RESULT_PIPE_BYTES
+    finally:
+        workers.terminate()
+        workers.join()
+
+
+def test_a_pipe_size_refused_leaves_the_check_as_it_was(folder, monkeypatch):
+    monkeypatch.setattr(batch, "RESULT_PIPE_BYTES", 1 << 40)  # beyond any limit: EINVAL or EPERM
+    items = expand_paths([str(folder)])
+    got = [i for i, _ in batch.run(items, check_cmd._json_compact, jobs=2)]
+    assert got == list(range(len(items)))
+
+
+def test_output_written_in_blocks_stops_quietly_when_the_reader_goes(folder):
+    """`check ... | head -c 100`: the reader closes the pipe mid-way (the
+    first block is written long before the end); no traceback, no worker left."""
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "check", "--format", "json", "--jobs", "2", str(folder)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    head = proc.stdout.read(100)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert head.startswith(b'{"reports": [{"file": ')
+    assert b"Traceback" not in err and proc.returncode in (0, 1, 2), err
 
 
 def _plain(results):
