@@ -158,6 +158,14 @@ def test_output_written_in_blocks_stops_quietly_when_the_reader_goes(folder):
     assert b"Traceback" not in err and proc.returncode in (0, 1, 2), err
 
 
+def test_default_jobs_are_the_cores_this_process_may_use(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert batch.jobs_for(None) == 2 and batch.jobs_for(5) == 5 and batch.jobs_for(0) == 1
+    monkeypatch.delattr(os, "sched_getaffinity")  # macOS, Windows
+    assert batch.jobs_for(None) == 64
+
+
 def _plain(results):
     return [(i, got.to_json() if isinstance(got, Invalid) else got) for i, got in results]
 

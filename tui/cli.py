@@ -99,7 +99,7 @@ def _add_check(sub):
     c = _sub(sub, "check", "检查报告文件和文件夹（递归查找 *.toml），按机关配对相邻年度",
              "不给路径时检查 ./reports。text 输出逐条列出问题；json 输出见 FORMAT.md §4。", EXIT_CHECK)
     c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
-    c.add_argument("--jobs", type=integer, default=None, help="并行进程数（默认：CPU 核数）")
+    c.add_argument("--jobs", type=integer, default=None, help="并行进程数（默认：本进程可用的 CPU 核数）")
     c.add_argument("paths", nargs="*", default=["reports"], metavar="PATH", help="报告文件或文件夹（默认 ./reports）")
 
 
@@ -173,7 +173,7 @@ def _add_opinion(sub):
     o.add_argument("-o", "--output", metavar="FILE", help="写入一个文件（多份报告的审查意见合为一份文件）")
     o.add_argument("--out-dir", metavar="DIR", dest="out_dir", help="每份报告写一个文件：DIR/<文件名>.opinion.<扩展名>")
     o.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
-    o.add_argument("--jobs", type=integer, default=None, help="并行进程数（默认：CPU 核数）")
+    o.add_argument("--jobs", type=integer, default=None, help="并行进程数（默认：本进程可用的 CPU 核数）")
     o.add_argument("paths", nargs="+", metavar="PATH", help="报告文件（--summary 时也可是文件夹）")
 
 

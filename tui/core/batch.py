@@ -136,8 +136,18 @@ def _widen_result_pipe(made):
         pass
 
 
+def usable_cores():
+    """The cores this process may run on: under `taskset` or a container's
+    cpuset, fewer than the machine has (os.cpu_count() counts them all, and
+    more workers than cores only take turns)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on this platform
+        return os.cpu_count() or 1
+
+
 def jobs_for(jobs):
-    return (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    return usable_cores() if jobs is None else max(1, jobs)
 
 
 # ------------------------------------------------------------ the two steps
