@@ -14,8 +14,9 @@ import json
 _TEMPORAL = (datetime.date, datetime.time)  # datetime.datetime is a date
 
 
-def _isoformat(value):
-    """json.dumps hook: the only non-JSON values tomllib produces are dates and times."""
+def isoformat(value):
+    """json.dumps hook: the only non-JSON values tomllib produces are dates and
+    times, written as their isoformat() (the digest's rule, FORMAT.md §3)."""
     if isinstance(value, _TEMPORAL):
         return value.isoformat()
     raise TypeError(f"not TOML data: {type(value).__name__}")
@@ -27,7 +28,7 @@ def _isoformat(value):
 # dict insertion and deletion per table and array, only cost time (15 % of
 # the digest). One encoder for every report: json.dumps builds one per call.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                              default=_isoformat, check_circular=False)
+                              default=isoformat, check_circular=False)
 
 
 def canonical_bytes(data: dict) -> bytes:
