@@ -264,7 +264,8 @@ IDENTIFY_CHUNK = 1024
 
 
 def _map(pool_, fn, tasks, count, jobs):
-    """fn over tasks (an iterable of `count` quick ones), results in order."""
+    """fn over tasks (an iterable of `count`), results in order: the
+    identity steps, in chunks of up to IDENTIFY_CHUNK tasks."""
     if pool_ is None:
         return map(fn, tasks)
     # Tasks are made as the pool takes them (it stops taking when the pipe
