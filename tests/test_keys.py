@@ -8,7 +8,7 @@ import pkgutil
 import pytest
 
 import tui.app
-from tui.app.actions import ACTIONS, SCOPES, check_keys, normalize_keys
+from tui.app.actions import ACTIONS, SCOPES, check_keys, display_key, normalize_keys
 from tests.conftest import REPORTS, run_cli
 
 
@@ -144,7 +144,7 @@ async def test_dialog_keys_are_remappable_and_named_in_the_dialog(tmp_path):
         dialog = app.screen
         assert isinstance(dialog, EditCellDialog)
         hints = " ".join(str(s.render()) for s in dialog.query(".dialog-hint"))
-        assert "f2" in hints and "Ctrl+B" not in hints
+        assert "F2" in hints and "Ctrl+B" not in hints
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen is screen
@@ -394,3 +394,20 @@ async def test_a_remapped_choice_key_answers_the_dialog(tmp_path):
         await pilot.pause()
         assert not app.is_running
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("key, shown", [
+    ("down,j", "Down / j"), ("ctrl+p", "Ctrl+P"), ("pagedown", "PgDn"), ("pageup", "PgUp"),
+    ("f5", "F5"), ("shift+tab", "Shift+Tab"), ("ctrl+shift+x", "Ctrl+Shift+X"),
+    ("question_mark", "?"), ("ctrl+question_mark", "Ctrl+?"), ("space", "空格"), ("G", "G"),
+])
+def test_keys_are_named_as_a_keyboard_prints_them(key, shown):
+    # The help screen and the footer show these; Textual's own names
+    # ("pagedown") read as a typo there.
+    assert display_key(key) == shown
+
+
+def test_no_default_key_is_shown_under_textuals_lowercase_name():
+    for action in ACTIONS:
+        for part in display_key(action.key).split(" / "):
+            assert len(part) == 1 or not part.islower(), (action.id, part)

@@ -379,23 +379,29 @@ def check_keys(section):
 
 _KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "空格", "enter": "回车", "tab": "Tab",
               "escape": "Esc", "down": "Down", "up": "Up", "left": "Left", "right": "Right", "home": "Home",
-              "end": "End"}
+              "end": "End", "pageup": "PgUp", "pagedown": "PgDn", "backspace": "Backspace",
+              "delete": "Del", "insert": "Ins"}
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt"}
 
 
 def display_key(key):
-    """'down,j' → '↓ / j'; 'ctrl+p' → 'Ctrl+P'."""
-    parts = []
-    for k in key.split(","):
-        k = k.strip()
-        if k in _KEY_NAMES:
-            parts.append(_KEY_NAMES[k])
-        elif k.startswith("ctrl+"):
-            parts.append("Ctrl+" + k[5:].upper())
-        elif len(k) > 1 and k in _PUNCT_NAMES:
-            parts.append(next(c for c, n in _CHAR_NAMES.items() if n == k))
-        else:
-            parts.append(k)
-    return " / ".join(parts)
+    """Textual's key names as a keyboard prints them: 'down,j' → 'Down / j';
+    'ctrl+p' → 'Ctrl+P'; 'pagedown' → 'PgDn'; 'f5' → 'F5'."""
+    return " / ".join(_display_one(k.strip()) for k in key.split(","))
+
+
+def _display_one(k):
+    head, plus, rest = k.partition("+")
+    if plus and head in _MODIFIERS and rest:
+        shown = _display_one(rest)
+        return f"{_MODIFIERS[head]}+{shown.upper() if len(shown) == 1 else shown}"
+    if k in _KEY_NAMES:
+        return _KEY_NAMES[k]
+    if len(k) > 1 and k[0] == "f" and k[1:].isdigit():
+        return k.upper()
+    if len(k) > 1 and k in _PUNCT_NAMES:
+        return next(c for c, n in _CHAR_NAMES.items() if n == k)
+    return k
 
 
 def key_label(app, scope, action_id):
