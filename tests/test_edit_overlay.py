@@ -79,7 +79,7 @@ async def test_take_expected_is_remappable_and_named(hongze, monkeypatch, tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         screen, dialog = await edit_at(pilot, TOTAL)
         said = str(dialog.query_one("#expected").render())
-        assert "f4 填入" in said and "Tab" not in said
+        assert "F4 填入" in said and "Tab" not in said
         await pilot.press("f4")
         await pilot.pause()
         assert dialog.query_one(Input).value == "11"
