@@ -371,7 +371,13 @@ def main():
                     "(cold: only the cold start)")
     ap.add_argument("--installed", action="store_true",
                     help="cold start of the package installed for this interpreter (the checkout not on PYTHONPATH)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cores for the pooled compiled loop")
+    # As many processes as `check` starts by default: the cores this process
+    # may use (under taskset or a cpuset, fewer than os.cpu_count()).
+    sys.path.insert(0, REPO)
+    from tui.core.batch import usable_cores
+
+    cores = usable_cores()
+    ap.add_argument("--jobs", type=int, default=cores, help="cores for the pooled compiled loop")
     ap.add_argument("--no-cold", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated reports")
     ap.add_argument("--varied", action="store_true",
@@ -394,7 +400,7 @@ def main():
                 n = generate(folder, size, varied=a.varied)
             made = time.perf_counter() - t0
             bytes_ = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(folder) for f in fs)
-            print(f"\n== {n} {'varied ' if a.varied else ''}reports, {bytes_ / 1e6:.0f} MB (generated in {made:.0f} s), {os.cpu_count()} CPUs, "
+            print(f"\n== {n} {'varied ' if a.varied else ''}reports, {bytes_ / 1e6:.0f} MB (generated in {made:.0f} s), {cores} CPUs, "
                   f"Python {sys.version.split()[0]}, {_load()}", flush=True)
             rows = throughput(folder, n, a.runs, nianbao, a.jobs, a.only)
             bare = rows["bare tomllib loop"][0]

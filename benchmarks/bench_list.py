@@ -30,6 +30,7 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.join(REPO, "benchmarks"))
 
 from bench_check import _tree_rss  # noqa: E402
+from tui.core.batch import usable_cores  # noqa: E402
 
 
 def make(folder, count):
@@ -159,7 +160,7 @@ def main():
             make(folder, count)
             load = "%.1f %.1f %.1f" % os.getloadavg()
             got = asyncio.run(measure(folder, count))
-            print(f"== {count} reports, {os.cpu_count()} CPUs, load average {load}")
+            print(f"== {count} reports, {usable_cores()} CPUs, load average {load}")
             for k, v in got.items():
                 print(f"  {k:32} {v:10.2f}")
             sys.stdout.flush()
