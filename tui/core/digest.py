@@ -31,9 +31,13 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
                               default=isoformat, check_circular=False)
 
 
+def covered(data: dict) -> dict:
+    """What the digest covers: the data without its top-level `review` table."""
+    return {k: v for k, v in data.items() if k != "review"}
+
+
 def canonical_bytes(data: dict) -> bytes:
-    body = {k: v for k, v in data.items() if k != "review"}
-    return _CANONICAL.encode(body).encode("utf-8")
+    return _CANONICAL.encode(covered(data)).encode("utf-8")
 
 
 def digest(data: dict) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tui.core import review as rv
 from tui.core.address import format_address
-from tui.core.digest import canonical_bytes, digest as compute_digest, isoformat
+from tui.core.digest import canonical_bytes, covered, digest as compute_digest, isoformat
 from tui.store.atomic import WriteError, create_file, ensure_private_dir, read_private
 
 def snapshot_dir() -> Path:
@@ -109,8 +109,7 @@ def _diff(old, new, keys, out):
 
 def _plain_json(data):
     """Data without review as JSON types, key order kept (dates become isoformat strings)."""
-    body = {k: v for k, v in data.items() if k != "review"}
-    return json.loads(json.dumps(body, ensure_ascii=False, default=isoformat))
+    return json.loads(json.dumps(covered(data), ensure_ascii=False, default=isoformat))
 
 
 def diff_addresses(old_data: dict, new_data: dict) -> list[str]:
