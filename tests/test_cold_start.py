@@ -57,3 +57,21 @@ def test_no_quick_exit_when_something_is_left_to_clean_up():
     # a folder is checked by worker processes, whose pool is shut down at exit
     folder = _python("import sys; from tui.cli import entry; sys.exit(entry())", "check", "--jobs", "2", "reports")
     assert folder.returncode == 1 and folder.stdout.rstrip().splitlines()[-1].startswith("共 4 份报告")
+
+
+def test_the_benchmark_names_the_install_it_times(tmp_path, monkeypatch):
+    """bench_check prints which nianbao its cold start timed. The checkout is
+    on its sys.path, and a `nianbao.egg-info` a build left there is no
+    install: it once made an editable install read as 'installed package
+    (not editable)'."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import bench_check
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    left = tmp_path / "nianbao.egg-info"
+    left.mkdir()
+    (left / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: nianbao\nVersion: 0.0.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(bench_check, "REPO", str(tmp_path))
+    assert str(tmp_path) not in bench_check.install_kind()
