@@ -411,3 +411,18 @@ def test_no_default_key_is_shown_under_textuals_lowercase_name():
     for action in ACTIONS:
         for part in display_key(action.key).split(" / "):
             assert len(part) == 1 or not part.islower(), (action.id, part)
+
+
+def test_the_footer_names_keys_as_the_help_screen_does():
+    """Textual's footer showed `space` and `tab` where the help screen says
+    `空格` and `Tab`; Ctrl keeps the footer's compact `^s`."""
+    from textual.binding import Binding
+
+    from tui.app.app import NianbaoApp
+
+    app = NianbaoApp([str(REPORTS)])
+    shown = {key: app.get_key_display(Binding(key, "noop", "")) for key in
+             ("space", "tab", "enter", "pagedown", "f2", "question_mark", "S", "ctrl+s")}
+    assert shown == {"space": "空格", "tab": "Tab", "enter": "回车", "pagedown": "PgDn", "f2": "F2",
+                     "question_mark": "?", "S": "S", "ctrl+s": "^s"}
+    assert app.get_key_display(Binding("space", "noop", "", key_display="␣")) == "␣"

@@ -7,7 +7,7 @@ import threading
 
 from textual.app import App
 
-from tui.app.actions import bindings, check_keys
+from tui.app.actions import bindings, check_keys, display_key
 from tui.app.cjk_wrap import install as install_cjk_wrap
 from tui.app.inert_text import install as install_inert_text
 from tui.app.model import ReportModel
@@ -65,6 +65,15 @@ class NianbaoApp(App):
         self.startup_messages.extend(f"配置文件 {self.config.path}：{p}" for p in self.key_check.problems)
         self.set_keymap(self.key_check.keymap())
         self._setup_themes()
+
+    def get_key_display(self, binding):
+        """The footer names a key as the help screen does (`空格`, `回车`,
+        `PgDn`, `F2`, not Textual's `space`, `enter`, `pagedown`, `f2`),
+        keeping Textual's compact `^s` for Ctrl: footers are short of room."""
+        modifiers, _ = binding.parse_key()
+        if binding.key_display or modifiers:
+            return super().get_key_display(binding)
+        return display_key(binding.key)
 
     def action_command_palette(self):
         if self.use_command_palette and not Palette.is_open(self):
