@@ -400,6 +400,7 @@ async def test_a_remapped_choice_key_answers_the_dialog(tmp_path):
     ("down,j", "Down / j"), ("ctrl+p", "Ctrl+P"), ("pagedown", "PgDn"), ("pageup", "PgUp"),
     ("f5", "F5"), ("shift+tab", "Shift+Tab"), ("ctrl+shift+x", "Ctrl+Shift+X"),
     ("question_mark", "?"), ("ctrl+question_mark", "Ctrl+?"), ("space", "空格"), ("G", "G"),
+    ("meta+n", "Meta+N"), ("alt+f4", "Alt+F4"),
 ])
 def test_keys_are_named_as_a_keyboard_prints_them(key, shown):
     # The help screen and the footer show these; Textual's own names
@@ -422,7 +423,15 @@ def test_the_footer_names_keys_as_the_help_screen_does():
 
     app = NianbaoApp([str(REPORTS)])
     shown = {key: app.get_key_display(Binding(key, "noop", "")) for key in
-             ("space", "tab", "enter", "pagedown", "f2", "question_mark", "S", "ctrl+s")}
+             ("space", "tab", "enter", "pagedown", "f2", "question_mark", "S", "shift+tab", "ctrl+s")}
     assert shown == {"space": "空格", "tab": "Tab", "enter": "回车", "pagedown": "PgDn", "f2": "F2",
-                     "question_mark": "?", "S": "S", "ctrl+s": "^s"}
+                     "question_mark": "?", "S": "S", "shift+tab": "Shift+Tab", "ctrl+s": "^s"}
     assert app.get_key_display(Binding("space", "noop", "", key_display="␣")) == "␣"
+
+
+@pytest.mark.parametrize("modifier", ["ctrl", "shift", "alt", "meta", "super", "hyper"])
+def test_every_modifier_textual_knows_may_be_named_in_keys(modifier):
+    """The display names once took the name of the modifiers [keys] accepts
+    (two module-level `_MODIFIERS`), and `meta+n` was refused as unknown."""
+    assert check_keys({"next_finding": f"{modifier}+f9"}).problems == []
+    assert check_keys({"next_finding": "win+n"}).problems != []

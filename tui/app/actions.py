@@ -242,7 +242,8 @@ def bindings(scope, only=None, target=None):
 
 # -- keys -------------------------------------------------------------------
 
-_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+# The modifiers a [keys] entry may name, as the help screen prints them.
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Meta", "super": "Super", "hyper": "Hyper"}
 _NAMED = {"enter", "escape", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup",
           "pagedown", "up", "down", "left", "right"} | {f"f{i}" for i in range(1, 25)}
 # Textual's names for some punctuation (textual.keys.KEY_NAME_REPLACEMENTS).
@@ -381,7 +382,6 @@ _KEY_NAMES = {"question_mark": "?", "slash": "/", "space": "空格", "enter": "�
               "escape": "Esc", "down": "Down", "up": "Up", "left": "Left", "right": "Right", "home": "Home",
               "end": "End", "pageup": "PgUp", "pagedown": "PgDn", "backspace": "Backspace",
               "delete": "Del", "insert": "Ins"}
-_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt"}
 
 
 def display_key(key):

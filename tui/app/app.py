@@ -68,10 +68,11 @@ class NianbaoApp(App):
 
     def get_key_display(self, binding):
         """The footer names a key as the help screen does (`空格`, `回车`,
-        `PgDn`, `F2`, not Textual's `space`, `enter`, `pagedown`, `f2`),
-        keeping Textual's compact `^s` for Ctrl: footers are short of room."""
+        `PgDn`, `Shift+Tab`, not Textual's `space`, `enter`, `pagedown`,
+        `shift+tab`), keeping Textual's compact `^s` for Ctrl: footers are
+        short of room."""
         modifiers, _ = binding.parse_key()
-        if binding.key_display or modifiers:
+        if binding.key_display or "ctrl" in modifiers:
             return super().get_key_display(binding)
         return display_key(binding.key)
 
