@@ -64,11 +64,9 @@ def test_the_benchmark_names_the_install_it_times(tmp_path, monkeypatch):
     on its sys.path, and a `nianbao.egg-info` a build left there is no
     install: it once made an editable install read as 'installed package
     (not editable)'."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import bench_check
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    import bench_check
+
     left = tmp_path / "nianbao.egg-info"
     left.mkdir()
     (left / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: nianbao\nVersion: 0.0.0\n")
